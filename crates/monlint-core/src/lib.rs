@@ -9,3 +9,4 @@ pub mod version;
 
 pub use span::Span;
 pub use version::Version;
+pub mod yaml;
