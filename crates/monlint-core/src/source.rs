@@ -1,0 +1,150 @@
+//! Source files and the line/column arithmetic every output format shares.
+
+use crate::Span;
+
+/// Index of a file in a [`Sources`] collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A file's display path and full text, with its line starts precomputed.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column; the column counts characters, not bytes, as editors do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .map(|offset| u32::try_from(offset).unwrap_or(u32::MAX))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
+    /// The 0-based index of the line holding byte `offset`.
+    pub fn line_index(&self, offset: u32) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte range of line `index` (0-based), without its line terminator.
+    pub fn line_range(&self, index: usize) -> std::ops::Range<usize> {
+        let start = self
+            .line_starts
+            .get(index)
+            .map_or(self.text.len(), |&s| s as usize);
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    /// The 1-based line and character column of byte `offset` (clamped to the text).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = (offset as usize).min(self.text.len());
+        let index = self.line_index(offset as u32);
+        let start = self.line_starts[index] as usize;
+        let prefix = self.text.get(start..offset).unwrap_or_else(|| {
+            // An offset inside a multi-byte character counts from that character.
+            let mut boundary = offset;
+            while !self.text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
+            &self.text[start..boundary]
+        });
+        LineCol {
+            line: index as u32 + 1,
+            column: prefix.chars().count() as u32 + 1,
+        }
+    }
+
+    /// Start and end positions of a span (the end is exclusive, like the span).
+    pub fn span_positions(&self, span: Span) -> (LineCol, LineCol) {
+        (self.line_col(span.start), self.line_col(span.end))
+    }
+}
+
+/// All the files of one run, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_handles_crlf() {
+        let file = SourceFile::new("f", "ab\r\nçd\nx");
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
+        // 'd' follows the two-byte 'ç'.
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 2 });
+        assert_eq!(file.line_col(8), LineCol { line: 3, column: 1 });
+        assert_eq!(file.line_col(99), LineCol { line: 3, column: 2 });
+        assert_eq!(&file.text[file.line_range(0)], "ab");
+        assert_eq!(&file.text[file.line_range(2)], "x");
+    }
+
+    #[test]
+    fn offset_inside_a_character_does_not_panic() {
+        let file = SourceFile::new("f", "é");
+        assert_eq!(file.line_col(1), LineCol { line: 1, column: 1 });
+    }
+}
