@@ -1,1 +1,148 @@
-fn main() {}
+//! The `monlint` command: arguments, file discovery, parallel checking and output.
+//! All analysis lives in the libraries; this crate only reads files and prints.
+
+mod discover;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use monlint_core::{Severity, SourceFile, Sources, Version};
+use monlint_lint::{Options, Selection, check_file};
+use rayon::prelude::*;
+
+use crate::discover::{Input, discover};
+use crate::output::{Format, Report};
+
+/// Lint and test Prometheus rules, Alertmanager routing and Grafana dashboards.
+#[derive(Parser)]
+#[command(name = "monlint", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files and folders (folders are walked for .yml/.yaml; kinds are detected by content).
+    Check(CheckArgs),
+    /// List every check with its code, name, category and default severity.
+    Checks,
+    /// Show the documentation of one check, by code or name.
+    Explain {
+        /// A check code (V104) or name (promql-syntax).
+        check: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files, folders or glob patterns; the current folder when none is given.
+    paths: Vec<String>,
+    /// Report only these checks: codes, code prefixes, names or categories (repeatable, comma-separated).
+    #[arg(long, value_name = "CHECKS")]
+    select: Vec<String>,
+    /// Do not report these checks (same forms as --select).
+    #[arg(long, value_name = "CHECKS")]
+    ignore: Vec<String>,
+    /// Check as this Prometheus version would (MAJOR.MINOR).
+    #[arg(long, value_name = "X.Y", default_value_t = Version::PROMETHEUS_LATEST)]
+    prometheus_version: Version,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour human output (`auto` respects NO_COLOR and colours only a terminal).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Checks => list_checks(),
+        Command::Explain { check } => explain(&check),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("monlint: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, String> {
+    let selection = Selection::new(&args.select, &args.ignore)?;
+    let options = Options { prometheus_version: args.prometheus_version, selection };
+    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };
+    let inputs = discover(&paths)?;
+    let loaded: Vec<(SourceFile, bool)> = inputs
+        .par_iter()
+        .map(|input: &Input| {
+            let bytes = std::fs::read(&input.path).map_err(|e| format!("cannot read {}: {e}", input.display))?;
+            Ok((SourceFile::from_bytes(input.display.clone(), bytes), input.explicit))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut sources = Sources::new();
+    let ids: Vec<_> = loaded
+        .into_iter()
+        .map(|(source, explicit)| (sources.add(source), explicit))
+        .collect();
+    let reports: Vec<_> = ids
+        .par_iter()
+        .map(|&(id, explicit)| check_file(sources.get(id), id, &options, explicit))
+        .collect();
+    let report = Report::new(reports);
+    let rendered = report.render(args.format, &sources, args.color.enabled());
+    std::io::stdout()
+        .lock()
+        .write_all(&rendered)
+        .map_err(|e| format!("cannot write output: {e}"))?;
+    let failed = report.diagnostics().any(|d| d.severity >= Severity::Error);
+    Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+fn list_checks() -> Result<u8, String> {
+    let mut out = String::new();
+    for check in monlint_lint::registry::all_checks() {
+        out.push_str(&format!(
+            "{:<6} {:<24} {:<14} {:<8} {}\n",
+            check.code, check.name, check.category, check.default_severity, check.summary
+        ));
+    }
+    print!("{out}");
+    Ok(0)
+}
+
+fn explain(code_or_name: &str) -> Result<u8, String> {
+    let check = monlint_lint::registry::find(code_or_name)
+        .ok_or_else(|| format!("no check named {code_or_name:?}; `monlint checks` lists them"))?;
+    println!("# {} ({})\n", check.name, check.code);
+    println!("Category: {}. Default severity: {}.\n", check.category, check.default_severity);
+    print!("{}", check.doc);
+    Ok(0)
+}

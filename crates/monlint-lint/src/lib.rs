@@ -1,0 +1,14 @@
+//! monlint's checks: file models, their loaders, and every check, each in its own
+//! file under `checks/`, registered once in `registry`.
+//!
+//! Everything here is pure: text in, diagnostics out. No IO, no printing.
+
+pub mod analyze;
+pub mod checks;
+pub mod registry;
+pub mod rules;
+pub mod selection;
+mod suggest;
+
+pub use analyze::{FileKind, FileReport, Options, check_file};
+pub use selection::Selection;

@@ -1,0 +1,91 @@
+//! Turns command-line paths into the list of files to check, in a stable order.
+
+use std::path::{Path, PathBuf};
+
+/// A file to check.
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as shown in diagnostics.
+    pub display: String,
+    /// Named on the command line (or by a glob), rather than found by walking a folder.
+    pub explicit: bool,
+}
+
+/// Files larger than this are refused rather than read into memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+}
+
+fn is_hidden_or_build_dir(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry.file_type().is_dir()
+        && entry.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules")
+}
+
+fn display(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
+fn add_file(path: PathBuf, explicit: bool, inputs: &mut Vec<Input>) -> Result<(), String> {
+    let metadata = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{}: file is too large ({} bytes; the limit is {MAX_FILE_BYTES})",
+            path.display(),
+            metadata.len()
+        ));
+    }
+    inputs.push(Input { display: display(&path), path, explicit });
+    Ok(())
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), String> {
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden_or_build_dir(e));
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("cannot walk {}: {e}", dir.display()))?;
+        if entry.file_type().is_file() && is_yaml(entry.path()) {
+            add_file(entry.into_path(), false, inputs)?;
+        }
+    }
+    Ok(())
+}
+
+fn has_glob_characters(text: &str) -> bool {
+    text.contains(['*', '?', '['])
+}
+
+/// Expands files, folders and glob patterns; an argument that matches nothing is an error.
+pub fn discover(arguments: &[String]) -> Result<Vec<Input>, String> {
+    let mut inputs = Vec::new();
+    for argument in arguments {
+        let path = Path::new(argument);
+        if path.is_dir() {
+            walk(path, &mut inputs)?;
+        } else if path.exists() {
+            add_file(path.to_path_buf(), true, &mut inputs)?;
+        } else if has_glob_characters(argument) {
+            let pattern = glob::glob(argument).map_err(|e| format!("invalid glob pattern {argument:?}: {e}"))?;
+            let before = inputs.len();
+            for entry in pattern {
+                let matched = entry.map_err(|e| format!("cannot read {}: {e}", e.path().display()))?;
+                if matched.is_dir() {
+                    walk(&matched, &mut inputs)?;
+                } else {
+                    add_file(matched, true, &mut inputs)?;
+                }
+            }
+            if inputs.len() == before {
+                return Err(format!("no file matches {argument:?}"));
+            }
+        } else {
+            return Err(format!("cannot read {argument}: no such file or directory"));
+        }
+    }
+    // The same file named twice is checked once.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|input| seen.insert(input.path.clone()));
+    Ok(inputs)
+}

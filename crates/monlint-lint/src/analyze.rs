@@ -1,0 +1,143 @@
+//! One file in, findings out: detect what the file is, load it, run the checks.
+//! Pure: the caller reads files and prints.
+
+use monlint_core::yaml::{self, Document, Node};
+use monlint_core::{Diagnostic, FileId, SourceFile, Span, Version};
+
+use crate::checks::{RuleContext, ignored_document, yaml_syntax};
+use crate::registry::RULE_CHECKS;
+use crate::rules::load::{load_plain, load_prometheus_rules};
+use crate::rules::model::{RuleFile, RuleFileFlavor};
+use crate::selection::Selection;
+
+/// What a run targets and reports.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub prometheus_version: Version,
+    pub selection: Selection,
+}
+
+/// What a file was recognised as, from its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A Prometheus rule file (`groups:` at the top).
+    PrometheusRules,
+    /// Kubernetes `PrometheusRule` objects.
+    KubernetesPrometheusRule,
+    /// A promtool unit-test file (`rule_files:` / `tests:`); not checked yet.
+    RuleTests,
+    /// An Alertmanager configuration; not checked yet.
+    Alertmanager,
+    /// Nothing monlint knows.
+    Unknown,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::PrometheusRules => "prometheus-rules",
+            FileKind::KubernetesPrometheusRule => "kubernetes-prometheus-rule",
+            FileKind::RuleTests => "rule-tests",
+            FileKind::Alertmanager => "alertmanager",
+            FileKind::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_checked(self) -> bool {
+        matches!(self, FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule)
+    }
+}
+
+/// The outcome for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub kind: FileKind,
+    pub rule_count: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn is_prometheus_rule_object(node: &Node) -> bool {
+    node.get("kind").and_then(Node::as_str) == Some("PrometheusRule")
+}
+
+fn detect(documents: &[Document]) -> FileKind {
+    let Some(first) = documents.first().map(|d| &d.root) else {
+        return FileKind::Unknown;
+    };
+    if documents.iter().any(|d| is_prometheus_rule_object(&d.root)) {
+        FileKind::KubernetesPrometheusRule
+    } else if first.get("groups").is_some() {
+        FileKind::PrometheusRules
+    } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
+        FileKind::RuleTests
+    } else if first.get("route").is_some() || first.get("receivers").is_some() {
+        FileKind::Alertmanager
+    } else {
+        FileKind::Unknown
+    }
+}
+
+/// A broken file can't be recognised by its tree; these lines are a strong enough hint
+/// that a walked file is a rule file worth reporting.
+fn looks_like_rule_file(text: &str) -> bool {
+    text.lines().any(|line| line.trim_end() == "groups:" || line.trim() == "kind: PrometheusRule")
+}
+
+/// Checks one file. `explicit` files (named on the command line) that are not recognised
+/// are read as plain rule files, as promtool would; walked files are skipped instead.
+pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bool) -> FileReport {
+    let version = options.prometheus_version;
+    let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
+    let mut kind = detect(&documents);
+    if kind == FileKind::Unknown && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text))) {
+        kind = FileKind::PrometheusRules;
+    }
+    let mut diagnostics = Vec::new();
+    if !kind.is_checked() {
+        return FileReport { kind, rule_count: 0, diagnostics };
+    }
+    if let Some(offset) = source.invalid_utf8_at {
+        let span = Span::from_usize(offset, offset + 1);
+        let message = "the file is not valid UTF-8; invalid bytes were read as U+FFFD";
+        diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, span, message));
+    }
+    if let Some(error) = yaml_error {
+        diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, error.span, error.message));
+    }
+    let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
+        let objects: Vec<&Node> =
+            documents.iter().map(|d| &d.root).filter(|root| is_prometheus_rule_object(root)).collect();
+        load_prometheus_rules(&source.text, file, &objects, version)
+    } else {
+        for document in documents.iter().skip(1) {
+            diagnostics.push(ignored(file, source, document));
+        }
+        match documents.first() {
+            Some(document) => load_plain(&source.text, file, &document.root, version),
+            None => (RuleFile { file, flavor: RuleFileFlavor::Plain, groups: Vec::new() }, Vec::new()),
+        }
+    };
+    diagnostics.extend(load_diagnostics);
+    let ctx = RuleContext { source, rules: &rules, version };
+    for (check, run) in RULE_CHECKS {
+        if options.selection.is_enabled(check) {
+            run(&ctx, &mut diagnostics);
+        }
+    }
+    diagnostics.retain(|d| options.selection.is_enabled(d.check));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let rule_count = rules.groups.iter().map(|g| g.rules.len()).sum();
+    FileReport { kind, rule_count, diagnostics }
+}
+
+fn ignored(file: FileId, source: &SourceFile, document: &Document) -> Diagnostic {
+    let start = document.span.start;
+    let line_end = source.text[start as usize..].find('\n').map_or(source.text.len(), |i| start as usize + i);
+    Diagnostic::new(
+        &ignored_document::CHECK,
+        file,
+        Span::from_usize(start as usize, line_end),
+        "Prometheus reads only the first YAML document of a rule file; this one is ignored",
+    )
+    .with_help("move these groups into the first document or into a file of their own")
+}

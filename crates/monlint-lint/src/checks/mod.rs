@@ -1,0 +1,45 @@
+//! One file per check: its identity and documentation in a `CHECK` static and,
+//! for checks over the loaded model, a pure `check` function.
+//!
+//! The checks emitted while loading (`yaml-syntax`, `unknown-key`, `duplicate-key`,
+//! `wrong-type`, `ignored-document`) have no function here: the loader reports them.
+
+use monlint_core::{Diagnostic, SourceFile, Version};
+
+use crate::rules::model::RuleFile;
+
+pub mod duplicate_group;
+pub mod duplicate_key;
+pub mod duplicate_rule;
+pub mod empty_group_name;
+pub mod ignored_document;
+pub mod invalid_duration;
+pub mod invalid_label_name;
+pub mod invalid_record_name;
+pub mod missing_expr;
+pub mod promql_syntax;
+pub mod record_or_alert;
+pub mod recording_rule_field;
+pub mod template_syntax;
+pub mod unknown_key;
+pub mod wrong_type;
+pub mod yaml_syntax;
+
+/// What a rule-file check sees: one loaded file, its text, and the targeted version.
+pub struct RuleContext<'a> {
+    pub source: &'a SourceFile,
+    pub rules: &'a RuleFile,
+    pub version: Version,
+}
+
+impl RuleContext<'_> {
+    /// Iterates every rule with its group, and its 1-based position in the group.
+    pub fn rules(&self) -> impl Iterator<Item = (&crate::rules::model::Group, usize, &crate::rules::model::Rule)> {
+        self.rules
+            .groups
+            .iter()
+            .flat_map(|group| group.rules.iter().enumerate().map(move |(i, rule)| (group, i + 1, rule)))
+    }
+}
+
+pub type RuleCheckFn = fn(&RuleContext, &mut Vec<Diagnostic>);

@@ -1,0 +1,51 @@
+//! One folder per check under `fixtures/`: `invalid.yml` must trigger the check and
+//! `valid.yml` must not. Only the check under test is enabled, and the rendered
+//! diagnostics of `invalid.yml` are snapshotted.
+
+use std::path::PathBuf;
+
+use monlint_core::render::render_human;
+use monlint_core::{SourceFile, Sources, Version};
+use monlint_lint::registry::all_checks;
+use monlint_lint::{Options, Selection, check_file};
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn run(check: &str, file: &str) -> (usize, String) {
+    let path = fixtures_dir().join(check).join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
+    let options = Options {
+        prometheus_version: Version::PROMETHEUS_LATEST,
+        selection: Selection::new(&[check], &[]).unwrap(),
+    };
+    let report = check_file(sources.get(id), id, &options, true);
+    let rendered = String::from_utf8(render_human(&report.diagnostics, &sources, false)).unwrap();
+    (report.diagnostics.len(), rendered)
+}
+
+#[test]
+fn every_check_has_fixtures_that_trigger_it_and_not() {
+    for check in all_checks() {
+        let (count, rendered) = run(check.name, "valid.yml");
+        assert_eq!(count, 0, "{}: valid.yml must not trigger it:\n{rendered}", check.name);
+        let (count, rendered) = run(check.name, "invalid.yml");
+        assert!(count > 0, "{}: invalid.yml must trigger it", check.name);
+        insta::assert_snapshot!(check.name, rendered);
+    }
+}
+
+#[test]
+fn no_fixture_folder_without_a_check() {
+    let names: Vec<&str> = all_checks().iter().map(|c| c.name).collect();
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            assert!(names.contains(&name.as_str()), "fixtures/{name} belongs to no check");
+        }
+    }
+}
