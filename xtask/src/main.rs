@@ -1,1 +1,53 @@
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+
+mod bench;
+mod diff;
+mod util;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "monlint project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Performance benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Differential tests against promtool.
+    #[command(subcommand)]
+    Diff(DiffCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time `monlint check --select validity` against `promtool check rules` on a large corpus.
+    Check(bench::CheckArgs),
+}
+
+#[derive(Subcommand)]
+enum DiffCommand {
+    /// Compare accept/reject verdicts of monlint and promtool on mutated rule files.
+    CheckRules(diff::CheckRulesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
+        Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

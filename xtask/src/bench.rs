@@ -1,0 +1,233 @@
+//! `cargo xtask bench check`: monlint against promtool on one large generated corpus.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::util::{self, Result, ScratchDir};
+
+const GNU_TIME: &str = "/usr/bin/time";
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Approximate number of rules in the generated corpus.
+    #[arg(long, default_value_t = 100_000)]
+    rules: usize,
+    /// Timed runs per tool; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// promtool binary used as the baseline.
+    #[arg(long, default_value = "promtool")]
+    promtool: PathBuf,
+    /// Use this monlint binary instead of building one.
+    #[arg(long)]
+    monlint: Option<PathBuf>,
+}
+
+/// The generated corpus: file paths relative to its root, and how many rules they hold.
+struct Corpus {
+    files: Vec<String>,
+    rules: usize,
+}
+
+struct Measurement {
+    tool: &'static str,
+    median_wall: Duration,
+    peak_rss_kib: Option<u64>,
+    exit_code: i32,
+}
+
+pub fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let source_dir = util::corpus_dir()?.join("rules/awesome-prometheus-alerts");
+    if !source_dir.is_dir() {
+        return Err(format!("benchmark input missing: {}", source_dir.display()).into());
+    }
+    let monlint = util::monlint_binary(args.monlint.as_deref())?;
+    let runs = args.runs.max(1);
+
+    let scratch = ScratchDir::new("bench", false)?;
+    let corpus = generate_corpus(&source_dir, scratch.path(), args.rules)?;
+    eprintln!(
+        "generated {} files with {} rules in {}",
+        corpus.files.len(),
+        corpus.rules,
+        scratch.path().display()
+    );
+
+    let mut measurements = Vec::new();
+    if util::is_runnable(&args.promtool) {
+        let mut promtool = Command::new(&args.promtool);
+        promtool.args(["check", "rules"]).args(&corpus.files);
+        measurements.push(measure("promtool", &mut promtool, scratch.path(), runs)?);
+    } else {
+        println!(
+            "promtool not found ({}): timing monlint alone",
+            args.promtool.display()
+        );
+    }
+    let mut monlint_command = Command::new(&monlint);
+    monlint_command.args([
+        "check",
+        "--select",
+        "validity",
+        "--prometheus-version",
+        "2.42",
+        ".",
+    ]);
+    measurements.push(measure(
+        "monlint",
+        &mut monlint_command,
+        scratch.path(),
+        runs,
+    )?);
+
+    print_table(&measurements, &corpus);
+
+    let verdicts_agree = measurements
+        .windows(2)
+        .all(|pair| pair[0].exit_code == pair[1].exit_code);
+    if verdicts_agree {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("verdicts differ");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Copies the source rule files round after round into `dest` until about `target_rules`
+/// rules are there. Each copy is its own file, so group names stay unique per file.
+fn generate_corpus(source_dir: &Path, dest: &Path, target_rules: usize) -> Result<Corpus> {
+    let mut sources = Vec::new();
+    for path in util::yaml_files(source_dir)? {
+        let text = fs::read_to_string(&path)?;
+        let rules = util::count_rules(&text);
+        if rules > 0 {
+            sources.push((text, rules));
+        }
+    }
+    if sources.is_empty() {
+        return Err(format!("no rule files under {}", source_dir.display()).into());
+    }
+    let mut corpus = Corpus {
+        files: Vec::new(),
+        rules: 0,
+    };
+    let mut round = 0;
+    while corpus.rules < target_rules {
+        // Short relative names keep promtool's command line well under the kernel's limit.
+        let round_dir = format!("r{round}");
+        fs::create_dir(dest.join(&round_dir))?;
+        for (index, (text, rules)) in sources.iter().enumerate() {
+            if corpus.rules >= target_rules {
+                break;
+            }
+            let file = format!("{round_dir}/{index}.yml");
+            fs::write(dest.join(&file), text)?;
+            corpus.files.push(file);
+            corpus.rules += rules;
+        }
+        round += 1;
+    }
+    Ok(corpus)
+}
+
+/// Runs `command` `runs` times in `dir` and keeps the median wall time and the largest peak RSS.
+fn measure(
+    tool: &'static str,
+    command: &mut Command,
+    dir: &Path,
+    runs: usize,
+) -> Result<Measurement> {
+    let rss_file = dir.join(format!("{tool}.rss"));
+    let use_gnu_time = Path::new(GNU_TIME).is_file();
+    let mut walls = Vec::with_capacity(runs);
+    let mut peak_rss_kib = None;
+    let mut exit_code = 0;
+    for run in 1..=runs {
+        let mut timed = if use_gnu_time {
+            let mut wrapper = Command::new(GNU_TIME);
+            wrapper
+                .args(["--format=%M", "--output"])
+                .arg(&rss_file)
+                .arg(command.get_program())
+                .args(command.get_args());
+            wrapper
+        } else {
+            let mut plain = Command::new(command.get_program());
+            plain.args(command.get_args());
+            plain
+        };
+        let started = Instant::now();
+        let output = timed
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()?;
+        let wall = started.elapsed();
+        exit_code = util::exit_code(&output);
+        if use_gnu_time {
+            let rss = fs::read_to_string(&rss_file)?;
+            // GNU time appends its own note when the child fails; the figure is the last line.
+            let kib = rss
+                .lines()
+                .last()
+                .and_then(|line| line.trim().parse::<u64>().ok());
+            peak_rss_kib = peak_rss_kib.max(kib);
+        }
+        eprintln!(
+            "{tool} run {run}/{runs}: {:.2}s, exit {exit_code}",
+            wall.as_secs_f64()
+        );
+        if exit_code > 1 {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first_line = stderr.lines().next().unwrap_or("");
+            eprintln!("{tool} failed: {first_line}");
+        }
+        walls.push(wall);
+    }
+    walls.sort();
+    Ok(Measurement {
+        tool,
+        median_wall: walls[walls.len() / 2],
+        peak_rss_kib,
+        exit_code,
+    })
+}
+
+fn print_table(measurements: &[Measurement], corpus: &Corpus) {
+    println!(
+        "{:<10} {:>8} {:>8} {:>12} {:>12} {:>8}",
+        "tool", "files", "rules", "median wall", "peak RSS", "verdict"
+    );
+    for measurement in measurements {
+        println!(
+            "{:<10} {:>8} {:>8} {:>11.3}s {:>12} {:>8}",
+            measurement.tool,
+            corpus.files.len(),
+            corpus.rules,
+            measurement.median_wall.as_secs_f64(),
+            format_rss(measurement.peak_rss_kib),
+            format!("exit {}", measurement.exit_code),
+        );
+    }
+    if let [promtool, monlint] = measurements {
+        let wall_ratio = monlint.median_wall.as_secs_f64() / promtool.median_wall.as_secs_f64();
+        let rss_ratio = match (monlint.peak_rss_kib, promtool.peak_rss_kib) {
+            (Some(monlint), Some(promtool)) if promtool > 0 => {
+                format!("{:.3}", monlint as f64 / promtool as f64)
+            }
+            _ => "n/a".to_owned(),
+        };
+        println!("monlint/promtool: wall {wall_ratio:.3}, peak RSS {rss_ratio}");
+    }
+}
+
+fn format_rss(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
+    )
+}
