@@ -211,20 +211,32 @@ fn run_promtool(promtool: &Path, file: &Path) -> Verdict {
     {
         Ok(output) => Verdict {
             exit_code: util::exit_code(&output),
-            first_line: promtool_message(&output),
+            first_line: promtool_message(&output, file),
         },
         Err(error) => spawn_failure(&error),
     }
 }
 
-/// promtool's first error line, without the `FAILED:` header.
-fn promtool_message(output: &Output) -> String {
+/// promtool's first error, without the `FAILED:` header and the case's path. An error line that
+/// ends with a colon continues on the next line, so that one is appended.
+fn promtool_message(output: &Output, file: &Path) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    stderr
+    let mut lines = stderr
         .lines()
         .map(str::trim)
-        .find(|line| !line.is_empty() && *line != "FAILED:")
-        .map_or_else(|| first_line(&output.stdout), str::to_owned)
+        .filter(|line| !line.is_empty() && *line != "FAILED:");
+    let Some(first) = lines.next() else {
+        return first_line(&output.stdout);
+    };
+    let prefix = format!("{}: ", file.display());
+    let mut message = first.strip_prefix(&prefix).unwrap_or(first).to_owned();
+    if message.ends_with(':') {
+        if let Some(next) = lines.next() {
+            message.push(' ');
+            message.push_str(next);
+        }
+    }
+    message
 }
 
 fn run_monlint(monlint: &Path, file: &Path) -> Verdict {
@@ -289,7 +301,7 @@ fn monlint_message(output: &Output) -> String {
                 message.lines().next().unwrap_or("")
             )
         })
-        .unwrap_or_default()
+        .unwrap_or_else(|| "no diagnostics".to_owned())
 }
 
 fn first_line(bytes: &[u8]) -> String {
