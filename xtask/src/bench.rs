@@ -231,3 +231,32 @@ fn format_rss(kib: Option<u64>) -> String {
         |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_grows_round_by_round_until_the_target() {
+        let Ok(corpus_dir) = util::corpus_dir() else {
+            eprintln!("corpus absent: skipping");
+            return;
+        };
+        let source = corpus_dir.join("rules/awesome-prometheus-alerts");
+        let dest = ScratchDir::new("bench-test", false).expect("scratch dir");
+        let corpus = generate_corpus(&source, dest.path(), 1500).expect("generated");
+        assert!(corpus.rules >= 1500, "{} rules", corpus.rules);
+        assert!(
+            corpus.files.iter().any(|file| file.starts_with("r1/")),
+            "a second round"
+        );
+        let counted: usize = corpus
+            .files
+            .iter()
+            .map(|file| {
+                util::count_rules(&fs::read_to_string(dest.path().join(file)).expect("read"))
+            })
+            .sum();
+        assert_eq!(counted, corpus.rules);
+    }
+}

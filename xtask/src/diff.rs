@@ -319,3 +319,54 @@ fn spawn_failure(error: &std::io::Error) -> Verdict {
         first_line: format!("could not run: {error}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
+    use super::*;
+
+    fn output(exit_code: i32, stdout: &str, stderr: &str) -> Output {
+        Output {
+            status: ExitStatus::from_raw(exit_code << 8),
+            stdout: stdout.as_bytes().to_vec(),
+            stderr: stderr.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn promtool_message_drops_the_header_and_the_path_and_joins_continuations() {
+        let failed = output(
+            1,
+            "Checking /tmp/x.yml\n",
+            "  FAILED:\n/tmp/x.yml: yaml: unmarshal errors:\n  line 3: field bogus not found\n",
+        );
+        assert_eq!(
+            promtool_message(&failed, Path::new("/tmp/x.yml")),
+            "yaml: unmarshal errors: line 3: field bogus not found"
+        );
+        let passed = output(0, "Checking /tmp/x.yml\n  SUCCESS: 2 rules found\n", "");
+        assert_eq!(
+            promtool_message(&passed, Path::new("/tmp/x.yml")),
+            "Checking /tmp/x.yml"
+        );
+    }
+
+    #[test]
+    fn monlint_message_prefers_the_first_error_diagnostic() {
+        let report = r#"{"diagnostics":[
+            {"line":2,"column":1,"code":"X1","severity":"warning","message":"a warning"},
+            {"line":5,"column":7,"code":"E2","severity":"error","message":"bad expr\nmore"}
+        ],"summary":{}}"#;
+        assert_eq!(monlint_message(&output(1, report, "")), "5:7: E2 bad expr");
+        assert_eq!(
+            monlint_message(&output(0, r#"{"diagnostics":[],"summary":{}}"#, "")),
+            "no diagnostics"
+        );
+        assert_eq!(
+            monlint_message(&output(2, "", "error: unknown flag --select\nusage")),
+            "error: unknown flag --select"
+        );
+    }
+}

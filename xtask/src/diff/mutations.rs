@@ -49,6 +49,15 @@ pub const MUTATIONS: &[Mutation] = &[
     mutation!("expr-string-literal", true, |l, p| edit_expr(l, p, |_| {
         "\"up\"".to_owned()
     })),
+    mutation!("expr-subquery", true, |l, p| {
+        edit_expr(l, p, |e| format!("max_over_time(({e})[10m:1m])"))
+    }),
+    mutation!("expr-holt-winters", true, |l, p| {
+        edit_expr(l, p, |_| "holt_winters(up[10m], 0.5, 0.5) > 0".to_owned())
+    }),
+    mutation!("expr-newer-function", false, |l, p| {
+        edit_expr(l, p, |_| "mad_over_time(up[10m]) > 0".to_owned())
+    }),
     mutation!("unknown-key-top", false, |l, _| insert_at(
         l,
         0,
@@ -67,6 +76,24 @@ pub const MUTATIONS: &[Mutation] = &[
         "- alert",
         &["bogus_rule: 1"]
     )),
+    mutation!("duplicate-key-top", false, |l, _| insert_at(
+        l,
+        l.len(),
+        0,
+        &["groups: []"]
+    )),
+    mutation!("second-document", true, |l, _| insert_at(
+        l,
+        l.len(),
+        0,
+        &["---", "bogus: 1"]
+    )),
+    mutation!("group-labels", false, |l, p| {
+        after_key(l, p, "- name", &["labels:", "  team: shop"])
+    }),
+    mutation!("group-query-offset", false, |l, p| {
+        after_key(l, p, "- name", &["query_offset: 1m"])
+    }),
     mutation!("group-limit", true, |l, p| after_key(
         l,
         p,
@@ -156,6 +183,12 @@ pub const MUTATIONS: &[Mutation] = &[
         let end = block_end(l, index, indent(l[index]));
         Some(splice(l, index, end, &[]))
     }),
+    mutation!("duration-zero", true, |l, p| replace_value(
+        l, p, "for", "0"
+    )),
+    mutation!("duration-compound", true, |l, p| replace_value(
+        l, p, "for", "1h30m"
+    )),
     mutation!("duration-double-unit", false, |l, p| replace_value(
         l, p, "for", "5mm"
     )),
@@ -171,6 +204,17 @@ pub const MUTATIONS: &[Mutation] = &[
     mutation!("duration-no-unit", false, |l, p| replace_value(
         l, p, "for", "5"
     )),
+    mutation!("label-empty-value", true, |l, p| in_map(
+        l, p, "labels", "team: ''"
+    )),
+    mutation!("annotation-template-valid", true, |l, p| {
+        in_map(
+            l,
+            p,
+            "annotations",
+            "extra: '{{ $value | humanizePercentage }} of {{ $labels.job | toUpper }}'",
+        )
+    }),
     mutation!("label-name-leading-digit", false, |l, p| in_map(
         l, p, "labels", "1abc: x"
     )),
