@@ -3,6 +3,7 @@
 
 mod mutations;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
@@ -29,6 +30,9 @@ pub struct CheckRulesArgs {
     /// Keep the generated cases on disk and print where they are.
     #[arg(long)]
     keep: bool,
+    /// Only run cases whose mutation name contains this text (`original` for unedited files).
+    #[arg(long)]
+    only: Option<String>,
 }
 
 struct Case {
@@ -60,16 +64,22 @@ pub fn check_rules(args: &CheckRulesArgs) -> Result<ExitCode> {
     let corpus = util::corpus_dir()?;
     let sources = rule_files(&corpus)?;
     let scratch = ScratchDir::new("diff", args.keep)?;
-    let cases = generate_cases(&corpus, &sources, scratch.path())?;
+    let mut cases = generate_cases(&corpus, &sources, scratch.path())?;
+    if let Some(only) = &args.only {
+        // Unedited files stay in the run: the mutated cases' sanity notes refer to them.
+        cases.retain(|case| case.mutation.contains(only.as_str()) || case.mutation == "original");
+    }
     eprintln!("checking {} cases with promtool and monlint", cases.len());
 
     let results = run_cases(&cases, &args.promtool, &monlint);
     let mut failed = 0;
     let mut unexpected = 0;
+    let mut failures_by_mutation: BTreeMap<&str, usize> = BTreeMap::new();
     for (case, (promtool, monlint)) in cases.iter().zip(&results) {
         let agree = promtool.exit_code == monlint.exit_code && promtool.exit_code <= 1;
         if !agree {
             failed += 1;
+            *failures_by_mutation.entry(case.mutation).or_default() += 1;
             println!(
                 "{} [{}]: promtool exit {}, monlint exit {} | promtool: {} | monlint: {}",
                 case.origin,
@@ -96,6 +106,13 @@ pub fn check_rules(args: &CheckRulesArgs) -> Result<ExitCode> {
     if unexpected > 0 {
         // Not a failure (the two verdicts are still compared), but the mutation missed its target.
         eprintln!("note: {unexpected} mutated cases got a promtool verdict other than intended");
+    }
+    if !failures_by_mutation.is_empty() {
+        let counts: Vec<String> = failures_by_mutation
+            .iter()
+            .map(|(mutation, count)| format!("{mutation} {count}"))
+            .collect();
+        println!("failures by mutation: {}", counts.join(", "));
     }
     println!("{} passed, {failed} failed", cases.len() - failed);
     Ok(if failed == 0 {
