@@ -30,7 +30,7 @@ pub struct CheckRulesArgs {
     /// Keep the generated cases on disk and print where they are.
     #[arg(long)]
     keep: bool,
-    /// Only run cases whose mutation name contains this text (`original` for unedited files).
+    /// Only run the mutations whose name contains this text (unedited files always run).
     #[arg(long)]
     only: Option<String>,
 }
