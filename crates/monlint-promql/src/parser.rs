@@ -21,8 +21,9 @@ use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
 use crate::quote::{go_quote, unquote};
 
 /// Deepest nesting of sub-expressions accepted; deeper input is refused
-/// rather than risking the stack.
-pub const MAX_DEPTH: usize = 256;
+/// rather than risking the stack. Sized so that a debug build stays well
+/// within a 2 MiB thread stack (about 9 KiB per level there).
+pub const MAX_DEPTH: usize = 128;
 
 /// What to parse for.
 #[derive(Clone, Debug, Default)]
