@@ -201,19 +201,19 @@ fn check_binary(binary: &BinaryExpr, input: &str) -> Result<(), ParseError> {
                     "vector matching only allowed between instant vectors",
                 ));
             }
-        } else if op.is_set_operator() {
-            if matches!(
+        } else if op.is_set_operator()
+            && matches!(
                 matching.card,
                 Cardinality::OneToMany | Cardinality::ManyToOne
-            ) {
-                return Err(ParseError::new(
-                    binary.span,
-                    format!(
-                        "no grouping allowed for {} operation",
-                        go_quote(op.as_str())
-                    ),
-                ));
-            }
+            )
+        {
+            return Err(ParseError::new(
+                binary.span,
+                format!(
+                    "no grouping allowed for {} operation",
+                    go_quote(op.as_str())
+                ),
+            ));
         }
     }
     if (lhs == ValueType::Scalar || rhs == ValueType::Scalar) && op.is_set_operator() {

@@ -749,8 +749,7 @@ impl<'a> Lexer<'a> {
         let mut dot_seen = false;
         let mut exponent_seen = false;
         let hex = digits.len() > 10;
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             if !(digits.contains(c) || c == '.' || c == '_' || c == 'e' || c == 'E') {
                 break;
             }

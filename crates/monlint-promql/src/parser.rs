@@ -835,7 +835,9 @@ impl<'a> Parser<'a> {
         if seconds <= 0.0 {
             return Err(ParseError::new(whole, "duration must be greater than 0"));
         }
-        Ok(Duration((seconds * 1000.0).round() as u64))
+        // Rounded up to whole milliseconds: with millisecond timestamps a
+        // left-open window of 0.4ms selects what one of 1ms does.
+        Ok(Duration((seconds * 1000.0).ceil() as u64))
     }
 
     fn parse_range_or_subquery(&mut self, expr: Expr) -> PResult<Expr> {

@@ -40,7 +40,13 @@ pub(crate) fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
-        escape_into(&mut out, c, '"');
+        if c == '\u{FFFD}' {
+            // Escaped so printed strings re-lex: Prometheus' lexer refuses
+            // U+FFFD inside strings (it stands for invalid UTF-8 there).
+            out.push_str("\\ufffd");
+        } else {
+            escape_into(&mut out, c, '"');
+        }
     }
     out.push('"');
     out
@@ -150,6 +156,7 @@ mod tests {
         assert_eq!(go_quote("a\"b\n\u{7}é"), r#""a\"b\n\aé""#);
         assert_eq!(go_quote_rune(Some('\'')), r"'\''");
         assert_eq!(go_quote_rune(None), "'\u{FFFD}'");
+        assert_eq!(go_quote("\u{FFFD}"), r#""\ufffd""#);
         assert_eq!(go_unicode_rune('q'), "U+0071 'q'");
     }
 
