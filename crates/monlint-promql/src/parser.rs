@@ -144,6 +144,12 @@ impl<'a> Parser<'a> {
         self.opts.version.is_prometheus_3()
     }
 
+    /// Since 2.54 a number is a duration in seconds, and a duration is a
+    /// number, wherever either is expected.
+    fn numbers_are_durations(&self) -> bool {
+        self.opts.version >= Version::new(2, 54)
+    }
+
     fn text(&self, token: Token) -> &'a str {
         &self.input[token.start..token.end]
     }
@@ -435,7 +441,7 @@ impl<'a> Parser<'a> {
                     span: span(token.start, token.end),
                 }))
             }
-            TokenKind::Duration if self.is_v3() => {
+            TokenKind::Duration if self.numbers_are_durations() => {
                 self.bump()?;
                 let value = self.duration_seconds(token)?;
                 Ok(Expr::Number(NumberLiteral {
@@ -797,7 +803,7 @@ impl<'a> Parser<'a> {
         if seconds.abs() > MAX_DURATION_SECONDS {
             return Err(ParseError::new(whole, "duration out of range"));
         }
-        if self.is_v3()
+        if self.opts.version >= Version::new(3, 6)
             && matches!(
                 self.token.kind,
                 TokenKind::Add
@@ -821,12 +827,19 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// What Prometheus lists as expected where a duration is missing; the
+    /// list grew with the grammar.
     fn expected_duration(&self, with_bracket: bool) -> &'static str {
-        match (self.is_v3(), with_bracket) {
-            (true, false) => "number, duration, step(), or range()",
-            (true, true) => "number, duration, step(), range(), or \"]\"",
-            (false, false) => "duration",
-            (false, true) => "duration or \"]\"",
+        let version = self.opts.version;
+        match with_bracket {
+            false if version >= Version::new(3, 10) => "number, duration, step(), or range()",
+            false if version >= Version::new(3, 6) => "number, duration, or step()",
+            false if version >= Version::new(2, 54) => "number or duration",
+            false => "duration",
+            true if version >= Version::new(3, 10) => "number, duration, step(), range(), or \"]\"",
+            true if version >= Version::new(3, 6) => "number, duration, or step() or \"]\"",
+            true if version >= Version::new(2, 54) => "number or duration or \"]\"",
+            true => "duration or \"]\"",
         }
     }
 
@@ -843,7 +856,12 @@ impl<'a> Parser<'a> {
     fn parse_range_or_subquery(&mut self, expr: Expr) -> PResult<Expr> {
         let open = self.bump()?;
         let expected = self.expected_duration(false);
-        let range = self.positive_duration("subquery or range selector", expected)?;
+        let context = if self.opts.version >= Version::new(3, 6) {
+            "subquery or range selector"
+        } else {
+            "subquery selector"
+        };
+        let range = self.positive_duration(context, expected)?;
         match self.token.kind {
             TokenKind::RightBracket => {
                 let close = self.bump()?;
@@ -902,6 +920,23 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An `@` timestamp in seconds, as milliseconds.
+    fn timestamp(&self, seconds: f64, target: &Expr) -> PResult<AtModifier> {
+        // Go's `%f`: infinities print as `+Inf`/`-Inf`.
+        if !seconds.is_finite() || seconds.abs() >= 9.223_372_036_854_776e18 {
+            let shown = if seconds.is_finite() {
+                format!("{seconds:.6}")
+            } else {
+                crate::ast::format_float(seconds)
+            };
+            return Err(ParseError::new(
+                target.span(),
+                format!("timestamp out of bounds for @ modifier: {shown}"),
+            ));
+        }
+        Ok(AtModifier::Timestamp((seconds * 1000.0).round() as i64))
+    }
+
     fn parse_offset(&mut self, mut expr: Expr) -> PResult<Expr> {
         self.bump()?;
         let expected = self.expected_duration(false);
@@ -936,21 +971,19 @@ impl<'a> Parser<'a> {
         let at = match self.token.kind {
             TokenKind::Keyword(keyword @ (Keyword::Start | Keyword::End)) => {
                 self.bump()?;
-                if !self.at(TokenKind::LeftParen) {
-                    return Err(self.unexpected("", ""));
+                for kind in [TokenKind::LeftParen, TokenKind::RightParen] {
+                    if !self.at(kind) {
+                        return Err(self.unexpected("@", "timestamp"));
+                    }
+                    self.bump()?;
                 }
-                self.bump()?;
-                if !self.at(TokenKind::RightParen) {
-                    return Err(self.unexpected("", ""));
-                }
-                self.bump()?;
                 if keyword == Keyword::Start {
                     AtModifier::Start
                 } else {
                     AtModifier::End
                 }
             }
-            TokenKind::Add | TokenKind::Sub | TokenKind::Number | TokenKind::Duration => {
+            TokenKind::Add | TokenKind::Sub | TokenKind::Number => {
                 let negative = self.at(TokenKind::Sub);
                 if matches!(self.token.kind, TokenKind::Add | TokenKind::Sub) {
                     self.bump()?;
@@ -958,18 +991,18 @@ impl<'a> Parser<'a> {
                 let token = self.token;
                 let seconds = match token.kind {
                     TokenKind::Number => self.number_value(token)?,
-                    TokenKind::Duration => self.duration_seconds(token)?,
+                    TokenKind::Duration if self.numbers_are_durations() => {
+                        self.duration_seconds(token)?
+                    }
                     _ => return Err(self.unexpected("@", "timestamp")),
                 };
                 self.bump()?;
                 let seconds = if negative { -seconds } else { seconds };
-                if !seconds.is_finite() || seconds.abs() >= 9.223_372_036_854_776e18 {
-                    return Err(ParseError::new(
-                        expr.span(),
-                        format!("timestamp out of bounds for @ modifier: {seconds:.6}"),
-                    ));
-                }
-                AtModifier::Timestamp((seconds * 1000.0).round() as i64)
+                self.timestamp(seconds, &expr)?
+            }
+            TokenKind::Duration if self.numbers_are_durations() => {
+                let token = self.bump()?;
+                self.timestamp(self.duration_seconds(token)?, &expr)?
             }
             _ => return Err(self.unexpected("@", "timestamp")),
         };
