@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -18,6 +18,9 @@ use mutations::MUTATIONS;
 
 /// Corpus files each mutation is applied to (at a different place in each).
 const FILES_PER_MUTATION: usize = 12;
+
+/// A tool that takes longer than this on one small file is stuck.
+const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Args)]
 pub struct CheckRulesArgs {
@@ -71,7 +74,7 @@ pub fn check_rules(args: &CheckRulesArgs) -> Result<ExitCode> {
     }
     eprintln!("checking {} cases with promtool and monlint", cases.len());
 
-    let results = run_cases(&cases, &args.promtool, &monlint);
+    let results = run_cases(&cases, &args.promtool, &monlint)?;
     let mut failed = 0;
     let mut unexpected = 0;
     let mut failures_by_mutation: BTreeMap<&str, usize> = BTreeMap::new();
@@ -90,7 +93,9 @@ pub fn check_rules(args: &CheckRulesArgs) -> Result<ExitCode> {
                 monlint.first_line
             );
         }
-        let source_accepted = results[case.source].0.exit_code == 0;
+        let source_accepted = results
+            .get(case.source)
+            .is_some_and(|(promtool, _)| promtool.exit_code == 0);
         if source_accepted
             && case
                 .expected_accept
@@ -194,44 +199,39 @@ fn generate_cases(corpus: &Path, sources: &[(PathBuf, String)], dest: &Path) -> 
 }
 
 /// Runs both tools on every case, one worker per core.
-fn run_cases(cases: &[Case], promtool: &Path, monlint: &Path) -> Vec<(Verdict, Verdict)> {
+fn run_cases(cases: &[Case], promtool: &Path, monlint: &Path) -> Result<Vec<(Verdict, Verdict)>> {
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(cases.len()));
     let workers = thread::available_parallelism().map_or(1, |count| count.get());
-    thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(case) = cases.get(index) else { break };
-                    let verdicts = (
-                        run_promtool(promtool, &case.path),
-                        run_monlint(monlint, &case.path),
-                    );
-                    if let Ok(mut results) = results.lock() {
-                        results.push((index, verdicts));
+    let mut results = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(case) = cases.get(index) else { break };
+                        let promtool = run_promtool(promtool, &case.path);
+                        let monlint = run_monlint(monlint, &case.path);
+                        done.push((index, (promtool, monlint)));
                     }
-                }
-            });
+                    done
+                })
+            })
+            .collect();
+        let mut results = Vec::with_capacity(cases.len());
+        for handle in handles {
+            results.extend(handle.join().map_err(|_| "a worker thread panicked")?);
         }
-    });
-    let mut results = results.into_inner().unwrap_or_default();
+        Ok::<_, Box<dyn std::error::Error>>(results)
+    })?;
     results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, verdicts)| verdicts).collect()
+    Ok(results.into_iter().map(|(_, verdicts)| verdicts).collect())
 }
 
 fn run_promtool(promtool: &Path, file: &Path) -> Verdict {
-    match Command::new(promtool)
-        .args(["check", "rules"])
-        .arg(file)
-        .output()
-    {
-        Ok(output) => Verdict {
-            exit_code: util::exit_code(&output),
-            first_line: promtool_message(&output, file),
-        },
-        Err(error) => spawn_failure(&error),
-    }
+    let mut command = Command::new(promtool);
+    command.args(["check", "rules"]).arg(file);
+    run(&mut command, |output| promtool_message(output, file))
 }
 
 /// promtool's first error, without the `FAILED:` header and the case's path. An error line that
@@ -257,7 +257,8 @@ fn promtool_message(output: &Output, file: &Path) -> String {
 }
 
 fn run_monlint(monlint: &Path, file: &Path) -> Verdict {
-    let output = Command::new(monlint)
+    let mut command = Command::new(monlint);
+    command
         .args([
             "check",
             "--select",
@@ -267,14 +268,23 @@ fn run_monlint(monlint: &Path, file: &Path) -> Verdict {
             "--format",
             "json",
         ])
-        .arg(file)
-        .output();
-    match output {
-        Ok(output) => Verdict {
+        .arg(file);
+    run(&mut command, monlint_message)
+}
+
+/// Runs one tool on one case; a run that fails to start or times out gets exit code -1.
+fn run(command: &mut Command, message: impl Fn(&Output) -> String) -> Verdict {
+    let failure = |first_line: String| Verdict {
+        exit_code: -1,
+        first_line,
+    };
+    match util::output_with_timeout(command, CASE_TIMEOUT) {
+        Ok(Some(output)) => Verdict {
             exit_code: util::exit_code(&output),
-            first_line: monlint_message(&output),
+            first_line: message(&output),
         },
-        Err(error) => spawn_failure(&error),
+        Ok(None) => failure(format!("timed out after {}s", CASE_TIMEOUT.as_secs())),
+        Err(error) => failure(format!("could not run: {error}")),
     }
 }
 
@@ -328,13 +338,6 @@ fn first_line(bytes: &[u8]) -> String {
         .find(|line| !line.is_empty())
         .unwrap_or("")
         .to_owned()
-}
-
-fn spawn_failure(error: &std::io::Error) -> Verdict {
-    Verdict {
-        exit_code: -1,
-        first_line: format!("could not run: {error}"),
-    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 use std::env;
 use std::ffi::OsString;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -139,4 +141,79 @@ pub fn count_rules(text: &str) -> usize {
         .map(str::trim_start)
         .filter(|line| line.starts_with("- alert:") || line.starts_with("- record:"))
         .count()
+}
+
+/// Runs `command` to completion like `Command::output`, but kills it after `timeout`;
+/// `Ok(None)` means it was killed.
+pub fn output_with_timeout(command: &mut Command, timeout: Duration) -> io::Result<Option<Output>> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    // Drain both pipes on their own threads so a chatty child cannot block on a full pipe.
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if started.elapsed() >= timeout {
+            child.kill()?;
+            child.wait()?;
+            break None;
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let collect = |reader: Option<thread::JoinHandle<Vec<u8>>>| {
+        reader
+            .and_then(|handle| handle.join().ok())
+            .unwrap_or_default()
+    };
+    let (stdout, stderr) = (collect(stdout), collect(stderr));
+    Ok(status.map(|status| Output {
+        status,
+        stdout,
+        stderr,
+    }))
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        // A read error only truncates what is shown of the output; the exit status still counts.
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_with_timeout_collects_output_and_kills_stuck_children() {
+        let mut echo = Command::new("sh");
+        echo.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let output = output_with_timeout(&mut echo, Duration::from_secs(10))
+            .expect("runs")
+            .expect("finishes");
+        assert_eq!(exit_code(&output), 3);
+        assert_eq!(output.stdout, b"out\n");
+        assert_eq!(output.stderr, b"err\n");
+
+        let started = Instant::now();
+        let mut stuck = Command::new("sleep");
+        stuck.arg("30");
+        let output = output_with_timeout(&mut stuck, Duration::from_millis(100)).expect("runs");
+        assert!(output.is_none());
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn count_rules_counts_alerts_and_records() {
+        let text = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n  - record: r\n    expr: up\n";
+        assert_eq!(count_rules(text), 2);
+    }
 }
