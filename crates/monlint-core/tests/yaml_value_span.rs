@@ -87,7 +87,7 @@ fn emit_plain(value: &str, choices: &[u8]) -> Emitted {
                 lines.push("  ".to_owned());
             }
             _ => {
-                lines.last_mut().map(|line| line.push(c));
+                lines.last_mut().expect("a line").push(c);
                 sources.push(Source::Verbatim);
             }
         }
@@ -129,16 +129,16 @@ fn emit_single_quoted(value: &str) -> Emitted {
                 sources.push(Source::LineBreak);
             }
             '\'' => {
-                lines.last_mut().map(|line| line.push_str("''"));
+                lines.last_mut().expect("a line").push_str("''");
                 sources.push(Source::Escape("''".to_owned()));
             }
             _ => {
-                lines.last_mut().map(|line| line.push(c));
+                lines.last_mut().expect("a line").push(c);
                 sources.push(Source::Verbatim);
             }
         }
     }
-    lines.last_mut().map(|line| line.push('\''));
+    lines.last_mut().expect("a line").push('\'');
     Emitted { lines, sources }
 }
 
@@ -198,7 +198,7 @@ fn emit_double_quoted(value: &str, choices: &[u8]) -> Emitted {
         }
         previous = Some(c);
     }
-    lines.last_mut().map(|line| line.push('"'));
+    lines.last_mut().expect("a line").push('"');
     Emitted { lines, sources }
 }
 
@@ -367,7 +367,7 @@ fn document(
     }
 }
 
-fn find_key<'a>(root: &'a Node, in_sequence: bool, nested: bool) -> Option<&'a Node> {
+fn find_key(root: &Node, in_sequence: bool, nested: bool) -> Option<&Node> {
     let map = if nested { root.get("parent")? } else { root };
     let value = map.get("key")?;
     if in_sequence {

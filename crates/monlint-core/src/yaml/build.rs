@@ -346,6 +346,13 @@ impl<'a> Builder<'a> {
                 ),
             });
         }
+        let total = self.completed_nodes + anchored.nodes;
+        if excessive_aliasing(expanded, total) {
+            return Err(YamlError {
+                span,
+                message: "document contains excessive aliasing (possible alias bomb)".to_owned(),
+            });
+        }
         self.expanded_nodes = expanded;
         let (nodes, height) = (anchored.nodes, anchored.height);
         let mut node = anchored.node.clone();
@@ -391,6 +398,27 @@ impl<'a> Builder<'a> {
             },
         }
     }
+}
+
+/// go-yaml's rule (so we refuse what Prometheus refuses): beyond 100 copied
+/// nodes in a stream of over 1000, at most 99% of the nodes may come from
+/// aliases, falling linearly to 10% between 400k and 4M nodes.
+fn excessive_aliasing(expanded: usize, total: usize) -> bool {
+    const RATIO_RANGE_LOW: usize = 400_000;
+    const RATIO_RANGE_HIGH: usize = 4_000_000;
+    if expanded <= 100 || total <= 1000 {
+        return false;
+    }
+    let allowed = if total <= RATIO_RANGE_LOW {
+        0.99
+    } else if total >= RATIO_RANGE_HIGH {
+        0.10
+    } else {
+        let progress =
+            (total - RATIO_RANGE_LOW) as f64 / (RATIO_RANGE_HIGH - RATIO_RANGE_LOW) as f64;
+        0.99 - 0.89 * progress
+    };
+    expanded as f64 / total as f64 > allowed
 }
 
 fn convert_style(style: SaphyrStyle) -> ScalarStyle {

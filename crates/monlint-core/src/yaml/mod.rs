@@ -13,7 +13,8 @@
 //!   and among several merged mappings the earlier one wins. Merged entries
 //!   take the place of the `<<` entry.
 //! - [`Limits`] bounds nesting depth and the number of nodes alias expansion
-//!   may create, so hostile input fails fast with bounded memory.
+//!   may create, and go-yaml's alias-ratio rule applies too, so hostile input
+//!   fails fast with bounded memory.
 
 mod build;
 mod decode;
@@ -101,6 +102,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes that alias expansion may create in one stream. Nodes
     /// written out in the source are not counted: they are bounded by its size.
+    /// Independently, go-yaml's ratio rule refuses a stream where copies
+    /// outweigh written nodes (over 99% of them, 10% for huge streams), which
+    /// stops a billion-laughs document after a few thousand nodes.
     pub max_nodes: usize,
 }
 
