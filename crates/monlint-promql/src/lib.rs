@@ -20,5 +20,6 @@ mod lexer;
 mod numbers;
 mod parser;
 mod quote;
+mod regex;
 
 pub use parser::{MAX_DEPTH, ParseError, ParseOptions, parse};

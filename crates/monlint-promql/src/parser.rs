@@ -19,6 +19,7 @@ use crate::functions;
 use crate::lexer::{Keyword, LexError, Lexer, Token, TokenKind};
 use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
 use crate::quote::{go_quote, unquote};
+use crate::regex;
 
 /// Deepest nesting of sub-expressions accepted; deeper input is refused
 /// rather than risking the stack. Sized so that a debug build stays well
@@ -748,11 +749,22 @@ impl<'a> Parser<'a> {
         }
         self.bump()?;
         let value = self.unquote_token(value_token)?;
+        let matcher_span = span(name_token.start, value_token.end);
+        if matches!(op, MatchOp::Regex | MatchOp::NotRegex) {
+            // Prometheus 2 compiles the anchored pattern, 3 parses it alone
+            // (with a Go that knows `(?<name>...)`); error texts differ so.
+            let checked = if self.is_v3() {
+                regex::validate(&value, true)
+            } else {
+                regex::validate(&format!("^(?:{value})$"), false)
+            };
+            checked.map_err(|message| ParseError::new(matcher_span, message))?;
+        }
         Ok(LabelMatcher {
             name,
             op,
             value,
-            span: span(name_token.start, value_token.end),
+            span: matcher_span,
         })
     }
 
