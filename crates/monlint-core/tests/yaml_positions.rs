@@ -139,6 +139,16 @@ fn folded_scalar_keeps_breaks_around_more_indented_lines() {
 }
 
 #[test]
+fn scalar_spans_stop_before_trailing_comments() {
+    let src = "a: b # c\nd: 'e''' # f\ng: \"h\\\"\"  # i\n";
+    let root = parse_one(src);
+    let spans: Vec<_> = ["a", "d", "g"]
+        .map(|key| text(src, root.get(key).expect(key).span))
+        .to_vec();
+    assert_eq!(spans, ["b", "'e'''", "\"h\\\"\""]);
+}
+
+#[test]
 fn crlf_line_endings_keep_exact_spans() {
     let src = "a: b\r\nexpr: |\r\n  up\r\n  == 0\r\nc: \"x\r\n  y\"\r\nd: long\r\n  plain\r\n";
     let root = parse_one(src);

@@ -208,7 +208,7 @@ fn block_value() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(
             prop::collection::vec(
-                prop::sample::select(&['a', 'z', ' ', 'é', '日', '😀', '#', ':', '\''][..]),
+                prop::sample::select(&['a', 'z', ' ', 'é', '日', '😀', '#', ':', '\'', '\t'][..]),
                 0..8,
             ),
             1..6,
@@ -299,7 +299,7 @@ fn emit_folded(value: &str, choices: &[u8]) -> Emitted {
                 && !spaced(line)
                 && i > 0
                 && chars[i - 1] != ' '
-                && chars.get(i + 1).is_some_and(|&n| n != ' ');
+                && chars.get(i + 1).is_some_and(|&n| n != ' ' && n != '\t');
             if foldable && choice.next().is_some_and(|n| n % 2 == 0) {
                 lines.push(std::mem::replace(&mut source_line, String::from("  ")));
                 sources.push(Source::LineBreak);
@@ -396,6 +396,13 @@ fn check(
     prop_assert_eq!(scalar.style, style);
     prop_assert_eq!(node.span.start as usize, scalar_start, "{:?}", src);
     prop_assert_eq!(emitted.sources.len(), value.chars().count());
+    // The node ends with the scalar's last non-blank character.
+    let written_end = src[..src[scalar_start..]
+        .find("after: 2")
+        .map_or(0, |at| scalar_start + at)]
+        .trim_end_matches([' ', '\t', '\r', '\n'])
+        .len();
+    prop_assert_eq!(node.span.end as usize, written_end, "{:?}", src);
     let scalar_end = src[scalar_start..]
         .find("after: 2")
         .map(|i| scalar_start + i)

@@ -177,8 +177,15 @@ impl<'a> Builder<'a> {
         } else {
             start
         };
-        if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-            return Span::from_usize(content_start, end);
+        match style {
+            ScalarStyle::Plain => return Span::from_usize(content_start, end),
+            // saphyr's end can run on over a trailing comment.
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let closed =
+                    text::closing_quote(self.bytes, content_start).map_or(end, |at| at + 1);
+                return Span::from_usize(content_start, closed.min(end));
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {}
         }
         let header = if has_properties {
             text::find_block_header(self.bytes, content_start, end)

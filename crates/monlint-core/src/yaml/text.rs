@@ -95,6 +95,20 @@ pub(super) fn find_block_header(bytes: &[u8], mut pos: usize, limit: usize) -> O
     None
 }
 
+/// The position of the quote that closes the quoted scalar opening at `open`.
+pub(super) fn closing_quote(bytes: &[u8], open: usize) -> Option<usize> {
+    let quote = *bytes.get(open)?;
+    let mut pos = open + 1;
+    loop {
+        match (*bytes.get(pos)?, quote) {
+            (b'\\', b'"') => pos += 2,
+            (b'\'', b'\'') if bytes.get(pos + 1) == Some(&b'\'') => pos += 2,
+            (byte, _) if byte == quote => return Some(pos),
+            _ => pos += 1,
+        }
+    }
+}
+
 fn skip_token(bytes: &[u8], mut pos: usize) -> usize {
     while bytes
         .get(pos)
