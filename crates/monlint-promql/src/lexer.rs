@@ -2,6 +2,8 @@
 //! (statements, inside braces, inside a range/subquery bracket) so that the
 //! same inputs produce the same tokens and the same lexical error texts.
 
+use monlint_core::Version;
+
 use crate::quote::{go_quote_rune, go_unicode_rune};
 
 /// Keywords; their lexer spelling is case-insensitive.
@@ -244,11 +246,37 @@ pub(crate) struct LexError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     Statements,
+    /// Just after `[` in releases before the duration-expression lexer.
+    AfterBracket,
     DurationExpr,
+}
+
+/// How Prometheus' lexer treated numbers and brackets over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Generation {
+    /// Before 2.54: only durations inside brackets, no `_` in numbers.
+    DurationsOnly,
+    /// 2.54 to 3.3: a number or a duration after `[`.
+    NumbersAsDurations,
+    /// 3.4 on: arithmetic on durations inside brackets.
+    DurationExpressions,
+}
+
+impl Generation {
+    fn of(version: Version) -> Self {
+        if version >= Version::new(3, 4) {
+            Generation::DurationExpressions
+        } else if version >= Version::new(2, 54) {
+            Generation::NumbersAsDurations
+        } else {
+            Generation::DurationsOnly
+        }
+    }
 }
 
 pub(crate) struct Lexer<'a> {
     input: &'a str,
+    generation: Generation,
     start: usize,
     pos: usize,
     /// Width of the last rune read by `next`, for `backup`.
@@ -286,9 +314,10 @@ fn is_duration_keyword_start(c: char) -> bool {
 }
 
 impl<'a> Lexer<'a> {
-    pub(crate) fn new(input: &'a str) -> Self {
+    pub(crate) fn new(input: &'a str, version: Version) -> Self {
         Lexer {
             input,
+            generation: Generation::of(version),
             start: 0,
             pos: 0,
             width: 0,
@@ -376,6 +405,14 @@ impl<'a> Lexer<'a> {
                 State::Statements if self.brace_open => self.lex_inside_braces(),
                 State::Statements => self.lex_statements(),
                 State::DurationExpr => self.lex_duration_expr(),
+                State::AfterBracket => {
+                    self.state = State::Statements;
+                    if self.generation == Generation::DurationsOnly {
+                        self.lex_duration()
+                    } else {
+                        self.lex_number_or_duration()
+                    }
+                }
             }?;
             if let Some(token) = step {
                 if token.kind == TokenKind::Eof {
@@ -470,9 +507,10 @@ impl<'a> Lexer<'a> {
                     self.backup();
                     return self.lex_keyword_or_identifier();
                 }
-                if c == ':' {
+                // Before 3.4 any letter here was taken for the colon.
+                if c == ':' || self.generation < Generation::DurationExpressions {
                     if self.got_colon {
-                        return self.error("unexpected colon ':'".to_owned());
+                        return self.error(format!("unexpected colon {}", go_quote_rune(Some(c))));
                     }
                     self.got_colon = true;
                     return self.emit(TokenKind::Colon);
@@ -511,7 +549,11 @@ impl<'a> Lexer<'a> {
                 let token = self.emit(TokenKind::LeftBracket);
                 self.skip_spaces();
                 self.bracket_open = true;
-                self.state = State::DurationExpr;
+                self.state = if self.generation == Generation::DurationExpressions {
+                    State::DurationExpr
+                } else {
+                    State::AfterBracket
+                };
                 token
             }
             ']' => {
@@ -720,6 +762,22 @@ impl<'a> Lexer<'a> {
         ))
     }
 
+    /// The pre-2.54 bracket content: a duration and nothing else.
+    fn lex_duration(&mut self) -> Step {
+        if self.scan_number() {
+            return self.error("missing unit character in duration".to_owned());
+        }
+        if !self.accept_remaining_duration() {
+            let text = self.input[self.start..self.pos].to_owned();
+            return self.error(format!(
+                "bad duration syntax: {}",
+                crate::quote::go_quote(&text)
+            ));
+        }
+        self.backup();
+        self.emit(TokenKind::Duration)
+    }
+
     fn accept_remaining_duration(&mut self) -> bool {
         if !self.accept("smhdwy") {
             return false;
@@ -738,6 +796,9 @@ impl<'a> Lexer<'a> {
     /// Scans what Prometheus' lexer takes for a number; its value is checked
     /// later, as Prometheus does.
     fn scan_number(&mut self) -> bool {
+        if self.generation == Generation::DurationsOnly {
+            return self.scan_number_before_2_54();
+        }
         let initial = self.pos;
         let mut digits = "0123456789";
         if self.accept("0") && self.accept("xX") {
@@ -786,6 +847,24 @@ impl<'a> Lexer<'a> {
         }
         if self.pos == initial {
             return false;
+        }
+        !is_alphanumeric(self.peek())
+    }
+
+    /// The number scanner before 2.54: no underscores, and an empty scan
+    /// counts as a number.
+    fn scan_number_before_2_54(&mut self) -> bool {
+        let mut digits = "0123456789";
+        if self.accept("0") && self.accept("xX") {
+            digits = "0123456789abcdefABCDEF";
+        }
+        while self.accept(digits) {}
+        if self.accept(".") {
+            while self.accept(digits) {}
+        }
+        if self.accept("eE") {
+            self.accept("+-");
+            while self.accept("0123456789") {}
         }
         !is_alphanumeric(self.peek())
     }

@@ -129,7 +129,7 @@ fn lex_error(input: &str, error: LexError) -> ParseError {
 
 impl<'a> Parser<'a> {
     fn new(input: &'a str, opts: &'a ParseOptions) -> PResult<Self> {
-        let mut lexer = Lexer::new(input);
+        let mut lexer = Lexer::new(input, opts.version);
         let token = lexer.next_token().map_err(|e| lex_error(input, e))?;
         Ok(Parser {
             input,

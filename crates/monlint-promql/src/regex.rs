@@ -112,8 +112,7 @@ impl Scanner<'_> {
                 b'{' => match parse_repeat(&bytes[pos..]) {
                     Some((min, max, len)) => {
                         let mut after = pos + len;
-                        if min < 0
-                            || min > MAX_REPEAT
+                        if !(0..=MAX_REPEAT).contains(&min)
                             || max > MAX_REPEAT
                             || (max >= 0 && min > max)
                         {
