@@ -466,36 +466,47 @@ proptest! {
 
     #[test]
     fn arbitrary_input_never_panics(src in "(?s).{0,200}") {
-        let (documents, error) = parse_stream(&src, &Limits::default());
-        for document in &documents {
-            prop_assert!(document.span.end as usize <= src.len());
-            let mut stack = vec![&document.root];
-            while let Some(node) = stack.pop() {
-                prop_assert!(node.span.start <= node.span.end && node.span.end as usize <= src.len());
-                if let Some(value) = node.as_str() {
-                    let span = node.value_span(&src, 0..value.len());
-                    prop_assert!(span.end as usize <= src.len());
-                }
-                stack.extend(node.as_sequence().unwrap_or_default());
-                for entry in node.as_mapping().unwrap_or_default() {
-                    stack.push(&entry.key);
-                    stack.push(&entry.value);
-                }
-            }
-        }
-        if let Some(error) = error {
-            prop_assert!(error.span.end as usize <= src.len());
-        }
+        check_tree_bounds(&src)?;
     }
 
     #[test]
     fn yaml_like_input_never_panics(parts in prop::collection::vec(prop::sample::select(&[
-        "a", ": ", "- ", "\n", "  ", "&x ", "*x", "<<: ", "[", "]", "{", "}", ", ", "|", ">-", "'", "\"", "\\", "#", "---\n", "!t ", "?", "\t", "\r\n", "é",
+        "a", "é", ": ", "- ", "? ", "\n", "  ", "\t", "\r\n", "\r", "#", "&x ", "*x", "!t ", "!!merge ",
+        "<<: ", "[", "]", "{", "}", ", ", "|", "|2", ">-", ">+1", "'", "''", "\"", "\\", "\\x4",
+        "\\u00e9", "---\n", "...\n", "%YAML 1.2\n", "\u{feff}",
     ][..]), 0..40)) {
-        let src: String = parts.concat();
-        let (documents, _) = parse_stream(&src, &Limits::default());
-        for document in &documents {
-            prop_assert!(document.span.end as usize <= src.len());
+        check_tree_bounds(&parts.concat())?;
+    }
+}
+
+/// Whatever the input, spans stay inside it and `value_span` answers for
+/// every character of every scalar.
+fn check_tree_bounds(src: &str) -> Result<(), TestCaseError> {
+    let (documents, error) = parse_stream(src, &Limits::default());
+    let within =
+        |span: monlint_core::Span| span.start <= span.end && span.end as usize <= src.len();
+    for document in &documents {
+        prop_assert!(within(document.span));
+        let mut stack = vec![&document.root];
+        while let Some(node) = stack.pop() {
+            prop_assert!(within(node.span), "{:?} in {:?}", node, src);
+            if let Some(value) = node.as_str() {
+                for (offset, c) in value.char_indices() {
+                    prop_assert!(within(node.value_span(src, offset..offset + c.len_utf8())));
+                }
+                prop_assert!(within(
+                    node.value_span(src, value.len() + 5..value.len() + 9)
+                ));
+            }
+            stack.extend(node.as_sequence().unwrap_or_default());
+            for entry in node.as_mapping().unwrap_or_default() {
+                stack.push(&entry.key);
+                stack.push(&entry.value);
+            }
         }
     }
+    if let Some(error) = error {
+        prop_assert!(within(error.span));
+    }
+    Ok(())
 }
