@@ -11,6 +11,8 @@ pub struct FileId(pub u32);
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Where the first invalid UTF-8 sequence was, for files read from bytes.
+    pub invalid_utf8_at: Option<usize>,
     line_starts: Vec<u32>,
 }
 
@@ -31,7 +33,23 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text,
+            invalid_utf8_at: None,
             line_starts,
+        }
+    }
+
+    /// Decodes bytes as UTF-8; invalid sequences become U+FFFD and the first one is remembered.
+    pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceFile::new(path, text),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                SourceFile {
+                    invalid_utf8_at: Some(offset),
+                    ..SourceFile::new(path, text)
+                }
+            }
         }
     }
 
@@ -81,6 +99,13 @@ impl SourceFile {
             line: index as u32 + 1,
             column: prefix.chars().count() as u32 + 1,
         }
+    }
+
+    /// The part of `span` on its first line: a multi-line node (a whole rule, a whole
+    /// group) is pointed at by its first line rather than underlined in full.
+    pub fn first_line(&self, span: Span) -> Span {
+        let line = self.line_range(self.line_index(span.start));
+        Span::new(span.start, span.end.min(line.end as u32).max(span.start))
     }
 
     /// Start and end positions of a span (the end is exclusive, like the span).

@@ -45,7 +45,11 @@ pub struct VersionParseError(pub String);
 
 impl fmt::Display for VersionParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid version {:?}: expected MAJOR.MINOR such as 2.42 or 3.5", self.0)
+        write!(
+            f,
+            "invalid version {:?}: expected MAJOR.MINOR such as 2.42 or 3.5",
+            self.0
+        )
     }
 }
 

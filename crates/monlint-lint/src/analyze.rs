@@ -107,13 +107,13 @@ pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit
     let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
         let objects: Vec<&Node> =
             documents.iter().map(|d| &d.root).filter(|root| is_prometheus_rule_object(root)).collect();
-        load_prometheus_rules(&source.text, file, &objects, version)
+        load_prometheus_rules(file, &objects, version)
     } else {
         for document in documents.iter().skip(1) {
             diagnostics.push(ignored(file, source, document));
         }
         match documents.first() {
-            Some(document) => load_plain(&source.text, file, &document.root, version),
+            Some(document) => load_plain(file, &document.root, version),
             None => (RuleFile { file, flavor: RuleFileFlavor::Plain, groups: Vec::new() }, Vec::new()),
         }
     };

@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod checks;
+pub mod docs;
 pub mod registry;
 pub mod rules;
 pub mod selection;

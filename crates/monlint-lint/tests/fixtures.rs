@@ -1,6 +1,9 @@
 //! One folder per check under `fixtures/`: `invalid.yml` must trigger the check and
 //! `valid.yml` must not. Only the check under test is enabled, and the rendered
 //! diagnostics of `invalid.yml` are snapshotted.
+//!
+//! A fixture targets the newest Prometheus unless its first line says otherwise:
+//! `# target: prometheus 2.42`.
 
 use std::path::PathBuf;
 
@@ -16,10 +19,15 @@ fn fixtures_dir() -> PathBuf {
 fn run(check: &str, file: &str) -> (usize, String) {
     let path = fixtures_dir().join(check).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let version = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# target: prometheus "))
+        .map_or(Version::PROMETHEUS_LATEST, |v| v.trim().parse().unwrap());
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
     let options = Options {
-        prometheus_version: Version::PROMETHEUS_LATEST,
+        prometheus_version: version,
         selection: Selection::new(&[check], &[]).unwrap(),
     };
     let report = check_file(sources.get(id), id, &options, true);

@@ -1,6 +1,6 @@
 //! promtool's `--lint duplicate-rules`: two rules with the same name and labels.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use monlint_core::{Category, Check, Diagnostic, Severity, Span};
 
@@ -13,7 +13,8 @@ pub static CHECK: Check = Check {
     default_severity: Severity::Warning,
     summary: "Two rules in one file have the same name and the same static labels.",
     doc: r#"## What it does
-Reports a rule whose name (`record` or `alert`) and static labels equal an earlier rule's in
+Reports a rule whose name (`record` or `alert`) and static labels (with its group's labels)
+equal an earlier rule's in
 the same file, across groups. This is promtool's `duplicate-rules` lint.
 
 ## Why is this bad?
@@ -36,13 +37,16 @@ Keep one rule, or tell them apart with a label or a different name.
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let mut first_seen: HashMap<(&str, Vec<(&str, &str)>), Span> = HashMap::new();
-    for (_, _, rule) in ctx.rules() {
+    for (group, _, rule) in ctx.rules() {
         if rule.name().is_empty() {
             continue;
         }
-        let mut labels: Vec<(&str, &str)> =
-            rule.labels.iter().map(|pair| (pair.key.value.as_str(), pair.value.text())).collect();
-        labels.sort_unstable();
+        // Group labels apply to every rule of the group; a rule's own label wins.
+        let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
+        for pair in group.labels.iter().chain(&rule.labels) {
+            labels.insert(pair.key.value.as_str(), pair.value.text());
+        }
+        let labels: Vec<(&str, &str)> = labels.into_iter().collect();
         let key = (rule.name(), labels);
         if let Some(first) = first_seen.get(&key) {
             out.push(

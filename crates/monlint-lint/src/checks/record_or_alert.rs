@@ -41,7 +41,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             (None, None) => out.push(Diagnostic::new(
                 &CHECK,
                 ctx.rules.file,
-                rule.span,
+                ctx.source.first_line(rule.span),
                 "one of 'record' or 'alert' must be set",
             )),
             _ => {}

@@ -39,16 +39,15 @@ const RULE_FIELDS: &[Field] = &[
     field("annotations", 2, 0),
 ];
 
-struct Loader<'a> {
-    source: &'a str,
+struct Loader {
     file: FileId,
     version: Version,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Loads the groups of a plain rule file (the first YAML document, as Prometheus does).
-pub fn load_plain(source: &str, file: FileId, root: &Node, version: Version) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader { source, file, version, diagnostics: Vec::new() };
+pub fn load_plain(file: FileId, root: &Node, version: Version) -> (RuleFile, Vec<Diagnostic>) {
+    let mut loader = Loader { file, version, diagnostics: Vec::new() };
     let mut groups = Vec::new();
     for (name, value) in loader.fields(root, "a rule file", TOP_FIELDS) {
         if name == "groups" {
@@ -61,12 +60,11 @@ pub fn load_plain(source: &str, file: FileId, root: &Node, version: Version) -> 
 /// Loads `spec.groups` of every Kubernetes `PrometheusRule` object in the file.
 /// Fields outside `spec` belong to Kubernetes and are not checked here.
 pub fn load_prometheus_rules(
-    source: &str,
     file: FileId,
     objects: &[&Node],
     version: Version,
 ) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader { source, file, version, diagnostics: Vec::new() };
+    let mut loader = Loader { file, version, diagnostics: Vec::new() };
     let mut groups = Vec::new();
     for object in objects {
         if let Some(spec) = object.get("spec") {
@@ -90,7 +88,7 @@ fn yaml_type(node: &Node) -> &'static str {
     }
 }
 
-impl Loader<'_> {
+impl Loader {
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.kind_name());
         let diagnostic = Diagnostic::new(&wrong_type::CHECK, self.file, node.span, message)
