@@ -133,10 +133,23 @@ fn is_space(c: char) -> bool {
     SPACE_CHARS.contains(&c)
 }
 
-/// Go's `unicode.IsLetter || unicode.IsDigit`, approximated with Rust's
-/// Alphabetic and Numeric properties (identical for ASCII).
+/// Go's `unicode.IsLetter || unicode.IsDigit` (categories L and Nd),
+/// approximated with Rust's Alphabetic and Numeric properties minus the
+/// common letter-like and other numbers (Nl, No) those include. Identical
+/// for ASCII; combining marks counted as Alphabetic still slip through.
 fn is_alphanumeric(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_numeric()
+    c == '_' || ((c.is_alphabetic() || c.is_numeric()) && !is_letter_or_other_number(c))
+}
+
+fn is_letter_or_other_number(c: char) -> bool {
+    matches!(u32::from(c),
+        0xB2 | 0xB3 | 0xB9 | 0xBC..=0xBE | 0x9F4..=0x9F9 | 0xBF0..=0xBF2 | 0xF2A..=0xF33
+        | 0x1369..=0x137C | 0x16EE..=0x16F0 | 0x17F0..=0x17F9 | 0x2070 | 0x2074..=0x2079
+        | 0x2080..=0x2089 | 0x2150..=0x2182 | 0x2185..=0x2189 | 0x2460..=0x249B | 0x24EA..=0x24FF | 0x2776..=0x2793
+        | 0x2CFD | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303A | 0x3192..=0x3195 | 0x3220..=0x3229
+        | 0x3248..=0x324F | 0x3251..=0x325F | 0x3280..=0x3289 | 0x32B1..=0x32BF | 0xA6E6..=0xA6EF
+        | 0xA830..=0xA835 | 0x10140..=0x10178 | 0x12400..=0x1246E | 0x1D360..=0x1D378
+        | 0x1F100..=0x1F10C)
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
