@@ -477,6 +477,11 @@ impl fmt::Display for NumberLiteral {
             let sign = if millis < 0.0 { "-" } else { "" };
             return write!(f, "{sign}{}", Duration(millis.abs() as u64));
         }
+        if self.value == f64::INFINITY {
+            // Not Prometheus' `+Inf`: that re-parses as a unary plus, which
+            // binds looser than `^` (`+Inf ^ 2` is `+(Inf ^ 2)`).
+            return f.write_str("Inf");
+        }
         f.write_str(&format_float(self.value))
     }
 }

@@ -68,7 +68,8 @@ fn canonical_printing() {
         ("a + b * c ^ d ^ e", "a + b * c ^ d ^ e"),
         ("foo offset -5m @ start()", "foo @ start() offset -5m"),
         ("x[1h:]", "x[1h:]"),
-        ("1e3 + 0x10 - Inf", "1000 + 16 - +Inf"),
+        ("1e3 + 0x10 - Inf", "1000 + 16 - Inf"),
+        ("Inf ^ 2", "Inf ^ 2"),
         ("'it\\'s'", "\"it's\""),
         (
             "a > bool ignoring(b) group_right c",
