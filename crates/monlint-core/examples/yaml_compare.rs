@@ -22,6 +22,7 @@ const LIBRARIES: [&str; 4] = [
 ];
 const MEMORY_CAP_KIB: u64 = 1024 * 1024;
 const BOMB_TIMEOUT: Duration = Duration::from_secs(10);
+const SYNTHETIC_RULES: usize = 20_000;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -62,6 +63,28 @@ fn main() -> ExitCode {
             positions(library),
             duplicate_keys(library)
         );
+    }
+    let synthetic = synthetic_rule_file(SYNTHETIC_RULES);
+    println!();
+    println!(
+        "synthetic file of {SYNTHETIC_RULES} alerting rules ({} KiB), best of 3 parses:",
+        synthetic.len() / 1024
+    );
+    for library in LIBRARIES {
+        let best = (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let parsed = parse(library, &synthetic).is_ok();
+                (started.elapsed(), parsed)
+            })
+            .min();
+        if let Some((elapsed, parsed)) = best {
+            let outcome = if parsed { "ok" } else { "FAILED" };
+            println!(
+                "{library:<18} {:>8.1} ms  {outcome}",
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
     }
     println!();
     println!(
@@ -196,6 +219,21 @@ fn duplicate_keys(library: &str) -> String {
     }
 }
 
+/// A rule file shaped like real ones: groups of alerting rules with a
+/// multi-line expression, labels and annotations.
+fn synthetic_rule_file(rules: usize) -> String {
+    let mut text = String::from("groups:\n");
+    for index in 0..rules {
+        if index % 100 == 0 {
+            text.push_str(&format!("- name: group-{}\n  rules:\n", index / 100));
+        }
+        text.push_str(&format!(
+            "  - alert: HighErrorRate{index}\n    expr: |\n      sum(rate(http_requests_total{{code=~\"5..\", job=\"svc{index}\"}}[5m]))\n        / sum(rate(http_requests_total{{job=\"svc{index}\"}}[5m])) > 0.05\n    for: 10m\n    labels:\n      severity: page\n    annotations:\n      summary: 'High error rate on {{{{ $labels.job }}}}'\n"
+        ));
+    }
+    text
+}
+
 fn billion_laughs() -> String {
     let mut src = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..9 {
@@ -261,12 +299,12 @@ fn run_bomb(library: &str) -> String {
                 if status.success() && !stdout.is_empty() {
                     return stdout;
                 }
+                // Rust's allocation-failure message, if the child printed one.
                 let stderr = output
                     .map(|o| {
-                        String::from_utf8_lossy(&o.stderr)
-                            .lines()
-                            .last()
-                            .unwrap_or("")
+                        let text = String::from_utf8_lossy(&o.stderr).into_owned();
+                        let line = text.lines().find(|line| line.contains("memory allocation"));
+                        line.unwrap_or_else(|| text.lines().last().unwrap_or(""))
                             .to_owned()
                     })
                     .unwrap_or_default();

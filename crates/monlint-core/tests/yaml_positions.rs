@@ -397,6 +397,23 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn depth_limit_is_capped_so_trees_stay_droppable() {
+    let src = format!("{}x", "- ".repeat(1_500));
+    let limits = Limits {
+        max_depth: usize::MAX,
+        max_nodes: 100,
+    };
+    let error = parse_stream(&src, &limits).1.expect("too deep");
+    assert_eq!(
+        error.message,
+        format!(
+            "YAML nesting exceeds the limit of {} levels",
+            Limits::HARD_MAX_DEPTH
+        )
+    );
+}
+
+#[test]
 fn recursive_alias_is_an_error() {
     let (_, error) = parse_stream("a: &a [*a]\n", &Limits::default());
     assert!(error.is_some());
