@@ -111,6 +111,37 @@ fn check_expr(expr: &Expr, input: &str) -> CheckResult {
                     }
                 }
             }
+            // info()'s second argument selects labels of info metrics: it
+            // must be a bare `{...}` selector, which may match empty.
+            let mut label_selector_arg = None;
+            if function.name == "info" {
+                if let Some(second) = call.args.get(1) {
+                    if second.value_type() != ValueType::Vector {
+                        return Err(ParseError::new(
+                            call.span,
+                            format!(
+                                "expected type instant vector in call to function {name}, got {}",
+                                second.value_type().documented_name()
+                            ),
+                        ));
+                    }
+                    match second {
+                        Expr::VectorSelector(selector) if selector.name.is_some() => {
+                            return Err(ParseError::new(
+                                second.span(),
+                                "expected label selectors only, got vector selector instead",
+                            ));
+                        }
+                        Expr::VectorSelector(_) => label_selector_arg = Some(1),
+                        _ => {
+                            return Err(ParseError::new(
+                                second.span(),
+                                "expected label selectors only",
+                            ));
+                        }
+                    }
+                }
+            }
             for (index, arg) in call.args.iter().enumerate() {
                 let Some(&want) = function
                     .arg_types
@@ -119,7 +150,11 @@ fn check_expr(expr: &Expr, input: &str) -> CheckResult {
                 else {
                     break;
                 };
-                let got = check_expr(arg, input)?;
+                let got = if label_selector_arg == Some(index) {
+                    arg.value_type()
+                } else {
+                    check_expr(arg, input)?
+                };
                 if got != want {
                     return Err(ParseError::new(
                         arg.span(),

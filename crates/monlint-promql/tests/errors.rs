@@ -443,6 +443,16 @@ fn version_decides_the_grammar_and_functions() {
         ..ParseOptions::default()
     };
     assert!(parse("limitk(1, foo)", &experimental).is_ok());
+    // info() takes a bare label selector, which may match empty.
+    assert!(parse("info(up, {k8s_cluster=~\".*\"})", &experimental).is_ok());
+    assert_eq!(
+        error_of("info(up, target_info)", &experimental).0,
+        "1:10: parse error: expected label selectors only, got vector selector instead"
+    );
+    assert_eq!(
+        error_of("info(up, sum(x))", &experimental).0,
+        "1:10: parse error: expected label selectors only"
+    );
     assert!(
         parse(
             "double_exponential_smoothing(foo[5m], 0.5, 0.5)",
