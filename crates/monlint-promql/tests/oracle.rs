@@ -105,6 +105,11 @@ fn known_difference(expr: &str) -> Option<&'static str> {
             "binop fill modifiers: Prometheus gates them behind a feature flag \
              ParseOptions does not model, promql-parser accepts them",
         ),
+        (
+            "info(",
+            "info()'s label-selector argument may match empty in Prometheus \
+             (its own info.test relies on it); promql-parser lacks that exception",
+        ),
         ("fill_left(", "binop fill modifiers, as above"),
         ("fill_right(", "binop fill modifiers, as above"),
         (
