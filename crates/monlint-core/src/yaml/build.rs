@@ -50,6 +50,7 @@ struct Frame {
 }
 
 struct Builder<'a> {
+    src: &'a str,
     bytes: &'a [u8],
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     cursor: ByteCursor<'a>,
@@ -61,6 +62,9 @@ struct Builder<'a> {
     expanded_nodes: usize,
     /// Nodes completed so far (copies included), to size anchored subtrees.
     completed_nodes: usize,
+    /// `completed_nodes` and `expanded_nodes` when the current document
+    /// started: the alias-ratio rule applies per document, as in go-yaml.
+    document_base: (usize, usize),
     document_start: Option<usize>,
     root: Option<Node>,
     previous_event_end: usize,
@@ -69,6 +73,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(src: &'a str, limits: &Limits) -> Self {
         Builder {
+            src,
             bytes: src.as_bytes(),
             parser: Parser::new_from_str(src),
             cursor: ByteCursor::new(src),
@@ -79,6 +84,7 @@ impl<'a> Builder<'a> {
             anchors: HashMap::new(),
             expanded_nodes: 0,
             completed_nodes: 0,
+            document_base: (0, 0),
             document_start: None,
             root: None,
             previous_event_end: 0,
@@ -97,6 +103,7 @@ impl<'a> Builder<'a> {
                     self.document_start = explicit.then_some(start);
                     self.root = None;
                     self.anchors.clear();
+                    self.document_base = (self.completed_nodes, self.expanded_nodes);
                 }
                 Event::DocumentEnd => self.finish_document(start, end),
                 Event::Alias(anchor_id) => self.alias(anchor_id, Span::from_usize(start, end))?,
@@ -129,9 +136,9 @@ impl<'a> Builder<'a> {
 
     fn scan_error(&mut self, error: &ScanError) -> YamlError {
         let offset = self.cursor.byte_offset(error.marker().index());
-        let width = std::str::from_utf8(&self.bytes[offset..])
-            .ok()
-            .and_then(|rest| rest.chars().next())
+        let width = self.src[offset..]
+            .chars()
+            .next()
             .filter(|&c| c != '\n' && c != '\r')
             .map_or(0, char::len_utf8);
         YamlError {
@@ -353,8 +360,9 @@ impl<'a> Builder<'a> {
                 ),
             });
         }
-        let total = self.completed_nodes + anchored.nodes;
-        if excessive_aliasing(expanded, total) {
+        let (base_nodes, base_expanded) = self.document_base;
+        let document_nodes = self.completed_nodes + anchored.nodes - base_nodes;
+        if excessive_aliasing(expanded - base_expanded, document_nodes) {
             return Err(YamlError {
                 span,
                 message: "document contains excessive aliasing (possible alias bomb)".to_owned(),
@@ -408,7 +416,7 @@ impl<'a> Builder<'a> {
 }
 
 /// go-yaml's rule (so we refuse what Prometheus refuses): beyond 100 copied
-/// nodes in a stream of over 1000, at most 99% of the nodes may come from
+/// nodes in a document of over 1000, at most 99% of the nodes may come from
 /// aliases, falling linearly to 10% between 400k and 4M nodes.
 fn excessive_aliasing(expanded: usize, total: usize) -> bool {
     const RATIO_RANGE_LOW: usize = 400_000;

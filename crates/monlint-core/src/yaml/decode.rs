@@ -54,7 +54,7 @@ impl Mapping {
     }
 
     fn lookup(&self, node_start: usize, decoded: Range<usize>) -> Span {
-        let (Some(first), Some(last)) = (self.pieces.first(), self.pieces.last()) else {
+        let Some(last) = self.pieces.last() else {
             return Span::from_usize(node_start, node_start);
         };
         let start = decoded.start.min(self.text.len());
@@ -71,7 +71,6 @@ impl Mapping {
             };
             return Span::from_usize(at, at);
         }
-        let _ = first;
         Span::from_usize(piece_at(start).start, piece_at(end - 1).end)
     }
 }

@@ -102,8 +102,8 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes that alias expansion may create in one stream. Nodes
     /// written out in the source are not counted: they are bounded by its size.
-    /// Independently, go-yaml's ratio rule refuses a stream where copies
-    /// outweigh written nodes (over 99% of them, 10% for huge streams), which
+    /// Independently, go-yaml's ratio rule refuses a document where copies
+    /// outweigh written nodes (over 99% of them, 10% for huge documents), which
     /// stops a billion-laughs document after a few thousand nodes.
     pub max_nodes: usize,
 }
