@@ -1,9 +1,24 @@
 //! Go `text/template` parsing, as Prometheus uses it for alert labels and
 //! annotations.
 //!
-//! The parser reproduces Go's grammar, variable scoping and error messages
-//! (texts of Go 1.23 and later, see [`TemplateError`]), and records byte spans
-//! so diagnostics can point into the template. It does not execute templates.
+//! The parser reproduces Go's grammar, variable scoping and error messages,
+//! line numbers included, and records byte spans so diagnostics can point into
+//! the template. It does not execute templates; the AST keeps decoded literals
+//! and every span an executor will need.
+//!
+//! # Fidelity
+//!
+//! Error texts are those of current Go (1.23 and later). They were checked
+//! against `promtool check rules` 2.42, built with Go 1.19, which differs in
+//! two places: a stray `)` is reported as `unexpected ")" in command` (now
+//! `unexpected right paren`), and `{{else with}}` is refused (`unexpected
+//! <with> in else`). Known approximations: Go's Unicode letter, digit and
+//! printable classes are approximated without Unicode tables; the error text
+//! for a malformed complex constant is approximate; string escapes that make
+//! invalid UTF-8 are decoded lossily; nesting of parentheses, control
+//! structures and blocks is limited to [`MAX_NESTING`] (Go allows 10000
+//! parentheses and unlimited blocks) and reported as Go's
+//! `max expression depth exceeded`.
 //!
 //! ```
 //! use monlint_core::Version;
@@ -42,7 +57,7 @@ pub struct TemplateError {
     /// The line Go reports: that of the last item Go's parser had read.
     pub line: u32,
     /// For a scanning error inside an action that spans lines, the line the
-    /// action started on; Go then appends "started at <name>:<line>".
+    /// action started on; Go then appends `started at <name>:<line>`.
     pub action_start_line: Option<u32>,
 }
 

@@ -2,6 +2,8 @@
 //! same three-item lookahead, because which token was read last decides the
 //! line number Go prints in its errors.
 
+use std::collections::HashMap;
+
 use monlint_core::Span;
 
 use crate::ast::{
@@ -11,27 +13,75 @@ use crate::lexer::{Item, ItemKind, Lexer, describe};
 use crate::literal::{go_quote, parse_char_constant, parse_complex, parse_number, unquote_string};
 use crate::{ParseConfig, TemplateError};
 
-/// How deeply parentheses, control structures and blocks may nest. Go only
-/// limits parentheses (to 10000); this bound keeps recursion within a small stack.
-pub const MAX_NESTING: u32 = 100;
+/// How deeply parentheses, control structures and blocks may nest, together.
+/// Go only limits parentheses (to 10000); this bound keeps the parser's
+/// recursion under about 1 MiB of stack even in debug builds (about 150 KiB
+/// in release), well inside a default 2 MiB thread stack.
+pub const MAX_NESTING: u32 = 64;
 /// Go's limit on the number of commands in one pipeline.
 const MAX_PIPELINE_COMMANDS: usize = 100_000;
 
 type ParseResult<T> = Result<T, TemplateError>;
+
+/// The variables in scope, innermost last. Lookups are hashed so that
+/// inputs with many declarations stay linear.
+struct Scope {
+    names: Vec<String>,
+    counts: HashMap<String, u32>,
+}
+
+impl Scope {
+    fn new(names: impl IntoIterator<Item = String>) -> Self {
+        let mut scope = Scope {
+            names: Vec::new(),
+            counts: HashMap::new(),
+        };
+        for name in names {
+            scope.declare(name);
+        }
+        scope
+    }
+
+    fn declare(&mut self, name: String) {
+        *self.counts.entry(name.clone()).or_default() += 1;
+        self.names.push(name);
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.counts.contains_key(name)
+    }
+
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Ends the scope of every variable declared after the first `len`.
+    fn truncate(&mut self, len: usize) {
+        while self.names.len() > len {
+            let Some(name) = self.names.pop() else { break };
+            if let Some(count) = self.counts.get_mut(&name) {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(&name);
+                }
+            }
+        }
+    }
+}
 
 /// Parser state that Go keeps per template tree: `{{define}}` and `{{block}}`
 /// bodies start afresh, with only `$` declared and no enclosing range.
 struct TreeState {
     lookahead: [Item; 3],
     peek_count: usize,
-    variables: Vec<String>,
+    variables: Scope,
     /// Where the action being parsed starts, for "started at" error notes.
     action_start: Option<u32>,
     range_depth: u32,
 }
 
 impl TreeState {
-    fn new(variables: Vec<String>) -> Self {
+    fn new(variables: Scope) -> Self {
         let eof = Item {
             kind: ItemKind::Eof,
             span: Span::default(),
@@ -66,6 +116,8 @@ pub(crate) struct Parser<'a, 'c> {
     tree: TreeState,
     nesting: u32,
     definitions: Vec<Definition>,
+    /// Index into `definitions` by name.
+    definition_index: HashMap<String, usize>,
 }
 
 pub(crate) fn parse_template(input: &str, config: &ParseConfig) -> ParseResult<Template> {
@@ -77,8 +129,8 @@ pub(crate) fn parse_template(input: &str, config: &ParseConfig) -> ParseResult<T
             action_start_line: None,
         });
     }
-    let mut variables = vec!["$".to_owned()];
-    variables.extend(config.variables.iter().map(|v| (*v).to_owned()));
+    let predeclared = config.variables.iter().map(|v| (*v).to_owned());
+    let variables = Scope::new(std::iter::once("$".to_owned()).chain(predeclared));
     let parser = Parser {
         input,
         lexer: Lexer::new(input),
@@ -86,6 +138,7 @@ pub(crate) fn parse_template(input: &str, config: &ParseConfig) -> ParseResult<T
         tree: TreeState::new(variables),
         nesting: 0,
         definitions: Vec::new(),
+        definition_index: HashMap::new(),
     };
     parser.parse()
 }
@@ -239,7 +292,8 @@ impl<'a> Parser<'a, '_> {
 
     /// Parses the rest of `{{define "name"}}...{{end}}` as its own tree.
     fn definition(&mut self) -> ParseResult<()> {
-        let parent = std::mem::replace(&mut self.tree, TreeState::new(vec!["$".to_owned()]));
+        let parent =
+            std::mem::replace(&mut self.tree, TreeState::new(Scope::new(["$".to_owned()])));
         let result = self.definition_in_child_tree();
         self.tree = parent;
         result
@@ -268,12 +322,12 @@ impl<'a> Parser<'a, '_> {
 
     /// Records a named template; Go refuses a second non-empty definition of a name.
     fn add_definition(&mut self, definition: Definition) -> ParseResult<()> {
-        match self
-            .definitions
-            .iter()
-            .position(|d| d.name == definition.name)
-        {
-            None => self.definitions.push(definition),
+        match self.definition_index.get(&definition.name).copied() {
+            None => {
+                self.definition_index
+                    .insert(definition.name.clone(), self.definitions.len());
+                self.definitions.push(definition);
+            }
             Some(index) if is_empty_list(&self.definitions[index].body) => {
                 self.definitions[index] = definition
             }
@@ -485,7 +539,8 @@ impl<'a> Parser<'a, '_> {
         let (pipeline, close) = self.pipeline(CONTEXT, ItemKind::RightDelim)?;
 
         self.enter_nesting(Span::new(start, close.span.end))?;
-        let parent = std::mem::replace(&mut self.tree, TreeState::new(vec!["$".to_owned()]));
+        let parent =
+            std::mem::replace(&mut self.tree, TreeState::new(Scope::new(["$".to_owned()])));
         let body = self.item_list();
         let child = std::mem::replace(&mut self.tree, parent);
         self.leave_nesting();
@@ -534,13 +589,13 @@ impl<'a> Parser<'a, '_> {
                 ItemKind::Assign | ItemKind::Declare => {
                     is_assign = next.kind == ItemKind::Assign;
                     self.next_non_space();
-                    self.tree.variables.push(declared.name.clone());
+                    self.tree.variables.declare(declared.name.clone());
                     declarations.push(declared);
                     break;
                 }
                 ItemKind::Char if self.text(next) == "," => {
                     self.next_non_space();
-                    self.tree.variables.push(declared.name.clone());
+                    self.tree.variables.declare(declared.name.clone());
                     declarations.push(declared);
                     if context == "range" && declarations.len() < 2 {
                         let following = self.peek_non_space();
@@ -723,7 +778,7 @@ impl<'a> Parser<'a, '_> {
             ItemKind::Dot => Expr::Dot { span },
             ItemKind::Nil => Expr::Nil { span },
             ItemKind::Variable => {
-                if !self.tree.variables.iter().any(|v| v == text) {
+                if !self.tree.variables.contains(text) {
                     return Err(
                         self.error_at(span, format!("undefined variable {}", go_quote(text)))
                     );

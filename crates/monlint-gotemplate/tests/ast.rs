@@ -170,11 +170,11 @@ fn parse_uses_only_the_configured_functions_and_variables() {
     assert_eq!(error.message, "undefined variable \"$labels\"");
 }
 
-/// Runs `check` on a thread with a small stack, to show the nesting bound
-/// keeps recursion shallow even in debug builds.
+/// Runs `check` on a thread with half the default thread stack, to show the
+/// nesting bound keeps recursion shallow even in debug builds.
 fn with_small_stack(check: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
-        .stack_size(512 * 1024)
+        .stack_size(1024 * 1024)
         .spawn(check)
         .expect("spawn thread")
         .join()
@@ -215,4 +215,20 @@ fn check_nesting_bound() {
     );
     let ok_ifs = format!("{}{}", "{{if 1}}".repeat(depth), "{{end}}".repeat(depth));
     assert!(parse(&ok_ifs, &ParseConfig::default()).is_ok());
+}
+
+/// Many declarations and definitions must not make parsing quadratic
+/// (variable and template-name lookups are hashed).
+#[test]
+fn many_declarations_and_definitions_parse_quickly() {
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!("{{{{ $v{i} := 1 }}}}{{{{ $v{i} }}}}{{{{ $v0 }}}}"));
+    }
+    for i in 0..10_000 {
+        text.push_str(&format!("{{{{ define \"t{i}\" }}}}x{{{{ end }}}}"));
+    }
+    let template = parse(&text, &ParseConfig::default()).expect("parses");
+    assert_eq!(template.definitions.len(), 10_000);
+    assert_eq!(template.variable_uses().len(), 20_000);
 }
