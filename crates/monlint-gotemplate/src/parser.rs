@@ -154,11 +154,17 @@ impl<'a> Parser<'a, '_> {
         &self.input[item.span.range()]
     }
 
+    fn end_of_input(&self) -> Span {
+        Span::from_usize(self.input.len(), self.input.len())
+    }
+
     fn line_of(&self, offset: u32) -> u32 {
-        let newlines = self.input.as_bytes()[..offset as usize]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let before = self
+            .input
+            .as_bytes()
+            .get(..offset as usize)
+            .unwrap_or_default();
+        let newlines = before.iter().filter(|&&b| b == b'\n').count();
         1 + u32::try_from(newlines).unwrap_or(u32::MAX - 1)
     }
 
@@ -280,7 +286,7 @@ impl<'a> Parser<'a, '_> {
                 Parsed::Else(span) => return Err(self.error_at(span, "unexpected {{else}}")),
             }
         }
-        let end = Span::from_usize(self.input.len(), self.input.len()).end;
+        let end = self.end_of_input().end;
         Ok(Template {
             root: List {
                 span: Span::new(start, end),
@@ -364,8 +370,7 @@ impl<'a> Parser<'a, '_> {
                 end,
             ));
         }
-        let eof = Span::from_usize(self.input.len(), self.input.len());
-        Err(self.error_at(eof, "unexpected EOF"))
+        Err(self.error_at(self.end_of_input(), "unexpected EOF"))
     }
 
     fn text_or_action(&mut self) -> ParseResult<Parsed> {
