@@ -15,13 +15,19 @@ pub struct Input {
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yml" | "yaml")
+    )
 }
 
 fn is_hidden_or_build_dir(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0
         && entry.file_type().is_dir()
-        && entry.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules")
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules")
 }
 
 fn display(path: &Path) -> String {
@@ -30,7 +36,8 @@ fn display(path: &Path) -> String {
 }
 
 fn add_file(path: PathBuf, explicit: bool, inputs: &mut Vec<Input>) -> Result<(), String> {
-    let metadata = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let metadata =
+        std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if metadata.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{}: file is too large ({} bytes; the limit is {MAX_FILE_BYTES})",
@@ -38,12 +45,19 @@ fn add_file(path: PathBuf, explicit: bool, inputs: &mut Vec<Input>) -> Result<()
             metadata.len()
         ));
     }
-    inputs.push(Input { display: display(&path), path, explicit });
+    inputs.push(Input {
+        display: display(&path),
+        path,
+        explicit,
+    });
     Ok(())
 }
 
 fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), String> {
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden_or_build_dir(e));
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden_or_build_dir(e));
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk {}: {e}", dir.display()))?;
         if entry.file_type().is_file() && is_yaml(entry.path()) {
@@ -67,10 +81,12 @@ pub fn discover(arguments: &[String]) -> Result<Vec<Input>, String> {
         } else if path.exists() {
             add_file(path.to_path_buf(), true, &mut inputs)?;
         } else if has_glob_characters(argument) {
-            let pattern = glob::glob(argument).map_err(|e| format!("invalid glob pattern {argument:?}: {e}"))?;
+            let pattern = glob::glob(argument)
+                .map_err(|e| format!("invalid glob pattern {argument:?}: {e}"))?;
             let before = inputs.len();
             for entry in pattern {
-                let matched = entry.map_err(|e| format!("cannot read {}: {e}", e.path().display()))?;
+                let matched =
+                    entry.map_err(|e| format!("cannot read {}: {e}", e.path().display()))?;
                 if matched.is_dir() {
                     walk(&matched, &mut inputs)?;
                 } else {

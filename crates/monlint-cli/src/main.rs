@@ -70,7 +70,8 @@ impl ColorChoice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         }
     }
@@ -97,14 +98,25 @@ fn main() -> ExitCode {
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
     let selection = Selection::new(&args.select, &args.ignore)?;
-    let options = Options { prometheus_version: args.prometheus_version, selection };
-    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };
+    let options = Options {
+        prometheus_version: args.prometheus_version,
+        selection,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        args.paths
+    };
     let inputs = discover(&paths)?;
     let loaded: Vec<(SourceFile, bool)> = inputs
         .par_iter()
         .map(|input: &Input| {
-            let bytes = std::fs::read(&input.path).map_err(|e| format!("cannot read {}: {e}", input.display))?;
-            Ok((SourceFile::from_bytes(input.display.clone(), bytes), input.explicit))
+            let bytes = std::fs::read(&input.path)
+                .map_err(|e| format!("cannot read {}: {e}", input.display))?;
+            Ok((
+                SourceFile::from_bytes(input.display.clone(), bytes),
+                input.explicit,
+            ))
         })
         .collect::<Result<_, String>>()?;
     let mut sources = Sources::new();
@@ -142,7 +154,10 @@ fn explain(code_or_name: &str) -> Result<u8, String> {
     let check = monlint_lint::registry::find(code_or_name)
         .ok_or_else(|| format!("no check named {code_or_name:?}; `monlint checks` lists them"))?;
     println!("# {} ({})\n", check.name, check.code);
-    println!("Category: {}. Default severity: {}.\n", check.category, check.default_severity);
+    println!(
+        "Category: {}. Default severity: {}.\n",
+        check.category, check.default_severity
+    );
     print!("{}", check.doc);
     Ok(0)
 }

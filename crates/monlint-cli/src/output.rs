@@ -32,9 +32,15 @@ struct Counts {
 
 impl Report {
     pub fn new(mut reports: Vec<FileReport>) -> Self {
-        let mut diagnostics: Vec<Diagnostic> = reports.iter_mut().flat_map(|r| std::mem::take(&mut r.diagnostics)).collect();
+        let mut diagnostics: Vec<Diagnostic> = reports
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.diagnostics))
+            .collect();
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Report { reports, diagnostics }
+        Report {
+            reports,
+            diagnostics,
+        }
     }
 
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -78,7 +84,10 @@ impl Report {
             plural(counts.rules, "rule")
         );
         let skipped = if counts.files_skipped > 0 {
-            format!(", {} skipped (not a rule file)", plural(counts.files_skipped, "file"))
+            format!(
+                ", {} skipped (not a rule file)",
+                plural(counts.files_skipped, "file")
+            )
         } else {
             String::new()
         };

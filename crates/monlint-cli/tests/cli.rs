@@ -4,6 +4,12 @@
 #[test]
 fn cli_scenarios() {
     trycmd::TestCases::new()
-        .register_bin("monlint", env!("CARGO_BIN_EXE_monlint"))
-        .case(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cli/*.toml"));
+        .register_bin(
+            "monlint",
+            std::path::PathBuf::from(env!("CARGO_BIN_EXE_monlint")),
+        )
+        .case(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/cli/*.toml"
+        ));
 }

@@ -44,7 +44,10 @@ impl FileKind {
     }
 
     pub fn is_checked(self) -> bool {
-        matches!(self, FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule)
+        matches!(
+            self,
+            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule
+        )
     }
 }
 
@@ -80,21 +83,33 @@ fn detect(documents: &[Document]) -> FileKind {
 /// A broken file can't be recognised by its tree; these lines are a strong enough hint
 /// that a walked file is a rule file worth reporting.
 fn looks_like_rule_file(text: &str) -> bool {
-    text.lines().any(|line| line.trim_end() == "groups:" || line.trim() == "kind: PrometheusRule")
+    text.lines()
+        .any(|line| line.trim_end() == "groups:" || line.trim() == "kind: PrometheusRule")
 }
 
 /// Checks one file. `explicit` files (named on the command line) that are not recognised
 /// are read as plain rule files, as promtool would; walked files are skipped instead.
-pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bool) -> FileReport {
+pub fn check_file(
+    source: &SourceFile,
+    file: FileId,
+    options: &Options,
+    explicit: bool,
+) -> FileReport {
     let version = options.prometheus_version;
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
     let mut kind = detect(&documents);
-    if kind == FileKind::Unknown && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text))) {
+    if kind == FileKind::Unknown
+        && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text)))
+    {
         kind = FileKind::PrometheusRules;
     }
     let mut diagnostics = Vec::new();
     if !kind.is_checked() {
-        return FileReport { kind, rule_count: 0, diagnostics };
+        return FileReport {
+            kind,
+            rule_count: 0,
+            diagnostics,
+        };
     }
     if let Some(offset) = source.invalid_utf8_at {
         let span = Span::from_usize(offset, offset + 1);
@@ -102,11 +117,19 @@ pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit
         diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, span, message));
     }
     if let Some(error) = yaml_error {
-        diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, error.span, error.message));
+        diagnostics.push(Diagnostic::new(
+            &yaml_syntax::CHECK,
+            file,
+            error.span,
+            error.message,
+        ));
     }
     let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
-        let objects: Vec<&Node> =
-            documents.iter().map(|d| &d.root).filter(|root| is_prometheus_rule_object(root)).collect();
+        let objects: Vec<&Node> = documents
+            .iter()
+            .map(|d| &d.root)
+            .filter(|root| is_prometheus_rule_object(root))
+            .collect();
         load_prometheus_rules(file, &objects, version)
     } else {
         for document in documents.iter().skip(1) {
@@ -114,11 +137,22 @@ pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit
         }
         match documents.first() {
             Some(document) => load_plain(file, &document.root, version),
-            None => (RuleFile { file, flavor: RuleFileFlavor::Plain, groups: Vec::new() }, Vec::new()),
+            None => (
+                RuleFile {
+                    file,
+                    flavor: RuleFileFlavor::Plain,
+                    groups: Vec::new(),
+                },
+                Vec::new(),
+            ),
         }
     };
     diagnostics.extend(load_diagnostics);
-    let ctx = RuleContext { source, rules: &rules, version };
+    let ctx = RuleContext {
+        source,
+        rules: &rules,
+        version,
+    };
     for (check, run) in RULE_CHECKS {
         if options.selection.is_enabled(check) {
             run(&ctx, &mut diagnostics);
@@ -127,12 +161,18 @@ pub fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit
     diagnostics.retain(|d| options.selection.is_enabled(d.check));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rule_count = rules.groups.iter().map(|g| g.rules.len()).sum();
-    FileReport { kind, rule_count, diagnostics }
+    FileReport {
+        kind,
+        rule_count,
+        diagnostics,
+    }
 }
 
 fn ignored(file: FileId, source: &SourceFile, document: &Document) -> Diagnostic {
     let start = document.span.start;
-    let line_end = source.text[start as usize..].find('\n').map_or(source.text.len(), |i| start as usize + i);
+    let line_end = source.text[start as usize..]
+        .find('\n')
+        .map_or(source.text.len(), |i| start as usize + i);
     Diagnostic::new(
         &ignored_document::CHECK,
         file,

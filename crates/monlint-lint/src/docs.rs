@@ -9,12 +9,19 @@ pub fn checks_markdown() -> String {
     let mut out = String::from(
         "# Checks\n\n<!-- Generated from the check registry: run `MONLINT_UPDATE_DOCS=1 cargo test -p monlint-lint --test docs` after changing a check. -->\n\n",
     );
-    out.push_str("| code | name | category | default severity | summary |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "| code | name | category | default severity | summary |\n|---|---|---|---|---|\n",
+    );
     for check in all_checks() {
         let _ = writeln!(
             out,
             "| {} | [{}](#{}) | {} | {} | {} |",
-            check.code, check.name, check.name, check.category, check.default_severity, check.summary
+            check.code,
+            check.name,
+            check.name,
+            check.category,
+            check.default_severity,
+            check.summary
         );
     }
     for check in all_checks() {
@@ -26,7 +33,10 @@ pub fn checks_markdown() -> String {
             check.category,
             check.default_severity,
             // The doc's own headings sit one level below the check's.
-            check.doc.replace("\n## ", "\n### ").replacen("## ", "### ", 1)
+            check
+                .doc
+                .replace("\n## ", "\n### ")
+                .replacen("## ", "### ", 1)
         );
     }
     out

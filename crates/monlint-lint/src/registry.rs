@@ -7,16 +7,43 @@ use crate::checks::{self, RuleCheckFn};
 /// Checks run over a loaded rule file, in the order they run.
 pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     (&checks::missing_expr::CHECK, checks::missing_expr::check),
-    (&checks::record_or_alert::CHECK, checks::record_or_alert::check),
+    (
+        &checks::record_or_alert::CHECK,
+        checks::record_or_alert::check,
+    ),
     (&checks::promql_syntax::CHECK, checks::promql_syntax::check),
-    (&checks::recording_rule_field::CHECK, checks::recording_rule_field::check),
-    (&checks::invalid_record_name::CHECK, checks::invalid_record_name::check),
-    (&checks::invalid_label_name::CHECK, checks::invalid_label_name::check),
-    (&checks::template_syntax::CHECK, checks::template_syntax::check),
-    (&checks::invalid_duration::CHECK, checks::invalid_duration::check),
-    (&checks::empty_group_name::CHECK, checks::empty_group_name::check),
-    (&checks::duplicate_group::CHECK, checks::duplicate_group::check),
-    (&checks::duplicate_rule::CHECK, checks::duplicate_rule::check),
+    (
+        &checks::recording_rule_field::CHECK,
+        checks::recording_rule_field::check,
+    ),
+    (
+        &checks::invalid_record_name::CHECK,
+        checks::invalid_record_name::check,
+    ),
+    (
+        &checks::invalid_label_name::CHECK,
+        checks::invalid_label_name::check,
+    ),
+    (
+        &checks::template_syntax::CHECK,
+        checks::template_syntax::check,
+    ),
+    (
+        &checks::invalid_duration::CHECK,
+        checks::invalid_duration::check,
+    ),
+    (
+        &checks::empty_group_name::CHECK,
+        checks::empty_group_name::check,
+    ),
+    (
+        &checks::duplicate_group::CHECK,
+        checks::duplicate_group::check,
+    ),
+    (
+        &checks::duplicate_rule::CHECK,
+        checks::duplicate_rule::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.
@@ -30,15 +57,20 @@ pub static LOADER_CHECKS: &[&Check] = &[
 
 /// Every check, sorted by code.
 pub fn all_checks() -> Vec<&'static Check> {
-    let mut all: Vec<&'static Check> =
-        LOADER_CHECKS.iter().copied().chain(RULE_CHECKS.iter().map(|(check, _)| *check)).collect();
+    let mut all: Vec<&'static Check> = LOADER_CHECKS
+        .iter()
+        .copied()
+        .chain(RULE_CHECKS.iter().map(|(check, _)| *check))
+        .collect();
     all.sort_by_key(|check| check.code);
     all
 }
 
 /// Looks a check up by code or name.
 pub fn find(code_or_name: &str) -> Option<&'static Check> {
-    all_checks().into_iter().find(|c| c.code == code_or_name || c.name == code_or_name)
+    all_checks()
+        .into_iter()
+        .find(|c| c.code == code_or_name || c.name == code_or_name)
 }
 
 #[cfg(test)]
@@ -56,9 +88,25 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), all.len(), "duplicate name");
         for check in all {
-            assert!(check.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", check.name);
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
-                assert!(check.doc.contains(heading), "{} lacks {heading}", check.name);
+            assert!(
+                check
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                check.name
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    check.doc.contains(heading),
+                    "{} lacks {heading}",
+                    check.name
+                );
             }
         }
     }

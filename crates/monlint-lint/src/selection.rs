@@ -53,11 +53,20 @@ impl Selection {
         let parse_all = |items: &[S]| -> Result<Vec<Selector>, String> {
             items
                 .iter()
-                .flat_map(|item| item.as_ref().split(',').map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+                .flat_map(|item| {
+                    item.as_ref()
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>()
+                })
                 .map(Selector::parse)
                 .collect()
         };
-        Ok(Selection { select: parse_all(select)?, ignore: parse_all(ignore)? })
+        Ok(Selection {
+            select: parse_all(select)?,
+            ignore: parse_all(ignore)?,
+        })
     }
 
     pub fn is_enabled(&self, check: &Check) -> bool {

@@ -39,7 +39,11 @@ fn run(check: &str, file: &str) -> (usize, String) {
 fn every_check_has_fixtures_that_trigger_it_and_not() {
     for check in all_checks() {
         let (count, rendered) = run(check.name, "valid.yml");
-        assert_eq!(count, 0, "{}: valid.yml must not trigger it:\n{rendered}", check.name);
+        assert_eq!(
+            count, 0,
+            "{}: valid.yml must not trigger it:\n{rendered}",
+            check.name
+        );
         let (count, rendered) = run(check.name, "invalid.yml");
         assert!(count > 0, "{}: invalid.yml must trigger it", check.name);
         insta::assert_snapshot!(check.name, rendered);
@@ -53,7 +57,10 @@ fn no_fixture_folder_without_a_check() {
         let entry = entry.unwrap();
         let name = entry.file_name().into_string().unwrap();
         if entry.file_type().unwrap().is_dir() {
-            assert!(names.contains(&name.as_str()), "fixtures/{name} belongs to no check");
+            assert!(
+                names.contains(&name.as_str()),
+                "fixtures/{name} belongs to no check"
+            );
         }
     }
 }

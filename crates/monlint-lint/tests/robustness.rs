@@ -12,11 +12,17 @@ fn check_text(text: &str) -> Vec<String> {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new("input.yml", text));
     let report = check_file(sources.get(id), id, &Options::default(), true);
-    report.diagnostics.iter().map(|d| format!("{}: {}", d.check.name, d.message)).collect()
+    report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.check.name, d.message))
+        .collect()
 }
 
 fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -36,7 +42,11 @@ fn no_panic_on_any_corpus_file() {
     }
     let mut files = Vec::new();
     corpus_files(&corpus, &mut files);
-    assert!(files.len() > 100, "the corpus looks truncated: {} files", files.len());
+    assert!(
+        files.len() > 100,
+        "the corpus looks truncated: {} files",
+        files.len()
+    );
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let mut sources = Sources::new();
@@ -58,7 +68,9 @@ fn alias_bomb_is_refused_with_a_clear_error() {
     bomb.push_str("groups: *a11\n");
     let findings = check_text(&bomb);
     assert!(
-        findings.iter().any(|f| f.starts_with("yaml-syntax") && f.contains("alias")),
+        findings
+            .iter()
+            .any(|f| f.starts_with("yaml-syntax") && f.contains("alias")),
         "{findings:?}"
     );
 }
@@ -67,20 +79,57 @@ fn alias_bomb_is_refused_with_a_clear_error() {
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let text = format!("groups: {}{}", "[".repeat(100_000), "]".repeat(100_000));
     let findings = check_text(&text);
-    assert!(findings.iter().any(|f| f.starts_with("yaml-syntax")), "{findings:?}");
-    let expr = format!("groups:\n- name: g\n  rules:\n  - record: r\n    expr: {}1{}\n", "(".repeat(50_000), ")".repeat(50_000));
+    assert!(
+        findings.iter().any(|f| f.starts_with("yaml-syntax")),
+        "{findings:?}"
+    );
+    let expr = format!(
+        "groups:\n- name: g\n  rules:\n  - record: r\n    expr: {}1{}\n",
+        "(".repeat(50_000),
+        ")".repeat(50_000)
+    );
     let findings = check_text(&expr);
-    assert!(findings.iter().any(|f| f.starts_with("promql-syntax")), "{findings:?}");
+    assert!(
+        findings.iter().any(|f| f.starts_with("promql-syntax")),
+        "{findings:?}"
+    );
 }
 
 /// Lines a rule file is made of, mixed and indented at random.
 fn rule_file_line() -> impl Strategy<Value = String> {
     let fragments = prop::sample::select(vec![
-        "groups:", "- name: g", "name: g", "rules:", "- alert: A", "- record: a:b", "expr: up == 0",
-        "expr: sum(rate(x[5m])) by (job)", "expr: 'a +'", "expr: \"rate(x[5m]\\n)\"", "expr: |", "expr: >",
-        "for: 5m", "for: 1.5h", "labels:", "annotations:", "severity: critical", "summary: '{{ $labels.x }}'",
-        "description: \"{{ $value | humanize\"", "interval: 1m", "limit: 3", "- &a {x: 1}", "- *a", "<<: *a",
-        "? complex", "[1, 2", "{a: b}", "---", "...", "\t- tab", "'unterminated", "keep_firing_for: 0s",
+        "groups:",
+        "- name: g",
+        "name: g",
+        "rules:",
+        "- alert: A",
+        "- record: a:b",
+        "expr: up == 0",
+        "expr: sum(rate(x[5m])) by (job)",
+        "expr: 'a +'",
+        "expr: \"rate(x[5m]\\n)\"",
+        "expr: |",
+        "expr: >",
+        "for: 5m",
+        "for: 1.5h",
+        "labels:",
+        "annotations:",
+        "severity: critical",
+        "summary: '{{ $labels.x }}'",
+        "description: \"{{ $value | humanize\"",
+        "interval: 1m",
+        "limit: 3",
+        "- &a {x: 1}",
+        "- *a",
+        "<<: *a",
+        "? complex",
+        "[1, 2",
+        "{a: b}",
+        "---",
+        "...",
+        "\t- tab",
+        "'unterminated",
+        "keep_firing_for: 0s",
     ]);
     (0usize..8, fragments).prop_map(|(indent, line)| format!("{}{line}", "  ".repeat(indent)))
 }

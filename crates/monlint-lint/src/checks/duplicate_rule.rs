@@ -35,8 +35,11 @@ Keep one rule, or tell them apart with a label or a different name.
 "#,
 };
 
+/// What makes two rules the same: the name, and the sorted labels.
+type RuleIdentity<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
-    let mut first_seen: HashMap<(&str, Vec<(&str, &str)>), Span> = HashMap::new();
+    let mut first_seen: HashMap<RuleIdentity, Span> = HashMap::new();
     for (group, _, rule) in ctx.rules() {
         if rule.name().is_empty() {
             continue;
@@ -54,7 +57,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                     &CHECK,
                     ctx.rules.file,
                     rule.name_span(),
-                    format!("duplicate rule: {:?} with the same labels is defined earlier in this file", rule.name()),
+                    format!(
+                        "duplicate rule: {:?} with the same labels is defined earlier in this file",
+                        rule.name()
+                    ),
                 )
                 .with_secondary(ctx.rules.file, *first, "first defined here"),
             );

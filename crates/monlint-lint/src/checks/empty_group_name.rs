@@ -36,8 +36,16 @@ groups:
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for group in &ctx.rules.groups {
         if group.name().is_empty() {
-            let span = group.name.as_ref().map_or_else(|| ctx.source.first_line(group.span), |n| n.span);
-            out.push(Diagnostic::new(&CHECK, ctx.rules.file, span, "Groupname must not be empty"));
+            let span = group
+                .name
+                .as_ref()
+                .map_or_else(|| ctx.source.first_line(group.span), |n| n.span);
+            out.push(Diagnostic::new(
+                &CHECK,
+                ctx.rules.file,
+                span,
+                "Groupname must not be empty",
+            ));
         }
     }
 }

@@ -32,12 +32,22 @@ for: 1h30m
 "#,
 };
 
-fn check_duration(ctx: &RuleContext, field: &str, value: &Option<Spanned<String>>, out: &mut Vec<Diagnostic>) {
+fn check_duration(
+    ctx: &RuleContext,
+    field: &str,
+    value: &Option<Spanned<String>>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(value) = value else { return };
     if let Err(error) = Duration::parse(&value.value) {
         out.push(
-            Diagnostic::new(&CHECK, ctx.rules.file, value.span, format!("`{field}`: {error}"))
-                .with_help("write whole numbers with units, largest first: 90s, 5m, 1h30m, 1d"),
+            Diagnostic::new(
+                &CHECK,
+                ctx.rules.file,
+                value.span,
+                format!("`{field}`: {error}"),
+            )
+            .with_help("write whole numbers with units, largest first: 90s, 5m, 1h30m, 1d"),
         );
     }
 }

@@ -34,7 +34,13 @@ labels:
 "#,
 };
 
-fn check_names(ctx: &RuleContext, pairs: &[KeyValue], what: &str, forbid_name_label: bool, out: &mut Vec<Diagnostic>) {
+fn check_names(
+    ctx: &RuleContext,
+    pairs: &[KeyValue],
+    what: &str,
+    forbid_name_label: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     for pair in pairs {
         let name = &pair.key.value;
         let message = if forbid_name_label && name == "__name__" {
@@ -44,7 +50,12 @@ fn check_names(ctx: &RuleContext, pairs: &[KeyValue], what: &str, forbid_name_la
         } else {
             continue;
         };
-        out.push(Diagnostic::new(&CHECK, ctx.rules.file, pair.key.span, message));
+        out.push(Diagnostic::new(
+            &CHECK,
+            ctx.rules.file,
+            pair.key.span,
+            message,
+        ));
     }
 }
 

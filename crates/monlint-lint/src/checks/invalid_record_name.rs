@@ -41,7 +41,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                     record.span,
                     format!("invalid recording rule name: {}", record.value),
                 )
-                .with_help("metric names use letters, digits, `_` and `:`, and do not start with a digit"),
+                .with_help(
+                    "metric names use letters, digits, `_` and `:`, and do not start with a digit",
+                ),
             );
         }
     }

@@ -36,7 +36,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         let empty = rule.expr.as_ref().is_none_or(|e| e.text.text().is_empty());
         if empty {
             let span = rule.key_span("expr").unwrap_or_else(|| rule.name_span());
-            out.push(Diagnostic::new(&CHECK, ctx.rules.file, span, "field 'expr' must be set in rule"));
+            out.push(Diagnostic::new(
+                &CHECK,
+                ctx.rules.file,
+                span,
+                "field 'expr' must be set in rule",
+            ));
         }
     }
 }

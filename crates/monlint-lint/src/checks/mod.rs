@@ -34,11 +34,22 @@ pub struct RuleContext<'a> {
 
 impl RuleContext<'_> {
     /// Iterates every rule with its group, and its 1-based position in the group.
-    pub fn rules(&self) -> impl Iterator<Item = (&crate::rules::model::Group, usize, &crate::rules::model::Rule)> {
-        self.rules
-            .groups
-            .iter()
-            .flat_map(|group| group.rules.iter().enumerate().map(move |(i, rule)| (group, i + 1, rule)))
+    pub fn rules(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &crate::rules::model::Group,
+            usize,
+            &crate::rules::model::Rule,
+        ),
+    > {
+        self.rules.groups.iter().flat_map(|group| {
+            group
+                .rules
+                .iter()
+                .enumerate()
+                .map(move |(i, rule)| (group, i + 1, rule))
+        })
     }
 }
 

@@ -36,8 +36,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         if let Err(error) = &expr.parsed {
             let span = expr.text.file_span(&ctx.source.text, error.span);
             out.push(
-                Diagnostic::new(&CHECK, ctx.rules.file, span, format!("invalid PromQL: {}", error.message))
-                    .with_primary_message(error.message.clone()),
+                Diagnostic::new(
+                    &CHECK,
+                    ctx.rules.file,
+                    span,
+                    format!("invalid PromQL: {}", error.message),
+                )
+                .with_primary_message(error.message.clone()),
             );
         }
     }

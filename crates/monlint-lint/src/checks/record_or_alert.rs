@@ -35,8 +35,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule) in ctx.rules() {
         match (&rule.record, &rule.alert) {
             (Some(record), Some(alert)) => out.push(
-                Diagnostic::new(&CHECK, ctx.rules.file, alert.span, "only one of 'record' and 'alert' must be set")
-                    .with_secondary(ctx.rules.file, record.span, "`record` is set too"),
+                Diagnostic::new(
+                    &CHECK,
+                    ctx.rules.file,
+                    alert.span,
+                    "only one of 'record' and 'alert' must be set",
+                )
+                .with_secondary(ctx.rules.file, record.span, "`record` is set too"),
             ),
             (None, None) => out.push(Diagnostic::new(
                 &CHECK,

@@ -39,7 +39,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         }
         // Prometheus only objects to values that change something: `for: 0s` and an empty
         // `annotations:` pass.
-        let non_zero = |d: &Option<Spanned<String>>| d.as_ref().is_some_and(|d| Duration::parse(&d.value) != Ok(Duration(0)));
+        let non_zero = |d: &Option<Spanned<String>>| {
+            d.as_ref()
+                .is_some_and(|d| Duration::parse(&d.value) != Ok(Duration(0)))
+        };
         let present = [
             ("annotations", !rule.annotations.is_empty()),
             ("for", non_zero(&rule.for_)),

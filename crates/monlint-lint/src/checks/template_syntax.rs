@@ -42,7 +42,10 @@ fn check_values(ctx: &RuleContext, pairs: &[KeyValue], what: &str, out: &mut Vec
                     &CHECK,
                     ctx.rules.file,
                     span,
-                    format!("{what} {:?}: invalid template: {}", pair.key.value, error.message),
+                    format!(
+                        "{what} {:?}: invalid template: {}",
+                        pair.key.value, error.message
+                    ),
                 )
                 .with_primary_message(error.message.clone()),
             );

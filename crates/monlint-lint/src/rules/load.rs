@@ -6,7 +6,9 @@ use monlint_core::yaml::{Entry, Node, NodeKind, ScalarStyle};
 use monlint_core::{Diagnostic, FileId, Span, Version};
 use monlint_promql::ParseOptions;
 
-use super::model::{EmbeddedText, Group, KeyValue, Rule, RuleExpr, RuleFile, RuleFileFlavor, Spanned};
+use super::model::{
+    EmbeddedText, Group, KeyValue, Rule, RuleExpr, RuleFile, RuleFileFlavor, Spanned,
+};
 use crate::checks::{duplicate_key, unknown_key, wrong_type};
 use crate::suggest::closest;
 
@@ -17,7 +19,10 @@ struct Field {
 }
 
 const fn field(name: &'static str, major: u16, minor: u16) -> Field {
-    Field { name, since: Version::new(major, minor) }
+    Field {
+        name,
+        since: Version::new(major, minor),
+    }
 }
 
 const TOP_FIELDS: &[Field] = &[field("groups", 2, 0)];
@@ -47,14 +52,25 @@ struct Loader {
 
 /// Loads the groups of a plain rule file (the first YAML document, as Prometheus does).
 pub fn load_plain(file: FileId, root: &Node, version: Version) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader { file, version, diagnostics: Vec::new() };
+    let mut loader = Loader {
+        file,
+        version,
+        diagnostics: Vec::new(),
+    };
     let mut groups = Vec::new();
     for (name, value) in loader.fields(root, "a rule file", TOP_FIELDS) {
         if name == "groups" {
             groups = loader.groups(value);
         }
     }
-    (RuleFile { file, flavor: RuleFileFlavor::Plain, groups }, loader.diagnostics)
+    (
+        RuleFile {
+            file,
+            flavor: RuleFileFlavor::Plain,
+            groups,
+        },
+        loader.diagnostics,
+    )
 }
 
 /// Loads `spec.groups` of every Kubernetes `PrometheusRule` object in the file.
@@ -64,7 +80,11 @@ pub fn load_prometheus_rules(
     objects: &[&Node],
     version: Version,
 ) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader { file, version, diagnostics: Vec::new() };
+    let mut loader = Loader {
+        file,
+        version,
+        diagnostics: Vec::new(),
+    };
     let mut groups = Vec::new();
     for object in objects {
         if let Some(spec) = object.get("spec") {
@@ -75,7 +95,14 @@ pub fn load_prometheus_rules(
             }
         }
     }
-    (RuleFile { file, flavor: RuleFileFlavor::PrometheusRule, groups }, loader.diagnostics)
+    (
+        RuleFile {
+            file,
+            flavor: RuleFileFlavor::PrometheusRule,
+            groups,
+        },
+        loader.diagnostics,
+    )
 }
 
 /// What Go's yaml.v3 calls a node's type in its unmarshal errors.
@@ -92,13 +119,21 @@ impl Loader {
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.kind_name());
         let diagnostic = Diagnostic::new(&wrong_type::CHECK, self.file, node.span, message)
-            .with_primary_message(format!("cannot unmarshal {} into {expected}", yaml_type(node)));
+            .with_primary_message(format!(
+                "cannot unmarshal {} into {expected}",
+                yaml_type(node)
+            ));
         self.diagnostics.push(diagnostic);
     }
 
     /// The entries of a mapping with strict keys: unknown and repeated keys are reported
     /// and skipped. A null node is an empty mapping, as in Go.
-    fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[Field]) -> Vec<(&'static str, &'n Node)> {
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[Field],
+    ) -> Vec<(&'static str, &'n Node)> {
         let entries = match self.mapping(node, what) {
             Some(entries) => entries,
             None => return Vec::new(),
@@ -107,14 +142,26 @@ impl Loader {
         for Entry { key, value } in entries {
             let name = key.as_str().unwrap_or_default();
             let Some(field) = known.iter().find(|f| f.name == name) else {
-                let candidates = known.iter().filter(|f| f.since <= self.version).map(|f| f.name);
-                let mut diagnostic =
-                    Diagnostic::new(&unknown_key::CHECK, self.file, key.span, format!("unknown key {name:?} in {what}"));
+                let candidates = known
+                    .iter()
+                    .filter(|f| f.since <= self.version)
+                    .map(|f| f.name);
+                let mut diagnostic = Diagnostic::new(
+                    &unknown_key::CHECK,
+                    self.file,
+                    key.span,
+                    format!("unknown key {name:?} in {what}"),
+                );
                 if let Some(suggestion) = closest(name, candidates) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
                 } else {
-                    let expected: Vec<&str> = known.iter().filter(|f| f.since <= self.version).map(|f| f.name).collect();
-                    diagnostic = diagnostic.with_help(format!("expected one of: {}", expected.join(", ")));
+                    let expected: Vec<&str> = known
+                        .iter()
+                        .filter(|f| f.since <= self.version)
+                        .map(|f| f.name)
+                        .collect();
+                    diagnostic =
+                        diagnostic.with_help(format!("expected one of: {}", expected.join(", ")));
                 }
                 self.diagnostics.push(diagnostic);
                 continue;
@@ -124,7 +171,12 @@ impl Loader {
                     "`{name}` needs Prometheus {} or newer; the target is {} (see --prometheus-version)",
                     field.since, self.version
                 );
-                self.diagnostics.push(Diagnostic::new(&unknown_key::CHECK, self.file, key.span, message));
+                self.diagnostics.push(Diagnostic::new(
+                    &unknown_key::CHECK,
+                    self.file,
+                    key.span,
+                    message,
+                ));
                 continue;
             }
             if let Some((_, _, first)) = accepted.iter().find(|(n, _, _)| *n == field.name) {
@@ -134,12 +186,20 @@ impl Loader {
             }
             accepted.push((field.name, value, key.span));
         }
-        accepted.into_iter().map(|(name, value, _)| (name, value)).collect()
+        accepted
+            .into_iter()
+            .map(|(name, value, _)| (name, value))
+            .collect()
     }
 
     fn duplicate_key(&mut self, name: &str, span: Span, first: Span) {
-        let diagnostic = Diagnostic::new(&duplicate_key::CHECK, self.file, span, format!("key {name:?} is already defined"))
-            .with_secondary(self.file, first, "first defined here");
+        let diagnostic = Diagnostic::new(
+            &duplicate_key::CHECK,
+            self.file,
+            span,
+            format!("key {name:?} is already defined"),
+        )
+        .with_secondary(self.file, first, "first defined here");
         self.diagnostics.push(diagnostic);
     }
 
@@ -170,7 +230,10 @@ impl Loader {
             return None;
         }
         match node.as_str() {
-            Some(text) => Some(Spanned { value: text.to_owned(), span: node.span }),
+            Some(text) => Some(Spanned {
+                value: text.to_owned(),
+                span: node.span,
+            }),
             None => {
                 self.wrong_type(node, "a string");
                 None
@@ -195,11 +258,16 @@ impl Loader {
             return None;
         }
         let parsed = match &node.kind {
-            NodeKind::Scalar(scalar) if scalar.style == ScalarStyle::Plain => parse_yaml_int(&scalar.value),
+            NodeKind::Scalar(scalar) if scalar.style == ScalarStyle::Plain => {
+                parse_yaml_int(&scalar.value)
+            }
             _ => None,
         };
         match parsed {
-            Some(value) => Some(Spanned { value, span: node.span }),
+            Some(value) => Some(Spanned {
+                value,
+                span: node.span,
+            }),
             None => {
                 self.wrong_type(node, "an integer");
                 None
@@ -223,7 +291,13 @@ impl Loader {
                 continue;
             }
             // A null value is an empty string in Go; keep it so name checks still see the key.
-            let value = if value.is_null() { Some(EmbeddedText { node: value.clone() }) } else { self.embedded(value) };
+            let value = if value.is_null() {
+                Some(EmbeddedText {
+                    node: value.clone(),
+                })
+            } else {
+                self.embedded(value)
+            };
             if let Some(value) = value {
                 pairs.push(KeyValue { key, value });
             }
@@ -232,7 +306,10 @@ impl Loader {
     }
 
     fn groups(&mut self, node: &Node) -> Vec<Group> {
-        self.sequence(node, "groups").iter().map(|group| self.group(group)).collect()
+        self.sequence(node, "groups")
+            .iter()
+            .map(|group| self.group(group))
+            .collect()
     }
 
     fn group(&mut self, node: &Node) -> Group {
@@ -277,7 +354,12 @@ impl Loader {
         if let Some(entries) = node.as_mapping() {
             rule.keys = entries
                 .iter()
-                .filter_map(|e| e.key.as_str().map(|k| Spanned { value: k.to_owned(), span: e.key.span }))
+                .filter_map(|e| {
+                    e.key.as_str().map(|k| Spanned {
+                        value: k.to_owned(),
+                        span: e.key.span,
+                    })
+                })
                 .collect();
         }
         for (name, value) in self.fields(node, "a rule", RULE_FIELDS) {
@@ -286,7 +368,10 @@ impl Loader {
                 "alert" => rule.alert = self.string(value).filter(|s| !s.value.is_empty()),
                 "expr" => {
                     rule.expr = self.embedded(value).map(|text| {
-                        let options = ParseOptions { version: self.version, ..ParseOptions::default() };
+                        let options = ParseOptions {
+                            version: self.version,
+                            ..ParseOptions::default()
+                        };
                         let parsed = monlint_promql::parse(text.text(), &options);
                         RuleExpr { text, parsed }
                     });

@@ -3,8 +3,8 @@
 
 use monlint_core::yaml::Node;
 use monlint_core::{FileId, Span};
-use monlint_promql::ast::Expr;
 use monlint_promql::ParseError;
+use monlint_promql::ast::Expr;
 
 /// A value and where it was written.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,7 +103,10 @@ impl Rule {
 
     /// Where to point when a finding is about the rule as a whole.
     pub fn name_span(&self) -> Span {
-        self.alert.as_ref().or(self.record.as_ref()).map_or(self.span, |n| n.span)
+        self.alert
+            .as_ref()
+            .or(self.record.as_ref())
+            .map_or(self.span, |n| n.span)
     }
 
     pub fn is_alert(&self) -> bool {
