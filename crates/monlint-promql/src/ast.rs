@@ -529,93 +529,122 @@ impl VectorSelector {
     }
 }
 
+// Each variant prints in its own function, and children print through
+// `Display::fmt` directly rather than `write!`, so the recursion on deep
+// trees uses little stack per level (debug builds keep every temporary).
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expr::Number(e) => write!(f, "{e}"),
+            Expr::Number(e) => fmt::Display::fmt(e, f),
             Expr::String(e) => f.write_str(&go_quote(&e.value)),
-            Expr::VectorSelector(e) => write!(f, "{e}"),
-            Expr::MatrixSelector(e) => {
-                e.selector.fmt_without_modifiers(f)?;
-                f.write_str("[")?;
-                write_duration(f, e.range)?;
-                f.write_str("]")?;
-                write_at(f, e.selector.at)?;
-                write_offset(f, e.selector.offset)
-            }
-            Expr::Subquery(e) => {
-                write!(f, "{}[", e.expr)?;
-                write_duration(f, e.range)?;
-                f.write_str(":")?;
-                if let Some(step) = e.step {
-                    write_duration(f, step)?;
-                }
-                f.write_str("]")?;
-                write_at(f, e.at)?;
-                write_offset(f, e.offset)
-            }
-            Expr::Paren(e) => write!(f, "({})", e.expr),
-            Expr::Unary(e) => {
-                let op = match e.op {
-                    UnaryOp::Plus => "+",
-                    UnaryOp::Minus => "-",
-                };
-                write!(f, "{op}{}", e.expr)
-            }
-            Expr::Binary(e) => {
-                write!(f, "{} {}", e.lhs, e.op.as_str())?;
-                if e.return_bool {
-                    f.write_str(" bool")?;
-                }
-                if let Some(matching) = &e.matching {
-                    let grouped = matches!(
-                        matching.card,
-                        Cardinality::ManyToOne | Cardinality::OneToMany
-                    );
-                    if !matching.labels.is_empty() || matching.on || grouped {
-                        f.write_str(if matching.on { " on " } else { " ignoring " })?;
-                        write_label_list(f, &matching.labels)?;
-                    }
-                    if grouped {
-                        f.write_str(if matching.card == Cardinality::ManyToOne {
-                            " group_left "
-                        } else {
-                            " group_right "
-                        })?;
-                        write_label_list(f, &matching.include)?;
-                    }
-                }
-                write!(f, " {}", e.rhs)
-            }
-            Expr::Aggregate(e) => {
-                f.write_str(e.op.as_str())?;
-                if let Some(grouping) = &e.grouping {
-                    if grouping.without {
-                        f.write_str(" without ")?;
-                        write_label_list(f, &grouping.labels)?;
-                        f.write_str(" ")?;
-                    } else if !grouping.labels.is_empty() {
-                        f.write_str(" by ")?;
-                        write_label_list(f, &grouping.labels)?;
-                        f.write_str(" ")?;
-                    }
-                }
+            Expr::VectorSelector(e) => fmt::Display::fmt(e, f),
+            Expr::MatrixSelector(e) => fmt_matrix(e, f),
+            Expr::Subquery(e) => fmt_subquery(e, f),
+            Expr::Paren(e) => {
                 f.write_str("(")?;
-                if let Some(param) = &e.param {
-                    write!(f, "{param}, ")?;
-                }
-                write!(f, "{})", e.expr)
-            }
-            Expr::Call(e) => {
-                write!(f, "{}(", e.function.name)?;
-                for (index, arg) in e.args.iter().enumerate() {
-                    if index > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{arg}")?;
-                }
+                fmt::Display::fmt(&*e.expr, f)?;
                 f.write_str(")")
             }
+            Expr::Unary(e) => {
+                f.write_str(match e.op {
+                    UnaryOp::Plus => "+",
+                    UnaryOp::Minus => "-",
+                })?;
+                fmt::Display::fmt(&*e.expr, f)
+            }
+            Expr::Binary(e) => fmt_binary(e, f),
+            Expr::Aggregate(e) => fmt_aggregate(e, f),
+            Expr::Call(e) => fmt_call(e, f),
         }
     }
+}
+
+fn fmt_matrix(e: &MatrixSelector, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    e.selector.fmt_without_modifiers(f)?;
+    f.write_str("[")?;
+    write_duration(f, e.range)?;
+    f.write_str("]")?;
+    write_at(f, e.selector.at)?;
+    write_offset(f, e.selector.offset)
+}
+
+fn fmt_subquery(e: &Subquery, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fmt::Display::fmt(&*e.expr, f)?;
+    f.write_str("[")?;
+    write_duration(f, e.range)?;
+    f.write_str(":")?;
+    if let Some(step) = e.step {
+        write_duration(f, step)?;
+    }
+    f.write_str("]")?;
+    write_at(f, e.at)?;
+    write_offset(f, e.offset)
+}
+
+fn fmt_binary(e: &BinaryExpr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fmt::Display::fmt(&*e.lhs, f)?;
+    f.write_str(" ")?;
+    f.write_str(e.op.as_str())?;
+    if e.return_bool {
+        f.write_str(" bool")?;
+    }
+    if let Some(matching) = &e.matching {
+        fmt_matching(matching, f)?;
+    }
+    f.write_str(" ")?;
+    fmt::Display::fmt(&*e.rhs, f)
+}
+
+fn fmt_matching(matching: &VectorMatching, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let grouped = matches!(
+        matching.card,
+        Cardinality::ManyToOne | Cardinality::OneToMany
+    );
+    if !matching.labels.is_empty() || matching.on || grouped {
+        f.write_str(if matching.on { " on " } else { " ignoring " })?;
+        write_label_list(f, &matching.labels)?;
+    }
+    if grouped {
+        f.write_str(if matching.card == Cardinality::ManyToOne {
+            " group_left "
+        } else {
+            " group_right "
+        })?;
+        write_label_list(f, &matching.include)?;
+    }
+    Ok(())
+}
+
+fn fmt_aggregate(e: &AggregateExpr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str(e.op.as_str())?;
+    if let Some(grouping) = &e.grouping {
+        if grouping.without {
+            f.write_str(" without ")?;
+            write_label_list(f, &grouping.labels)?;
+            f.write_str(" ")?;
+        } else if !grouping.labels.is_empty() {
+            f.write_str(" by ")?;
+            write_label_list(f, &grouping.labels)?;
+            f.write_str(" ")?;
+        }
+    }
+    f.write_str("(")?;
+    if let Some(param) = &e.param {
+        fmt::Display::fmt(&**param, f)?;
+        f.write_str(", ")?;
+    }
+    fmt::Display::fmt(&*e.expr, f)?;
+    f.write_str(")")
+}
+
+fn fmt_call(e: &Call, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str(e.function.name)?;
+    f.write_str("(")?;
+    for (index, arg) in e.args.iter().enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        fmt::Display::fmt(arg, f)?;
+    }
+    f.write_str(")")
 }

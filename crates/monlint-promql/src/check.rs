@@ -3,7 +3,10 @@
 
 use monlint_core::Span;
 
-use crate::ast::{BinaryExpr, Cardinality, Expr, LabelMatcher, MatchOp, ValueType, VectorSelector};
+use crate::ast::{
+    AggregateExpr, AggregateOp, BinaryExpr, Call, Cardinality, Expr, LabelMatcher, MatchOp,
+    Subquery, UnaryExpr, ValueType, VectorSelector,
+};
 use crate::parser::ParseError;
 use crate::quote::go_quote;
 
@@ -28,8 +31,9 @@ fn expect_type(expr: &Expr, input: &str, want: ValueType, context: &str) -> Resu
     Ok(())
 }
 
+// One function per node kind keeps the recursive frame small, which bounds
+// the stack used on deep trees (see `MAX_DEPTH`).
 fn check_expr(expr: &Expr, input: &str) -> CheckResult {
-    let value_type = expr.value_type();
     match expr {
         Expr::Number(_) | Expr::String(_) => {}
         Expr::VectorSelector(selector) => check_selector(selector)?,
@@ -37,139 +41,147 @@ fn check_expr(expr: &Expr, input: &str) -> CheckResult {
         Expr::Paren(paren) => {
             check_expr(&paren.expr, input)?;
         }
-        Expr::Unary(unary) => {
-            let inner = check_expr(&unary.expr, input)?;
-            if inner != ValueType::Scalar && inner != ValueType::Vector {
-                return Err(ParseError::new(
-                    unary.span,
-                    format!(
-                        "unary expression only allowed on expressions of type scalar or instant vector, got {}",
-                        go_quote(inner.documented_name())
-                    ),
-                ));
-            }
-        }
-        Expr::Subquery(subquery) => {
-            let inner = check_expr(&subquery.expr, input)?;
-            if inner != ValueType::Vector {
-                return Err(ParseError::new(
-                    subquery.span,
-                    format!(
-                        "subquery is only allowed on instant vector, got {} instead",
-                        inner.short_name()
-                    ),
-                ));
-            }
-        }
-        Expr::Aggregate(aggregate) => {
-            expect_type(
-                &aggregate.expr,
-                input,
-                ValueType::Vector,
-                "aggregation expression",
-            )?;
-            if let Some(param) = &aggregate.param {
-                let want = if aggregate.op == crate::ast::AggregateOp::CountValues {
-                    ValueType::String
-                } else {
-                    ValueType::Scalar
-                };
-                expect_type(param, input, want, "aggregation parameter")?;
-            }
-        }
-        Expr::Call(call) => {
-            let function = call.function;
-            let fixed = function.arg_types.len();
-            let given = call.args.len();
-            let name = go_quote(function.name);
-            if function.variadic == 0 {
-                if fixed != given {
-                    return Err(ParseError::new(
-                        call.span,
-                        format!("expected {fixed} argument(s) in call to {name}, got {given}"),
-                    ));
-                }
-            } else {
-                let required = fixed.saturating_sub(1);
-                if given < required {
-                    return Err(ParseError::new(
-                        call.span,
-                        format!(
-                            "expected at least {required} argument(s) in call to {name}, got {given}"
-                        ),
-                    ));
-                }
-                if let Ok(extra) = usize::try_from(function.variadic) {
-                    let most = required + extra;
-                    if given > most {
-                        return Err(ParseError::new(
-                            call.span,
-                            format!(
-                                "expected at most {most} argument(s) in call to {name}, got {given}"
-                            ),
-                        ));
-                    }
-                }
-            }
-            // info()'s second argument selects labels of info metrics: it
-            // must be a bare `{...}` selector, which may match empty.
-            let mut label_selector_arg = None;
-            if function.name == "info" {
-                if let Some(second) = call.args.get(1) {
-                    if second.value_type() != ValueType::Vector {
-                        return Err(ParseError::new(
-                            call.span,
-                            format!(
-                                "expected type instant vector in call to function {name}, got {}",
-                                second.value_type().documented_name()
-                            ),
-                        ));
-                    }
-                    match second {
-                        Expr::VectorSelector(selector) if selector.name.is_some() => {
-                            return Err(ParseError::new(
-                                second.span(),
-                                "expected label selectors only, got vector selector instead",
-                            ));
-                        }
-                        Expr::VectorSelector(_) => label_selector_arg = Some(1),
-                        _ => {
-                            return Err(ParseError::new(
-                                second.span(),
-                                "expected label selectors only",
-                            ));
-                        }
-                    }
-                }
-            }
-            for (index, arg) in call.args.iter().enumerate() {
-                let Some(&want) = function
-                    .arg_types
-                    .get(index)
-                    .or_else(|| (function.variadic != 0).then(|| function.arg_types.last())?)
-                else {
-                    break;
-                };
-                let got = if label_selector_arg == Some(index) {
-                    arg.value_type()
-                } else {
-                    check_expr(arg, input)?
-                };
-                if got != want {
-                    return Err(ParseError::new(
-                        arg.span(),
-                        format!(
-                            "expected type {} in call to function {name}, got {}",
-                            want.documented_name(),
-                            got.documented_name()
-                        ),
-                    ));
-                }
-            }
-        }
+        Expr::Unary(unary) => check_unary(unary, input)?,
+        Expr::Subquery(subquery) => check_subquery(subquery, input)?,
+        Expr::Aggregate(aggregate) => check_aggregate(aggregate, input)?,
+        Expr::Call(call) => check_call(call, input)?,
         Expr::Binary(binary) => check_binary(binary, input)?,
     }
-    Ok(value_type)
+    Ok(expr.value_type())
+}
+
+fn check_unary(unary: &UnaryExpr, input: &str) -> Result<(), ParseError> {
+    let inner = check_expr(&unary.expr, input)?;
+    if inner != ValueType::Scalar && inner != ValueType::Vector {
+        return Err(ParseError::new(
+            unary.span,
+            format!(
+                "unary expression only allowed on expressions of type scalar or instant vector, got {}",
+                go_quote(inner.documented_name())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_subquery(subquery: &Subquery, input: &str) -> Result<(), ParseError> {
+    let inner = check_expr(&subquery.expr, input)?;
+    if inner != ValueType::Vector {
+        return Err(ParseError::new(
+            subquery.span,
+            format!(
+                "subquery is only allowed on instant vector, got {} instead",
+                inner.short_name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_aggregate(aggregate: &AggregateExpr, input: &str) -> Result<(), ParseError> {
+    expect_type(
+        &aggregate.expr,
+        input,
+        ValueType::Vector,
+        "aggregation expression",
+    )?;
+    if let Some(param) = &aggregate.param {
+        let want = if aggregate.op == AggregateOp::CountValues {
+            ValueType::String
+        } else {
+            ValueType::Scalar
+        };
+        expect_type(param, input, want, "aggregation parameter")?;
+    }
+    Ok(())
+}
+
+fn check_call(call: &Call, input: &str) -> Result<(), ParseError> {
+    let function = call.function;
+    let fixed = function.arg_types.len();
+    let given = call.args.len();
+    let name = go_quote(function.name);
+    if function.variadic == 0 {
+        if fixed != given {
+            return Err(ParseError::new(
+                call.span,
+                format!("expected {fixed} argument(s) in call to {name}, got {given}"),
+            ));
+        }
+    } else {
+        let required = fixed.saturating_sub(1);
+        if given < required {
+            return Err(ParseError::new(
+                call.span,
+                format!("expected at least {required} argument(s) in call to {name}, got {given}"),
+            ));
+        }
+        if let Ok(extra) = usize::try_from(function.variadic) {
+            let most = required + extra;
+            if given > most {
+                return Err(ParseError::new(
+                    call.span,
+                    format!("expected at most {most} argument(s) in call to {name}, got {given}"),
+                ));
+            }
+        }
+    }
+    // info()'s second argument selects labels of info metrics: it
+    // must be a bare `{...}` selector, which may match empty.
+    let mut label_selector_arg = None;
+    if function.name == "info" {
+        if let Some(second) = call.args.get(1) {
+            if second.value_type() != ValueType::Vector {
+                return Err(ParseError::new(
+                    call.span,
+                    format!(
+                        "expected type instant vector in call to function {name}, got {}",
+                        second.value_type().documented_name()
+                    ),
+                ));
+            }
+            match second {
+                Expr::VectorSelector(selector) if selector.name.is_some() => {
+                    return Err(ParseError::new(
+                        second.span(),
+                        "expected label selectors only, got vector selector instead",
+                    ));
+                }
+                Expr::VectorSelector(_) => label_selector_arg = Some(1),
+                _ => {
+                    return Err(ParseError::new(
+                        second.span(),
+                        "expected label selectors only",
+                    ));
+                }
+            }
+        }
+    }
+    for (index, arg) in call.args.iter().enumerate() {
+        let Some(&want) = function
+            .arg_types
+            .get(index)
+            .or_else(|| (function.variadic != 0).then(|| function.arg_types.last())?)
+        else {
+            break;
+        };
+        let got = if label_selector_arg == Some(index) {
+            arg.value_type()
+        } else {
+            check_expr(arg, input)?
+        };
+        if got != want {
+            return Err(ParseError::new(
+                arg.span(),
+                format!(
+                    "expected type {} in call to function {name}, got {}",
+                    want.documented_name(),
+                    got.documented_name()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The operator and its modifiers, trimmed of surrounding whitespace.

@@ -21,10 +21,11 @@ use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
 use crate::quote::{go_quote, unquote};
 use crate::regex;
 
-/// Deepest nesting of sub-expressions accepted; deeper input is refused
-/// rather than risking the stack. Sized so that a debug build stays well
-/// within a 2 MiB thread stack (about 9 KiB per level there).
-pub const MAX_DEPTH: usize = 128;
+/// Deepest nesting of sub-expressions accepted (parentheses, calls,
+/// operators, subqueries); deeper input is refused rather than risking the
+/// stack. A debug build needs up to about 6 KiB per level, so the limit fits
+/// a 2 MiB thread stack with room to spare.
+pub const MAX_DEPTH: usize = 256;
 
 /// What to parse for.
 #[derive(Clone, Debug, Default)]
@@ -188,6 +189,14 @@ impl<'a> Parser<'a> {
         ParseError::new(span(self.token.start, self.token.end), message)
     }
 
+    /// "unexpected <token>" for a token already consumed.
+    fn unexpected_token(&self, token: Token) -> ParseError {
+        ParseError::new(
+            span(token.start, token.end),
+            format!("unexpected {}", token.describe(self.input)),
+        )
+    }
+
     fn enter(&mut self, start: usize) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -229,7 +238,19 @@ impl<'a> Parser<'a> {
     fn parse_expr(&mut self, min_precedence: u8) -> PResult<Expr> {
         let start = self.token.start;
         self.enter(start)?;
-        let mut lhs = self.parse_unary()?;
+        let lhs = self.parse_unary()?;
+        let expr = self.parse_binary_tail(start, min_precedence, lhs);
+        self.leave();
+        expr
+    }
+
+    /// The operators following `lhs` that bind at least `min_precedence`.
+    fn parse_binary_tail(
+        &mut self,
+        start: usize,
+        min_precedence: u8,
+        mut lhs: Expr,
+    ) -> PResult<Expr> {
         let mut chained = 0;
         while let Some(op) = self.binary_op() {
             let precedence = op.precedence();
@@ -245,12 +266,12 @@ impl<'a> Parser<'a> {
             } else {
                 precedence + 1
             };
-            let rhs = self.parse_expr(next_min)?;
+            let rhs = Box::new(self.parse_expr(next_min)?);
             let whole = lhs.span().to(rhs.span());
             lhs = Expr::Binary(BinaryExpr {
                 op,
                 lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
+                rhs,
                 return_bool,
                 matching,
                 span: whole,
@@ -259,7 +280,6 @@ impl<'a> Parser<'a> {
         for _ in 0..chained {
             self.leave();
         }
-        self.leave();
         Ok(lhs)
     }
 
@@ -399,7 +419,11 @@ impl<'a> Parser<'a> {
     /// An operand followed by ranges, subqueries, `offset` and `@`.
     fn parse_postfix(&mut self) -> PResult<Expr> {
         let start = self.token.start;
-        let mut expr = self.parse_operand()?;
+        let expr = self.parse_operand()?;
+        self.parse_postfix_modifiers(start, expr)
+    }
+
+    fn parse_postfix_modifiers(&mut self, start: usize, mut expr: Expr) -> PResult<Expr> {
         let mut nested = 0;
         loop {
             match self.token.kind {
@@ -410,12 +434,8 @@ impl<'a> Parser<'a> {
                 }
                 TokenKind::Keyword(Keyword::Offset) => expr = self.parse_offset(expr)?,
                 TokenKind::At => expr = self.parse_at(expr)?,
-                TokenKind::Keyword(keyword @ (Keyword::Anchored | Keyword::Smoothed)) => {
-                    let name = if keyword == Keyword::Anchored {
-                        "anchored"
-                    } else {
-                        "smoothed"
-                    };
+                TokenKind::Keyword(Keyword::Anchored | Keyword::Smoothed) => {
+                    let name = self.text(self.token).to_ascii_lowercase();
                     return Err(ParseError::new(
                         expr.span(),
                         format!("{name} modifier is experimental and not enabled"),
@@ -430,62 +450,61 @@ impl<'a> Parser<'a> {
         Ok(expr)
     }
 
+    // The recursive descent keeps each function on the recursion path small
+    // (one helper per alternative) to bound the stack used per nesting level.
     fn parse_operand(&mut self) -> PResult<Expr> {
         let token = self.token;
         match token.kind {
-            TokenKind::Number => {
-                self.bump()?;
-                let value = self.number_value(token)?;
-                Ok(Expr::Number(NumberLiteral {
-                    value,
-                    is_duration: false,
-                    span: span(token.start, token.end),
-                }))
-            }
-            TokenKind::Duration if self.numbers_are_durations() => {
-                self.bump()?;
-                let value = self.duration_seconds(token)?;
-                Ok(Expr::Number(NumberLiteral {
-                    value,
-                    is_duration: true,
-                    span: span(token.start, token.end),
-                }))
-            }
-            TokenKind::String => {
-                self.bump()?;
-                let value = self.unquote_token(token)?;
-                Ok(Expr::String(StringLiteral {
-                    value,
-                    span: span(token.start, token.end),
-                }))
-            }
-            TokenKind::LeftParen => {
-                self.bump()?;
-                let inner = self.parse_expr(0)?;
-                if !self.at(TokenKind::RightParen) {
-                    return Err(self.unexpected("", ""));
-                }
-                let close = self.bump()?;
-                Ok(Expr::Paren(ParenExpr {
-                    expr: Box::new(inner),
-                    span: span(token.start, close.end),
-                }))
-            }
+            TokenKind::Number | TokenKind::String => self.parse_literal(token),
+            TokenKind::Duration if self.numbers_are_durations() => self.parse_literal(token),
+            TokenKind::LeftParen => self.parse_paren(token),
             TokenKind::LeftBrace => self.parse_vector_selector(None, token.start),
-            TokenKind::Identifier => {
-                self.bump()?;
-                if self.at(TokenKind::LeftParen) {
-                    return self.parse_call(token);
-                }
-                self.parse_vector_selector(Some(self.text(token).to_owned()), token.start)
-            }
-            TokenKind::MetricIdentifier => {
-                self.bump()?;
-                self.parse_vector_selector(Some(self.text(token).to_owned()), token.start)
-            }
+            TokenKind::Identifier | TokenKind::MetricIdentifier => self.parse_identifier(token),
             TokenKind::Keyword(keyword) => self.parse_keyword_operand(token, keyword),
             _ => Err(self.unexpected("", "")),
         }
+    }
+
+    fn parse_literal(&mut self, token: Token) -> PResult<Expr> {
+        self.bump()?;
+        let literal_span = span(token.start, token.end);
+        Ok(match token.kind {
+            TokenKind::String => Expr::String(StringLiteral {
+                value: self.unquote_token(token)?,
+                span: literal_span,
+            }),
+            TokenKind::Duration => Expr::Number(NumberLiteral {
+                value: self.duration_seconds(token)?,
+                is_duration: true,
+                span: literal_span,
+            }),
+            _ => Expr::Number(NumberLiteral {
+                value: self.number_value(token)?,
+                is_duration: false,
+                span: literal_span,
+            }),
+        })
+    }
+
+    fn parse_paren(&mut self, open: Token) -> PResult<Expr> {
+        self.bump()?;
+        let inner = Box::new(self.parse_expr(0)?);
+        if !self.at(TokenKind::RightParen) {
+            return Err(self.unexpected("", ""));
+        }
+        let close = self.bump()?;
+        Ok(Expr::Paren(ParenExpr {
+            expr: inner,
+            span: span(open.start, close.end),
+        }))
+    }
+
+    fn parse_identifier(&mut self, token: Token) -> PResult<Expr> {
+        self.bump()?;
+        if token.kind == TokenKind::Identifier && self.at(TokenKind::LeftParen) {
+            return self.parse_call(token);
+        }
+        self.parse_vector_selector(Some(self.text(token).to_owned()), token.start)
     }
 
     fn aggregate_op(&self, keyword: Keyword) -> Option<AggregateOp> {
@@ -560,10 +579,7 @@ impl<'a> Parser<'a> {
                     | Keyword::Smoothed
             );
         if !usable_as_name {
-            return Err(ParseError::new(
-                span(token.start, token.end),
-                format!("unexpected {}", token.describe(self.input)),
-            ));
+            return Err(self.unexpected_token(token));
         }
         self.parse_vector_selector(Some(self.text(token).to_owned()), token.start)
     }
@@ -600,6 +616,11 @@ impl<'a> Parser<'a> {
 
     fn parse_call(&mut self, name_token: Token) -> PResult<Expr> {
         let args = self.parse_call_args()?;
+        self.finish_call(name_token, args)
+    }
+
+    /// Resolves the function once its arguments are parsed, in Prometheus' order.
+    fn finish_call(&self, name_token: Token, args: Vec<Expr>) -> PResult<Expr> {
         let name = self.text(name_token);
         let name_span = span(name_token.start, name_token.end);
         let function = functions::lookup_in(name, self.opts.version).ok_or_else(|| {
@@ -637,10 +658,20 @@ impl<'a> Parser<'a> {
         if !self.at(TokenKind::LeftParen) {
             return Err(self.unexpected("aggregation", ""));
         }
-        let mut args = self.parse_call_args()?;
+        let args = self.parse_call_args()?;
         if grouping.is_none() {
             grouping = self.parse_grouping()?;
         }
+        self.finish_aggregate(op_token, op, grouping, args)
+    }
+
+    fn finish_aggregate(
+        &self,
+        op_token: Token,
+        op: AggregateOp,
+        grouping: Option<Grouping>,
+        mut args: Vec<Expr>,
+    ) -> PResult<Expr> {
         let whole = span(op_token.start, self.last_end);
         if args.is_empty() {
             return Err(ParseError::new(

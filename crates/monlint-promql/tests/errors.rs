@@ -472,14 +472,23 @@ fn deep_nesting_is_refused_not_overflowing() {
         "{}",
         error.message
     );
-    let long_chain = vec!["1"; 5_000].join(" + ");
+    let long_chain = vec!["foo"; 5_000].join(" + ");
     assert!(parse(&long_chain, &opts).is_err());
     let unary = format!("{}foo", "-".repeat(5_000));
     assert!(parse(&unary, &opts).is_err());
-    // The test harness runs this on a 2 MiB thread: the limit itself must fit.
+    // The test harness runs this on a 2 MiB thread: the limit itself must fit,
+    // through parsing, checking, printing and dropping.
     let depth = monlint_promql::MAX_DEPTH - 1;
-    let at_limit = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
-    assert!(parse(&at_limit, &opts).is_ok());
-    let unary_at_limit = format!("{}foo", "-".repeat(depth));
-    assert!(parse(&unary_at_limit, &opts).is_ok());
+    let shapes = [
+        format!("{}1{}", "(".repeat(depth), ")".repeat(depth)),
+        format!("{}foo", "-".repeat(depth)),
+        format!("{}foo{}", "abs(".repeat(depth - 1), ")".repeat(depth - 1)),
+        format!("{}foo{}", "sum(".repeat(depth - 1), ")".repeat(depth - 1)),
+        vec!["foo"; depth].join(" + "),
+    ];
+    for input in shapes {
+        let expr = parse(&input, &opts);
+        assert!(expr.is_ok(), "{:?}", expr.err());
+        assert!(!expr.map(|e| e.to_string()).unwrap_or_default().is_empty());
+    }
 }
