@@ -1,0 +1,13 @@
+//! The whole per-file pipeline on arbitrary bytes: UTF-8 decoding, YAML with
+//! positions, kind detection, the rule loader and every check must not panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use monlint_core::{SourceFile, Sources};
+use monlint_lint::{Options, check_file};
+
+fuzz_target!(|data: &[u8]| {
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::from_bytes("fuzz.yml", data.to_vec()));
+    let _ = check_file(sources.get(id), id, &Options::default(), true);
+});
