@@ -47,7 +47,7 @@ struct CheckArgs {
     #[arg(long, value_name = "CHECKS")]
     ignore: Vec<String>,
     /// Check as this Prometheus version would (MAJOR.MINOR).
-    #[arg(long, value_name = "X.Y", default_value_t = Version::PROMETHEUS_LATEST)]
+    #[arg(long, value_name = "X.Y", default_value_t = Version::PROMETHEUS_LATEST, value_parser = parse_prometheus_version)]
     prometheus_version: Version,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -55,6 +55,18 @@ struct CheckArgs {
     /// When to colour human output (`auto` respects NO_COLOR and colours only a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+/// A version monlint models: from the oldest to the newest supported release.
+fn parse_prometheus_version(text: &str) -> Result<Version, String> {
+    let version: Version = text.parse().map_err(|e| format!("{e}"))?;
+    let (oldest, newest) = (Version::PROMETHEUS_OLDEST, Version::PROMETHEUS_LATEST);
+    if version < oldest || version > newest {
+        return Err(format!(
+            "Prometheus {version} is not supported: choose a version from {oldest} to {newest}"
+        ));
+    }
+    Ok(version)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
