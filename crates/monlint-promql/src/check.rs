@@ -33,24 +33,24 @@ fn expect_type(expr: &Expr, input: &str, want: ValueType, context: &str) -> Resu
 
 // One function per node kind keeps the recursive frame small, which bounds
 // the stack used on deep trees (see `MAX_DEPTH`).
+// Types are derived bottom-up from the children's results, so the check
+// stays linear in the size of the tree.
 fn check_expr(expr: &Expr, input: &str) -> CheckResult {
     match expr {
         Expr::Number(_) | Expr::String(_) => {}
         Expr::VectorSelector(selector) => check_selector(selector)?,
         Expr::MatrixSelector(matrix) => check_selector(&matrix.selector)?,
-        Expr::Paren(paren) => {
-            check_expr(&paren.expr, input)?;
-        }
-        Expr::Unary(unary) => check_unary(unary, input)?,
+        Expr::Paren(paren) => return check_expr(&paren.expr, input),
+        Expr::Unary(unary) => return check_unary(unary, input),
         Expr::Subquery(subquery) => check_subquery(subquery, input)?,
         Expr::Aggregate(aggregate) => check_aggregate(aggregate, input)?,
         Expr::Call(call) => check_call(call, input)?,
-        Expr::Binary(binary) => check_binary(binary, input)?,
+        Expr::Binary(binary) => return check_binary(binary, input),
     }
     Ok(expr.value_type())
 }
 
-fn check_unary(unary: &UnaryExpr, input: &str) -> Result<(), ParseError> {
+fn check_unary(unary: &UnaryExpr, input: &str) -> CheckResult {
     let inner = check_expr(&unary.expr, input)?;
     if inner != ValueType::Scalar && inner != ValueType::Vector {
         return Err(ParseError::new(
@@ -61,7 +61,7 @@ fn check_unary(unary: &UnaryExpr, input: &str) -> Result<(), ParseError> {
             ),
         ));
     }
-    Ok(())
+    Ok(inner)
 }
 
 fn check_subquery(subquery: &Subquery, input: &str) -> Result<(), ParseError> {
@@ -194,7 +194,7 @@ fn operator_span(binary: &BinaryExpr, input: &str) -> Span {
     Span::from_usize(start + leading, end - trailing)
 }
 
-fn check_binary(binary: &BinaryExpr, input: &str) -> Result<(), ParseError> {
+fn check_binary(binary: &BinaryExpr, input: &str) -> CheckResult {
     let lhs = check_expr(&binary.lhs, input)?;
     let rhs = check_expr(&binary.rhs, input)?;
     let op = binary.op;
@@ -272,7 +272,11 @@ fn check_binary(binary: &BinaryExpr, input: &str) -> Result<(), ParseError> {
             ),
         ));
     }
-    Ok(())
+    Ok(if lhs == ValueType::Scalar && rhs == ValueType::Scalar {
+        ValueType::Scalar
+    } else {
+        ValueType::Vector
+    })
 }
 
 fn check_selector(selector: &VectorSelector) -> Result<(), ParseError> {
