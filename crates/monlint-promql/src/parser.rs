@@ -818,13 +818,23 @@ impl<'a> Parser<'a> {
     /// 3.x also a number of seconds, optionally signed. Returns seconds.
     fn parse_duration_operand(
         &mut self,
-        allow_sign: bool,
+        is_offset: bool,
         context: &str,
         expected: &str,
     ) -> PResult<(f64, Span)> {
         let start = self.token.start;
         let mut negative = false;
-        if allow_sign && matches!(self.token.kind, TokenKind::Add | TokenKind::Sub) {
+        // Signs: `offset -5m` since 2.26; anything else with the 3.4
+        // duration expressions.
+        let expressions = self.opts.version >= Version::new(3, 4);
+        let sign_ok = match self.token.kind {
+            TokenKind::Sub => {
+                expressions || (is_offset && self.opts.version >= Version::new(2, 26))
+            }
+            TokenKind::Add => expressions,
+            _ => false,
+        };
+        if sign_ok {
             negative = self.at(TokenKind::Sub);
             self.bump()?;
         }
@@ -856,7 +866,7 @@ impl<'a> Parser<'a> {
                     | TokenKind::Mod
                     | TokenKind::Pow
             )
-            && context != "offset"
+            && !is_offset
         {
             return Err(self.duration_expression_error(start));
         }
@@ -887,7 +897,7 @@ impl<'a> Parser<'a> {
     }
 
     fn positive_duration(&mut self, context: &str, expected: &str) -> PResult<Duration> {
-        let (seconds, whole) = self.parse_duration_operand(true, context, expected)?;
+        let (seconds, whole) = self.parse_duration_operand(false, context, expected)?;
         if seconds <= 0.0 {
             return Err(ParseError::new(whole, "duration must be greater than 0"));
         }
