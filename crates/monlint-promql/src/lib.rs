@@ -6,6 +6,20 @@
 //! Prometheus release ([`ParseOptions::version`]); errors print exactly as
 //! Prometheus prints them through [`ParseError::prometheus_text`].
 //!
+//! What follows the version: the lexer generations (before 2.54 only
+//! durations in brackets; 2.54 numbers as durations; 3.4 duration
+//! expressions), the function table (`holt_winters` until 3.0, experimental
+//! functions behind [`ParseOptions::experimental_functions`]), UTF-8 names
+//! (3.0), and the "expected ..." lists of error messages. Regex matchers are
+//! checked with Go's `regexp/syntax` error texts.
+//!
+//! Not modelled: the 3.x experimental syntax behind feature flags other than
+//! experimental functions (duration arithmetic, `fill()` modifiers,
+//! `anchored`/`smoothed`, `</` and `>/`) is refused with Prometheus' "not
+//! enabled" message or as unexpected input; `\p{..}` script names are
+//! checked by shape only; byte escapes forming invalid UTF-8 decode to U+FFFD.
+//! Inputs nested deeper than [`MAX_DEPTH`] are refused.
+//!
 //! ```
 //! use monlint_promql::{parse, ParseOptions};
 //!
