@@ -53,13 +53,28 @@ pub enum Category {
     Correctness,
     /// Differences between what monlint reads and what the targeted tool reads.
     Compatibility,
+    /// Labels and annotations: required ones missing, template labels the query cannot carry.
+    Labels,
+    /// Alert thresholds and conditions that cannot or will not work as written.
+    Thresholds,
+    /// Runbook links: present, well-formed, not placeholders.
+    Runbooks,
+    /// PromQL that runs but is fragile, wasteful or misleading.
+    Promql,
+    /// Naming and wording conventions (the monitoring-mixins style).
+    Style,
 }
 
 impl Category {
-    pub const ALL: [Category; 3] = [
+    pub const ALL: [Category; 8] = [
         Category::Validity,
         Category::Correctness,
         Category::Compatibility,
+        Category::Labels,
+        Category::Thresholds,
+        Category::Runbooks,
+        Category::Promql,
+        Category::Style,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +82,11 @@ impl Category {
             Category::Validity => "validity",
             Category::Correctness => "correctness",
             Category::Compatibility => "compatibility",
+            Category::Labels => "labels",
+            Category::Thresholds => "thresholds",
+            Category::Runbooks => "runbooks",
+            Category::Promql => "promql",
+            Category::Style => "style",
         }
     }
 }

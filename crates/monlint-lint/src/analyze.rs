@@ -5,6 +5,7 @@ use monlint_core::yaml::{self, Document, Node};
 use monlint_core::{Diagnostic, FileId, SourceFile, Span, Version};
 
 use crate::checks::{RuleContext, ignored_document, yaml_syntax};
+use crate::policy::Policy;
 use crate::registry::RULE_CHECKS;
 use crate::rules::load::{load_plain, load_prometheus_rules};
 use crate::rules::model::{RuleFile, RuleFileFlavor};
@@ -148,10 +149,12 @@ pub fn check_file(
         }
     };
     diagnostics.extend(load_diagnostics);
+    let policy = Policy::default();
     let ctx = RuleContext {
         source,
         rules: &rules,
         version,
+        policy: &policy,
     };
     for (check, run) in RULE_CHECKS {
         if options.selection.is_enabled(check) {

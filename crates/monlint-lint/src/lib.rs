@@ -3,9 +3,11 @@
 //!
 //! Everything here is pure: text in, diagnostics out. No IO, no printing.
 
+pub mod analysis;
 pub mod analyze;
 pub mod checks;
 pub mod docs;
+pub mod policy;
 pub mod registry;
 pub mod rules;
 pub mod selection;

@@ -6,6 +6,7 @@
 
 use monlint_core::{Diagnostic, SourceFile, Version};
 
+use crate::policy::Policy;
 use crate::rules::model::RuleFile;
 
 pub mod duplicate_group;
@@ -30,6 +31,7 @@ pub struct RuleContext<'a> {
     pub source: &'a SourceFile,
     pub rules: &'a RuleFile,
     pub version: Version,
+    pub policy: &'a Policy,
 }
 
 impl RuleContext<'_> {
