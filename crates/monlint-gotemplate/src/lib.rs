@@ -43,8 +43,8 @@ pub use ast::{
 };
 pub use parser::MAX_NESTING;
 pub use prometheus::{
-    ALERT_TEMPLATE_NAME_PREFIX, GO_BUILTIN_FUNCTIONS, PROMETHEUS_FUNCTIONS,
-    check_prometheus_alert_template, prelude_variables, prometheus_functions,
+    ALERT_TEMPLATE_NAME_PREFIX, GO_BUILTIN_FUNCTIONS, check_prometheus_alert_template,
+    prelude_variables, prometheus_functions,
 };
 
 /// A template that Go's parser would refuse.

@@ -1,6 +1,8 @@
 //! What Prometheus puts in scope for alert templates, per version, and the
 //! parse check `promtool check rules` runs on alert labels and annotations.
 
+use std::sync::OnceLock;
+
 use monlint_core::Version;
 
 use crate::{ParseConfig, Template, TemplateError, parse};
@@ -14,255 +16,72 @@ pub const GO_BUILTIN_FUNCTIONS: &[&str] = &[
     "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne",
 ];
 
-macro_rules! with_builtins {
-    ($($name:literal),* $(,)?) => {
-        &[
-            "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println",
-            "urlquery", "eq", "ge", "gt", "le", "lt", "ne", $($name),*
-        ]
-    };
-}
+/// Prometheus' text-template functions with the release that introduced each.
+/// `tmpl` exists only for HTML console templates, so alert templates never see it.
+const TEMPLATE_FUNCTIONS: &[(&str, Version)] = &[
+    ("args", Version::new(2, 0)),
+    ("externalURL", Version::new(2, 0)),
+    ("first", Version::new(2, 0)),
+    ("graphLink", Version::new(2, 0)),
+    ("humanize", Version::new(2, 0)),
+    ("humanize1024", Version::new(2, 0)),
+    ("humanizeDuration", Version::new(2, 0)),
+    ("humanizeTimestamp", Version::new(2, 0)),
+    ("label", Version::new(2, 0)),
+    ("match", Version::new(2, 0)),
+    ("pathPrefix", Version::new(2, 0)),
+    ("query", Version::new(2, 0)),
+    ("reReplaceAll", Version::new(2, 0)),
+    ("safeHtml", Version::new(2, 0)),
+    ("sortByLabel", Version::new(2, 0)),
+    ("strvalue", Version::new(2, 0)),
+    ("tableLink", Version::new(2, 0)),
+    ("title", Version::new(2, 0)),
+    ("toLower", Version::new(2, 0)),
+    ("toUpper", Version::new(2, 0)),
+    ("value", Version::new(2, 0)),
+    ("humanizePercentage", Version::new(2, 11)),
+    ("parseDuration", Version::new(2, 32)),
+    ("stripPort", Version::new(2, 33)),
+    ("stripDomain", Version::new(2, 36)),
+    ("toTime", Version::new(2, 38)),
+    ("now", Version::new(3, 6)),
+    ("toDuration", Version::new(3, 6)),
+    ("urlQueryEscape", Version::new(3, 8)),
+];
 
-// Prometheus' text-template functions, release by release. `tmpl` exists only
-// for HTML console templates, so alert templates never see it.
-const FUNCTIONS_2_0: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_2_11: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_2_32: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_2_33: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "stripPort",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_2_36: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "stripDomain",
-    "stripPort",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_2_38: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "stripDomain",
-    "stripPort",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toLower",
-    "toTime",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_3_6: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "now",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "stripDomain",
-    "stripPort",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toDuration",
-    "toLower",
-    "toTime",
-    "toUpper",
-    "value",
-);
-const FUNCTIONS_3_8: &[&str] = with_builtins!(
-    "args",
-    "externalURL",
-    "first",
-    "graphLink",
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "label",
-    "match",
-    "now",
-    "parseDuration",
-    "pathPrefix",
-    "query",
-    "reReplaceAll",
-    "safeHtml",
-    "sortByLabel",
-    "stripDomain",
-    "stripPort",
-    "strvalue",
-    "tableLink",
-    "title",
-    "toDuration",
-    "toLower",
-    "toTime",
-    "toUpper",
-    "urlQueryEscape",
-    "value",
-);
-
-/// The functions of the newest modelled Prometheus release, Go's builtins included.
-pub const PROMETHEUS_FUNCTIONS: &[&str] = FUNCTIONS_3_8;
+/// The releases at which the function set changed, oldest first; one cached list each.
+const FUNCTION_SET_RELEASES: [Version; 8] = [
+    Version::new(2, 0),
+    Version::new(2, 11),
+    Version::new(2, 32),
+    Version::new(2, 33),
+    Version::new(2, 36),
+    Version::new(2, 38),
+    Version::new(3, 6),
+    Version::new(3, 8),
+];
 
 /// The functions an alert template may call in `version`, Go's builtins included.
 pub fn prometheus_functions(version: Version) -> &'static [&'static str] {
-    let at_least = |major, minor| version >= Version::new(major, minor);
-    if at_least(3, 8) {
-        FUNCTIONS_3_8
-    } else if at_least(3, 6) {
-        FUNCTIONS_3_6
-    } else if at_least(2, 38) {
-        FUNCTIONS_2_38
-    } else if at_least(2, 36) {
-        FUNCTIONS_2_36
-    } else if at_least(2, 33) {
-        FUNCTIONS_2_33
-    } else if at_least(2, 32) {
-        FUNCTIONS_2_32
-    } else if at_least(2, 11) {
-        FUNCTIONS_2_11
-    } else {
-        FUNCTIONS_2_0
-    }
+    static SETS: [OnceLock<Vec<&'static str>>; FUNCTION_SET_RELEASES.len()] =
+        [const { OnceLock::new() }; FUNCTION_SET_RELEASES.len()];
+    let index = FUNCTION_SET_RELEASES
+        .iter()
+        .rposition(|release| *release <= version)
+        .unwrap_or(0);
+    let release = FUNCTION_SET_RELEASES[index];
+    SETS[index].get_or_init(|| {
+        let prometheus = TEMPLATE_FUNCTIONS
+            .iter()
+            .filter(|(_, since)| *since <= release)
+            .map(|(name, _)| *name);
+        GO_BUILTIN_FUNCTIONS
+            .iter()
+            .copied()
+            .chain(prometheus)
+            .collect()
+    })
 }
 
 /// The variables Prometheus' prelude declares before an alert template, each
