@@ -151,11 +151,17 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
 }
 
 fn list_checks() -> Result<u8, String> {
+    let checks = monlint_lint::registry::all_checks();
+    let name_width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for check in monlint_lint::registry::all_checks() {
+    for check in checks {
         out.push_str(&format!(
-            "{:<6} {:<24} {:<14} {:<8} {}\n",
-            check.code, check.name, check.category, check.default_severity, check.summary
+            "{:<6} {:<name_width$}  {:<13} {:<8} {}\n",
+            check.code,
+            check.name,
+            check.category.as_str(),
+            check.default_severity.as_str(),
+            check.summary
         ));
     }
     print!("{out}");
