@@ -44,6 +44,38 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::duplicate_rule::CHECK,
         checks::duplicate_rule::check,
     ),
+    (
+        &checks::impossible_comparison::CHECK,
+        checks::impossible_comparison::check,
+    ),
+    (
+        &checks::ratio_percent_mismatch::CHECK,
+        checks::ratio_percent_mismatch::check,
+    ),
+    (
+        &checks::nan_comparison::CHECK,
+        checks::nan_comparison::check,
+    ),
+    (
+        &checks::histogram_quantile_without_le::CHECK,
+        checks::histogram_quantile_without_le::check,
+    ),
+    (
+        &checks::counter_without_rate::CHECK,
+        checks::counter_without_rate::check,
+    ),
+    (
+        &checks::rate_window_too_short::CHECK,
+        checks::rate_window_too_short::check,
+    ),
+    (
+        &checks::alert_always_fires::CHECK,
+        checks::alert_always_fires::check,
+    ),
+    (
+        &checks::for_missing_or_short::CHECK,
+        checks::for_missing_or_short::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.

@@ -1,0 +1,129 @@
+//! Small helpers the rule checks share.
+
+use monlint_core::{Duration, Span};
+use monlint_gotemplate::{Template, check_prometheus_alert_template};
+use monlint_promql::ast::{BinaryExpr, BinaryOp, Expr};
+
+use super::RuleContext;
+use crate::analysis::literal_number;
+use crate::rules::model::{Group, KeyValue, Rule, RuleExpr, Spanned};
+
+/// Every rule whose expression parsed, with its group.
+pub fn parsed_rules<'a>(
+    ctx: &'a RuleContext,
+) -> impl Iterator<Item = (&'a Group, &'a Rule, &'a RuleExpr, &'a Expr)> {
+    ctx.rules().filter_map(|(group, _, rule)| {
+        let expr = rule.expr.as_ref()?;
+        let parsed = expr.parsed.as_ref().ok()?;
+        Some((group, rule, expr, parsed))
+    })
+}
+
+/// Every alerting rule whose expression parsed.
+pub fn parsed_alerts<'a>(
+    ctx: &'a RuleContext,
+) -> impl Iterator<Item = (&'a Group, &'a Rule, &'a RuleExpr, &'a Expr)> {
+    parsed_rules(ctx).filter(|(_, rule, _, _)| rule.is_alert())
+}
+
+/// The file span of a span inside an expression.
+pub fn expr_span(ctx: &RuleContext, expr: &RuleExpr, span: Span) -> Span {
+    expr.text.file_span(&ctx.source.text, span)
+}
+
+/// A comparison of an expression with a number, read with the number on the right:
+/// `0.5 < x` is returned as (`x`, `>`, 0.5).
+pub struct Threshold<'a> {
+    pub value: &'a Expr,
+    pub op: BinaryOp,
+    pub threshold: f64,
+}
+
+pub fn threshold(binary: &BinaryExpr) -> Option<Threshold<'_>> {
+    if !binary.op.is_comparison() {
+        return None;
+    }
+    match (literal_number(&binary.lhs), literal_number(&binary.rhs)) {
+        (None, Some(threshold)) => Some(Threshold {
+            value: &binary.lhs,
+            op: binary.op,
+            threshold,
+        }),
+        (Some(threshold), None) => Some(Threshold {
+            value: &binary.rhs,
+            op: mirrored(binary.op),
+            threshold,
+        }),
+        _ => None,
+    }
+}
+
+fn mirrored(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Gtr => BinaryOp::Lss,
+        BinaryOp::Lss => BinaryOp::Gtr,
+        BinaryOp::Gte => BinaryOp::Lte,
+        BinaryOp::Lte => BinaryOp::Gte,
+        other => other,
+    }
+}
+
+/// Prints a threshold as written in PromQL.
+pub fn format_number(value: f64) -> String {
+    format!("{value}")
+}
+
+/// A label or annotation value parsed as the alert template it is.
+pub struct ParsedTemplate<'a> {
+    pub pair: &'a KeyValue,
+    pub template: Template,
+    /// A label (true) or an annotation (false).
+    pub is_label: bool,
+}
+
+/// The alert's labels and annotations that parse as templates (others are
+/// `template-syntax`'s business).
+pub fn templates<'a>(ctx: &RuleContext, rule: &'a Rule) -> Vec<ParsedTemplate<'a>> {
+    let labels = rule.labels.iter().map(|pair| (pair, true));
+    let annotations = rule.annotations.iter().map(|pair| (pair, false));
+    labels
+        .chain(annotations)
+        .filter(|(pair, _)| pair.value.text().contains("{{"))
+        .filter_map(|(pair, is_label)| {
+            let template = check_prometheus_alert_template(pair.value.text(), ctx.version).ok()?;
+            Some(ParsedTemplate {
+                pair,
+                template,
+                is_label,
+            })
+        })
+        .collect()
+}
+
+/// A duration field in milliseconds; `None` when absent or invalid.
+pub fn duration_ms(value: &Option<Spanned<String>>) -> Option<u64> {
+    let value = value.as_ref()?;
+    Duration::parse(&value.value).ok().map(Duration::millis)
+}
+
+/// Formats milliseconds as a Prometheus duration.
+pub fn format_duration(ms: u64) -> String {
+    Duration(ms).to_string()
+}
+
+/// The value of a label or annotation of the rule.
+pub fn find<'a>(pairs: &'a [KeyValue], key: &str) -> Option<&'a KeyValue> {
+    pairs.iter().find(|pair| pair.key.value == key)
+}
+
+/// An expression as it prints, shortened for a one-line message.
+pub fn excerpt(expr: &Expr) -> String {
+    const MAX_CHARS: usize = 60;
+    let text = expr.to_string();
+    if text.chars().count() <= MAX_CHARS {
+        return text;
+    }
+    let mut short: String = text.chars().take(MAX_CHARS - 1).collect();
+    short.push('…');
+    short
+}

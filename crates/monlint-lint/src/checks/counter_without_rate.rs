@@ -1,0 +1,133 @@
+//! A counter used as a raw value, without `rate()` or `increase()`.
+
+use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
+
+use super::RuleContext;
+use super::common::{expr_span, parsed_rules};
+use crate::analysis::metric::{MetricKind, selector_kind, selector_name};
+use crate::rules::model::RuleExpr;
+
+pub static CHECK: Check = Check {
+    code: "Q101",
+    name: "counter-without-rate",
+    category: Category::Promql,
+    default_severity: Severity::Warning,
+    summary: "A counter (`_total`, `_count`, `_sum`, `_bucket`) is used raw, without `rate()` or `increase()`.",
+    doc: r#"## What it does
+Reports a selector of a metric whose name marks it as a counter (`_total`, or the `_count`,
+`_sum` and `_bucket` series of a histogram or summary) whose value is used directly:
+compared, aggregated, or divided, rather than through `rate`, `irate`, `increase`,
+`resets`, `changes` or `deriv`. Uses that only look at the presence of series (`absent`,
+`count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine.
+
+## Why is this bad?
+A counter's value is the total since the process started: it grows forever and drops to
+zero on every restart. A threshold on it fires at some random time after deployment and
+clears on restart; a graph of it shows nothing about the current load.
+
+## Example
+```yaml
+expr: http_requests_total{code=~"5.."} > 100
+```
+
+## Use instead
+```yaml
+expr: increase(http_requests_total{code=~"5.."}[10m]) > 100
+```
+"#,
+};
+
+/// Functions whose result does not depend on the counter's absolute value.
+const COUNTER_FUNCTIONS: &[&str] = &[
+    "rate",
+    "irate",
+    "increase",
+    "resets",
+    "changes",
+    "deriv",
+    "delta",
+    "idelta",
+    "absent",
+    "absent_over_time",
+    "present_over_time",
+    "count_over_time",
+    "timestamp",
+];
+
+const MAX_DEPTH: usize = 128;
+
+fn visit<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<(&'a VectorSelector, MetricKind)>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match expr {
+        Expr::VectorSelector(selector) => report_if_counter(selector, found),
+        Expr::MatrixSelector(matrix) => report_if_counter(&matrix.selector, found),
+        Expr::Call(call) if COUNTER_FUNCTIONS.contains(&call.function.name) => {}
+        Expr::Aggregate(aggregate)
+            if matches!(
+                aggregate.op,
+                AggregateOp::Count | AggregateOp::Group | AggregateOp::CountValues
+            ) => {}
+        Expr::Binary(binary) if matches!(binary.op, BinaryOp::And | BinaryOp::Unless) => {
+            // The right side only decides which series pass.
+            visit(&binary.lhs, depth + 1, found);
+        }
+        _ => {
+            for child in expr.children() {
+                visit(child, depth + 1, found);
+            }
+        }
+    }
+}
+
+fn report_if_counter<'a>(
+    selector: &'a VectorSelector,
+    found: &mut Vec<(&'a VectorSelector, MetricKind)>,
+) {
+    let kind = selector_kind(selector);
+    if kind.is_counter() {
+        found.push((selector, kind));
+    }
+}
+
+fn describe(kind: MetricKind) -> &'static str {
+    match kind {
+        MetricKind::HistogramCount => "the observation counter of a histogram or summary",
+        MetricKind::HistogramSum => "the running sum of a histogram or summary",
+        MetricKind::Bucket => "a histogram bucket counter",
+        _ => "a counter",
+    }
+}
+
+fn report(
+    ctx: &RuleContext,
+    rule_expr: &RuleExpr,
+    selector: &VectorSelector,
+    kind: MetricKind,
+) -> Diagnostic {
+    let name = selector_name(selector).unwrap_or_default();
+    Diagnostic::new(
+        &CHECK,
+        ctx.rules.file,
+        expr_span(ctx, rule_expr, selector.span),
+        format!(
+            "`{name}` is {}, used here as a raw value: it only grows and resets to zero on restart",
+            describe(kind)
+        ),
+    )
+    .with_help(format!(
+        "use `rate({name}[5m])` for a per-second rate or `increase({name}[1h])` for a count over a window"
+    ))
+}
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
+        let mut found = Vec::new();
+        visit(parsed, 0, &mut found);
+        for (selector, kind) in found {
+            out.push(report(ctx, rule_expr, selector, kind));
+        }
+    }
+}

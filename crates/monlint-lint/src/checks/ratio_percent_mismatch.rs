@@ -1,0 +1,140 @@
+//! A ratio handled as a percent, or a percent handled as a ratio.
+
+use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_promql::ast::Expr;
+
+use super::RuleContext;
+use super::common::{
+    excerpt, expr_span, format_number, parsed_alerts, parsed_rules, templates, threshold,
+};
+use crate::analysis::range::{self, Scale};
+
+pub static CHECK: Check = Check {
+    code: "T101",
+    name: "ratio-percent-mismatch",
+    category: Category::Thresholds,
+    default_severity: Severity::Warning,
+    summary: "A ratio is compared or printed as a percent, or a percent as a ratio.",
+    doc: r#"## What it does
+Tells ratios (0.05 is 5 %: a fraction of a counter over its total, `_ratio` metrics) from
+percents (a ratio multiplied by 100, `_percent` metrics) and reports:
+- a percent compared with a threshold between 0 and 1 (`… * 100 > 0.05`);
+- a ratio compared with a threshold above 1 (`errors_ratio > 5`);
+- `humanizePercentage` applied to an alert value that is already a percent;
+- an alert value that is a ratio printed with a `%` sign after it without `humanizePercentage`.
+
+## Why is this bad?
+The threshold is off by a factor of 100: the alert fires on noise or never fires, and the
+page shows "500%" or "0.05%" where 5 % was meant.
+
+## Example
+```yaml
+expr: sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) * 100 > 0.05
+annotations:
+  description: "{{ $value | humanizePercentage }} of requests fail."
+```
+
+## Use instead
+```yaml
+expr: sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) > 0.05
+annotations:
+  description: "{{ $value | humanizePercentage }} of requests fail."
+```
+"#,
+};
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
+        parsed.walk(&mut |node| {
+            let Expr::Binary(binary) = node else { return };
+            let Some(comparison) = threshold(binary) else {
+                return;
+            };
+            let values = range::infer(comparison.value);
+            // A comparison no value satisfies is `impossible-comparison`'s finding.
+            if !values.can_satisfy(comparison.op, comparison.threshold) {
+                return;
+            }
+            let t = comparison.threshold;
+            let problem = match values.scale {
+                Scale::Percent if t > 0.0 && t < 1.0 => format!(
+                    "`{}` is a percent (0-100) but is compared with {}, a ratio: did you mean {}?",
+                    excerpt(comparison.value),
+                    format_number(t),
+                    format_number(t * 100.0)
+                ),
+                Scale::Ratio if t > 1.0 => format!(
+                    "`{}` is a ratio (0-1) but is compared with {}, a percent: did you mean {}?",
+                    excerpt(comparison.value),
+                    format_number(t),
+                    format_number(t / 100.0)
+                ),
+                _ => return,
+            };
+            out.push(
+                Diagnostic::new(
+                    &CHECK,
+                    ctx.rules.file,
+                    expr_span(ctx, rule_expr, binary.span),
+                    problem,
+                )
+                .with_help("write the threshold in the scale of the value"),
+            );
+        });
+    }
+    for (_, rule, _, parsed) in parsed_alerts(ctx) {
+        let scale = range::infer(parsed).scale;
+        if scale == Scale::Unknown {
+            continue;
+        }
+        for parsed_template in templates(ctx, rule) {
+            let text = parsed_template.pair.value.text();
+            let humanized = parsed_template
+                .template
+                .function_calls()
+                .into_iter()
+                .find(|call| call.name == "humanizePercentage");
+            match (scale, humanized) {
+                (Scale::Percent, Some(call)) => out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        parsed_template.pair.value.file_span(&ctx.source.text, call.span),
+                        "`humanizePercentage` multiplies by 100, but the alert value is already a percent",
+                    )
+                    .with_help("print the value with `humanize` followed by `%`, or alert on the ratio"),
+                ),
+                (Scale::Ratio, None) => {
+                    let uses = parsed_template.template.variable_uses();
+                    let Some(value) = uses
+                        .iter()
+                        .find(|v| v.name == "$value" && percent_sign_follows(text, v.span.end as usize))
+                    else {
+                        continue;
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &CHECK,
+                            ctx.rules.file,
+                            parsed_template.pair.value.file_span(&ctx.source.text, value.span),
+                            "the alert value is a ratio (0-1) but is printed as a percent: 0.05 shows as \"0.05%\"",
+                        )
+                        .with_help("use `{{ $value | humanizePercentage }}`"),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether the action around `offset` is followed by a `%` sign.
+fn percent_sign_follows(text: &str, offset: usize) -> bool {
+    let Some(rest) = text.get(offset..) else {
+        return false;
+    };
+    let Some(close) = rest.find("}}") else {
+        return false;
+    };
+    rest[close + 2..].trim_start().starts_with('%')
+}
