@@ -76,6 +76,19 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::for_missing_or_short::CHECK,
         checks::for_missing_or_short::check,
     ),
+    (&checks::missing_label::CHECK, checks::missing_label::check),
+    (
+        &checks::missing_annotation::CHECK,
+        checks::missing_annotation::check,
+    ),
+    (
+        &checks::template_label_not_in_query::CHECK,
+        checks::template_label_not_in_query::check,
+    ),
+    (
+        &checks::value_in_label::CHECK,
+        checks::value_in_label::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.
