@@ -29,11 +29,14 @@
 
 pub mod ast;
 mod check;
+pub mod eval;
 pub mod functions;
 mod lexer;
 mod numbers;
 mod parser;
+pub mod promqltest;
 mod quote;
 mod regex;
+pub mod series;
 
 pub use parser::{MAX_DEPTH, ParseError, ParseOptions, parse};

@@ -1,0 +1,296 @@
+//! Aggregation operators, with Prometheus' float algorithms (Neumaier
+//! summation, incremental mean on overflow, Welford variance).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::labels::METRIC_NAME;
+use super::{EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, kahan_inc};
+use crate::ast::{AggregateExpr, AggregateOp, Grouping, format_float};
+
+/// Running state of one output group.
+struct Group {
+    labels: Arc<Labels>,
+    value: f64,
+    compensation: f64,
+    mean: f64,
+    count: f64,
+    incremental_mean: bool,
+    values: Vec<f64>,
+    drop_name: bool,
+}
+
+fn grouping_labels(labels: &Labels, grouping: Option<&Grouping>) -> Labels {
+    match grouping {
+        Some(g) if g.without => {
+            labels.filtered(|name| name != METRIC_NAME && !g.labels.iter().any(|l| l == name))
+        }
+        Some(g) => labels.filtered(|name| g.labels.iter().any(|l| l == name)),
+        None => Labels::default(),
+    }
+}
+
+/// Prometheus' `quantile`: linear interpolation between closest ranks.
+pub(crate) fn quantile(q: f64, values: &mut [f64]) -> f64 {
+    if values.is_empty() || q.is_nan() {
+        return f64::NAN;
+    }
+    if q < 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if q > 1.0 {
+        return f64::INFINITY;
+    }
+    // NaN sorts first, as Prometheus' value heap orders it.
+    values.sort_by(|a, b| match (a.is_nan(), b.is_nan()) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        _ => a.total_cmp(b),
+    });
+    let n = values.len() as f64;
+    let rank = q * (n - 1.0);
+    let lower = rank.floor().max(0.0);
+    let upper = (lower + 1.0).min(n - 1.0);
+    let weight = rank - rank.floor();
+    values[lower as usize] * (1.0 - weight) + values[upper as usize] * weight
+}
+
+impl Evaluator<'_> {
+    pub(super) fn aggregate(&mut self, aggregate: &AggregateExpr, step: Step) -> EvalResult<Value> {
+        let op = aggregate.op;
+        let param = match &aggregate.param {
+            Some(param) => Some(self.eval(param, step)?),
+            None => None,
+        };
+        let input = self.eval_vector(&aggregate.expr, step)?;
+        let grouping = aggregate.grouping.as_ref();
+        match op {
+            AggregateOp::Topk | AggregateOp::Bottomk | AggregateOp::Limitk => {
+                let k = match param {
+                    Some(Value::Scalar(k)) => k,
+                    _ => return Err(EvalError::failed("expected a scalar parameter")),
+                };
+                return self.aggregate_k(op, k, input, grouping);
+            }
+            AggregateOp::LimitRatio => {
+                return Err(EvalError::Unsupported(
+                    "limit_ratio (Prometheus' series hash sampling) is".to_owned(),
+                ));
+            }
+            AggregateOp::CountValues => {
+                let Some(Value::String(label)) = param else {
+                    return Err(EvalError::failed("expected a string parameter"));
+                };
+                return count_values(&label, input, grouping, step, self.is_prometheus_3());
+            }
+            _ => {}
+        }
+        let q = match param {
+            Some(Value::Scalar(q)) => q,
+            _ => f64::NAN,
+        };
+        let mut groups: Vec<Group> = Vec::new();
+        let mut index: HashMap<Labels, usize> = HashMap::new();
+        for sample in input {
+            let key = grouping_labels(&sample.labels, grouping);
+            let f = sample.value;
+            let slot = match index.get(&key) {
+                Some(&slot) => slot,
+                None => {
+                    let value = match op {
+                        AggregateOp::Group => 1.0,
+                        AggregateOp::Stddev | AggregateOp::Stdvar if !f.is_finite() => f64::NAN,
+                        AggregateOp::Stddev | AggregateOp::Stdvar => 0.0,
+                        _ => f,
+                    };
+                    index.insert(key.clone(), groups.len());
+                    groups.push(Group {
+                        labels: Arc::new(key),
+                        value,
+                        compensation: 0.0,
+                        mean: f,
+                        count: 1.0,
+                        incremental_mean: false,
+                        values: if op == AggregateOp::Quantile {
+                            vec![f]
+                        } else {
+                            Vec::new()
+                        },
+                        drop_name: sample.drop_name,
+                    });
+                    continue;
+                }
+            };
+            let group = &mut groups[slot];
+            group.drop_name |= sample.drop_name;
+            match op {
+                AggregateOp::Sum => {
+                    (group.value, group.compensation) =
+                        kahan_inc(f, group.value, group.compensation);
+                }
+                AggregateOp::Avg => {
+                    group.count += 1.0;
+                    if !group.incremental_mean {
+                        let (sum, compensation) = kahan_inc(f, group.value, group.compensation);
+                        if !sum.is_infinite() {
+                            (group.value, group.compensation) = (sum, compensation);
+                            continue;
+                        }
+                        group.incremental_mean = true;
+                        group.mean = group.value / (group.count - 1.0);
+                        group.compensation /= group.count - 1.0;
+                    }
+                    let q = (group.count - 1.0) / group.count;
+                    (group.mean, group.compensation) =
+                        kahan_inc(f / group.count, q * group.mean, q * group.compensation);
+                }
+                AggregateOp::Max => {
+                    if group.value < f || group.value.is_nan() {
+                        group.value = f;
+                    }
+                }
+                AggregateOp::Min => {
+                    if group.value > f || group.value.is_nan() {
+                        group.value = f;
+                    }
+                }
+                AggregateOp::Count => group.count += 1.0,
+                AggregateOp::Stddev | AggregateOp::Stdvar => {
+                    group.count += 1.0;
+                    let delta = f - group.mean;
+                    group.mean += delta / group.count;
+                    group.value += delta * (f - group.mean);
+                }
+                AggregateOp::Quantile => group.values.push(f),
+                _ => {}
+            }
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for mut group in groups {
+            let value = match op {
+                AggregateOp::Sum if group.value.is_infinite() => group.value,
+                AggregateOp::Sum => group.value + group.compensation,
+                AggregateOp::Avg if group.incremental_mean => group.mean + group.compensation,
+                AggregateOp::Avg => group.value / group.count + group.compensation / group.count,
+                AggregateOp::Count => group.count,
+                AggregateOp::Stdvar => group.value / group.count,
+                AggregateOp::Stddev => (group.value / group.count).sqrt(),
+                AggregateOp::Quantile => quantile(q, &mut group.values),
+                _ => group.value,
+            };
+            out.push(Sample {
+                labels: group.labels,
+                timestamp: step.ts,
+                value,
+                drop_name: group.drop_name,
+            });
+        }
+        Ok(Value::Vector(out))
+    }
+
+    fn aggregate_k(
+        &mut self,
+        op: AggregateOp,
+        k: f64,
+        input: Vec<Sample>,
+        grouping: Option<&Grouping>,
+    ) -> EvalResult<Value> {
+        if k.is_nan() || k > i64::MAX as f64 || k < i64::MIN as f64 {
+            return Err(EvalError::failed(format!(
+                "Scalar value {} overflows int64",
+                format_float(k)
+            )));
+        }
+        let k = k as i64;
+        if k < 1 {
+            return Ok(Value::Vector(Vec::new()));
+        }
+        let k = usize::try_from(k).unwrap_or(usize::MAX);
+        let mut groups: Vec<Vec<Sample>> = Vec::new();
+        let mut index: HashMap<Labels, usize> = HashMap::new();
+        for sample in input {
+            let key = grouping_labels(&sample.labels, grouping);
+            let slot = *index.entry(key).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[slot].push(sample);
+        }
+        let mut out = Vec::new();
+        for mut members in groups {
+            match op {
+                AggregateOp::Topk => members.sort_by(|a, b| descending_nan_last(a.value, b.value)),
+                AggregateOp::Bottomk => {
+                    members.sort_by(|a, b| ascending_nan_last(a.value, b.value));
+                }
+                _ => {}
+            }
+            members.truncate(k);
+            out.extend(members);
+        }
+        Ok(Value::Vector(out))
+    }
+}
+
+fn descending_nan_last(a: f64, b: f64) -> std::cmp::Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) => std::cmp::Ordering::Greater,
+        (false, true) => std::cmp::Ordering::Less,
+        _ => b.total_cmp(&a),
+    }
+}
+
+fn ascending_nan_last(a: f64, b: f64) -> std::cmp::Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) => std::cmp::Ordering::Greater,
+        (false, true) => std::cmp::Ordering::Less,
+        _ => a.total_cmp(&b),
+    }
+}
+
+fn count_values(
+    label: &str,
+    input: Vec<Sample>,
+    grouping: Option<&Grouping>,
+    step: Step,
+    utf8_names: bool,
+) -> EvalResult<Value> {
+    let version = if utf8_names {
+        monlint_core::Version::new(3, 0)
+    } else {
+        monlint_core::Version::new(2, 0)
+    };
+    if !monlint_core::names::is_valid_label_name(label, version) {
+        return Err(EvalError::failed(format!("invalid label name {label:?}")));
+    }
+    let mut order: Vec<Labels> = Vec::new();
+    let mut counts: HashMap<Labels, f64> = HashMap::new();
+    for sample in input {
+        let key =
+            grouping_labels(&sample.labels, grouping).with(label, &format_float(sample.value));
+        match counts.get_mut(&key) {
+            Some(count) => *count += 1.0,
+            None => {
+                counts.insert(key.clone(), 1.0);
+                order.push(key);
+            }
+        }
+    }
+    Ok(Value::Vector(
+        order
+            .into_iter()
+            .map(|labels| {
+                let value = counts.get(&labels).copied().unwrap_or(0.0);
+                Sample {
+                    labels: Arc::new(labels),
+                    timestamp: step.ts,
+                    value,
+                    drop_name: false,
+                }
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,926 @@
+//! PromQL's float functions.
+
+use std::sync::Arc;
+
+use super::aggregate::quantile;
+use super::labels::METRIC_NAME;
+use super::selector::compile_anchored;
+use super::{
+    EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step, Value, Window, kahan_inc,
+    unwrap_parens,
+};
+use crate::ast::{Call, Expr, MatchOp};
+
+const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
+
+impl Evaluator<'_> {
+    pub(super) fn call(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let name = call.function.name;
+        let ts = step.ts;
+        match name {
+            "time" => return Ok(Value::Scalar(ts as f64 / 1000.0)),
+            "pi" => return Ok(Value::Scalar(std::f64::consts::PI)),
+            "vector" => {
+                let value = self.eval_scalar(&call.args[0], step)?;
+                return Ok(Value::Vector(vec![Sample {
+                    labels: Arc::default(),
+                    timestamp: ts,
+                    value,
+                    drop_name: false,
+                }]));
+            }
+            "scalar" => {
+                let vector = self.eval_vector(&call.args[0], step)?;
+                let value = match vector.as_slice() {
+                    [only] => only.value,
+                    _ => f64::NAN,
+                };
+                return Ok(Value::Scalar(value));
+            }
+            "absent" => {
+                let vector = self.eval_vector(&call.args[0], step)?;
+                if !vector.is_empty() {
+                    return Ok(Value::Vector(Vec::new()));
+                }
+                return Ok(Value::Vector(vec![absent_sample(&call.args[0], ts)]));
+            }
+            "absent_over_time" => {
+                let (series, _) = self.eval_range(&call.args[0], step)?;
+                if !series.is_empty() {
+                    return Ok(Value::Vector(Vec::new()));
+                }
+                return Ok(Value::Vector(vec![absent_sample(&call.args[0], ts)]));
+            }
+            "label_replace" => return self.label_replace(call, step),
+            "label_join" => return self.label_join(call, step),
+            "histogram_quantile" => return self.histogram_quantile(call, step),
+            "info" => return Err(EvalError::Unsupported("info() is".to_owned())),
+            _ => {}
+        }
+        if let Some(range_arg) = call
+            .function
+            .arg_types
+            .iter()
+            .position(|t| *t == crate::ast::ValueType::Matrix)
+        {
+            return self.range_function(call, range_arg, step);
+        }
+        self.vector_function(call, step)
+    }
+
+    fn string_arg(&mut self, call: &Call, index: usize, step: Step) -> EvalResult<String> {
+        match self.eval(&call.args[index], step)? {
+            Value::String(s) => Ok(s),
+            other => Err(EvalError::failed(format!(
+                "expected string argument, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn label_replace(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let destination = self.string_arg(call, 1, step)?;
+        let replacement = self.string_arg(call, 2, step)?;
+        let source = self.string_arg(call, 3, step)?;
+        let pattern = self.string_arg(call, 4, step)?;
+        let regex = compile_anchored(&pattern, true).map_err(|_| {
+            EvalError::failed(format!(
+                "invalid regular expression in label_replace(): {pattern}"
+            ))
+        })?;
+        if !self.valid_label_name(&destination) {
+            return Err(EvalError::failed(format!(
+                "invalid destination label name in label_replace(): {destination}"
+            )));
+        }
+        let mut vector = self.eval_vector(&call.args[0], step)?;
+        for sample in &mut vector {
+            let value = sample.labels.get(&source).to_owned();
+            if let Some(captures) = regex.captures(&value) {
+                let mut expanded = String::new();
+                captures.expand(&replacement, &mut expanded);
+                sample.labels = Arc::new(sample.labels.with(&destination, &expanded));
+                if destination == METRIC_NAME {
+                    sample.drop_name = false;
+                }
+            }
+        }
+        self.check_function_output(&vector)?;
+        Ok(Value::Vector(vector))
+    }
+
+    fn label_join(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let destination = self.string_arg(call, 1, step)?;
+        let separator = self.string_arg(call, 2, step)?;
+        let mut sources = Vec::new();
+        for index in 3..call.args.len() {
+            let source = self.string_arg(call, index, step)?;
+            if !self.valid_label_name(&source) {
+                return Err(EvalError::failed(format!(
+                    "invalid source label name in label_join(): {source}"
+                )));
+            }
+            sources.push(source);
+        }
+        if !self.valid_label_name(&destination) {
+            return Err(EvalError::failed(format!(
+                "invalid destination label name in label_join(): {destination}"
+            )));
+        }
+        let mut vector = self.eval_vector(&call.args[0], step)?;
+        for sample in &mut vector {
+            let joined = sources
+                .iter()
+                .map(|s| sample.labels.get(s))
+                .collect::<Vec<_>>()
+                .join(&separator);
+            sample.labels = Arc::new(sample.labels.with(&destination, &joined));
+            if destination == METRIC_NAME {
+                sample.drop_name = false;
+            }
+        }
+        self.check_function_output(&vector)?;
+        Ok(Value::Vector(vector))
+    }
+
+    fn valid_label_name(&self, name: &str) -> bool {
+        monlint_core::names::is_valid_label_name(name, self.options.version)
+    }
+
+    /// Without delayed name removal, Prometheus refuses a function result
+    /// with two equal label sets right away.
+    fn check_function_output(&self, vector: &[Sample]) -> EvalResult<()> {
+        if self.options.delayed_name_removal {
+            return Ok(());
+        }
+        super::check_unique(vector)
+    }
+
+    fn histogram_quantile(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let q = self.eval_scalar(&call.args[0], step)?;
+        let vector = self.eval_vector(&call.args[1], step)?;
+        let mut order: Vec<Labels> = Vec::new();
+        let mut buckets: std::collections::HashMap<Labels, (bool, Vec<(f64, f64)>)> =
+            std::collections::HashMap::new();
+        for sample in vector {
+            let le = sample.labels.get("le");
+            let Ok(upper) = parse_go_float(le) else {
+                continue;
+            };
+            let key = sample
+                .labels
+                .filtered(|name| name != "le" && name != METRIC_NAME);
+            let entry = buckets.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                (false, Vec::new())
+            });
+            entry.0 |= sample.drop_name;
+            entry.1.push((upper, sample.value));
+        }
+        let mut out = Vec::with_capacity(order.len());
+        for labels in order {
+            let Some((_, mut list)) = buckets.remove(&labels) else {
+                continue;
+            };
+            out.push(Sample {
+                labels: Arc::new(labels),
+                timestamp: step.ts,
+                value: bucket_quantile(q, &mut list),
+                drop_name: false,
+            });
+        }
+        Ok(Value::Vector(out))
+    }
+
+    fn vector_function(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let name = call.function.name;
+        let ts = step.ts;
+        let mut vector = if call.args.is_empty() {
+            // Date functions default to `vector(time())`.
+            vec![Sample {
+                labels: Arc::default(),
+                timestamp: ts,
+                value: ts as f64 / 1000.0,
+                drop_name: false,
+            }]
+        } else {
+            self.eval_vector(&call.args[0], step)?
+        };
+        let mut scalars = Vec::new();
+        let mut strings = Vec::new();
+        for arg in call.args.iter().skip(1) {
+            match self.eval(arg, step)? {
+                Value::Scalar(v) => scalars.push(v),
+                Value::String(s) => strings.push(s),
+                other => {
+                    return Err(EvalError::failed(format!(
+                        "unexpected {} argument to {name}()",
+                        other.type_name()
+                    )));
+                }
+            }
+        }
+        match name {
+            "sort" | "sort_desc" => {
+                let descending = name == "sort_desc";
+                vector.sort_by(|a, b| sort_order(a.value, b.value, descending));
+                return Ok(Value::Vector(vector));
+            }
+            "sort_by_label" | "sort_by_label_desc" => {
+                let descending = name == "sort_by_label_desc";
+                vector.sort_by(|a, b| {
+                    let mut ordering = std::cmp::Ordering::Equal;
+                    for label in &strings {
+                        ordering = natural_cmp(a.labels.get(label), b.labels.get(label));
+                        if ordering.is_ne() {
+                            break;
+                        }
+                    }
+                    if ordering.is_eq() {
+                        ordering = a.labels.cmp(&b.labels);
+                    }
+                    if descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                });
+                return Ok(Value::Vector(vector));
+            }
+            "timestamp" => {
+                for sample in &mut vector {
+                    sample.value = sample.timestamp as f64 / 1000.0;
+                    sample.timestamp = ts;
+                    self.drop_name(sample);
+                }
+                self.check_function_output(&vector)?;
+                return Ok(Value::Vector(vector));
+            }
+            _ => {}
+        }
+        let function: Box<dyn Fn(f64) -> f64> = match name {
+            "abs" => Box::new(f64::abs),
+            "ceil" => Box::new(f64::ceil),
+            "floor" => Box::new(f64::floor),
+            "exp" => Box::new(f64::exp),
+            "sqrt" => Box::new(f64::sqrt),
+            "ln" => Box::new(f64::ln),
+            "log2" => Box::new(f64::log2),
+            "log10" => Box::new(f64::log10),
+            "sin" => Box::new(f64::sin),
+            "cos" => Box::new(f64::cos),
+            "tan" => Box::new(f64::tan),
+            "asin" => Box::new(f64::asin),
+            "acos" => Box::new(f64::acos),
+            "atan" => Box::new(f64::atan),
+            "sinh" => Box::new(f64::sinh),
+            "cosh" => Box::new(f64::cosh),
+            "tanh" => Box::new(f64::tanh),
+            "asinh" => Box::new(f64::asinh),
+            "acosh" => Box::new(f64::acosh),
+            "atanh" => Box::new(f64::atanh),
+            "deg" => Box::new(|v| v * 180.0 / std::f64::consts::PI),
+            "rad" => Box::new(|v| v * std::f64::consts::PI / 180.0),
+            "sgn" => Box::new(|v: f64| {
+                if v < 0.0 {
+                    -1.0
+                } else if v > 0.0 {
+                    1.0
+                } else {
+                    v
+                }
+            }),
+            "round" => {
+                let to_nearest = scalars.first().copied().unwrap_or(1.0);
+                let inverse = 1.0 / to_nearest;
+                // Go's math.Floor(v*inverse+0.5)/inverse: halves round up.
+                Box::new(move |v| (v * inverse + 0.5).floor() / inverse)
+            }
+            "clamp" => {
+                let (low, high) = (scalars[0], scalars[1]);
+                if high < low {
+                    return Ok(Value::Vector(Vec::new()));
+                }
+                Box::new(move |v: f64| v.max(low).min(high))
+            }
+            "clamp_min" => {
+                let low = scalars[0];
+                Box::new(move |v: f64| go_max(v, low))
+            }
+            "clamp_max" => {
+                let high = scalars[0];
+                Box::new(move |v: f64| go_min(v, high))
+            }
+            "day_of_month" => Box::new(|v| date_part(v, DatePart::DayOfMonth)),
+            "day_of_week" => Box::new(|v| date_part(v, DatePart::DayOfWeek)),
+            "day_of_year" => Box::new(|v| date_part(v, DatePart::DayOfYear)),
+            "days_in_month" => Box::new(|v| date_part(v, DatePart::DaysInMonth)),
+            "hour" => Box::new(|v| date_part(v, DatePart::Hour)),
+            "minute" => Box::new(|v| date_part(v, DatePart::Minute)),
+            "month" => Box::new(|v| date_part(v, DatePart::Month)),
+            "year" => Box::new(|v| date_part(v, DatePart::Year)),
+            "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
+            | "histogram_stdvar" | "histogram_fraction" => {
+                // These read native histograms only; float samples are ignored.
+                return Ok(Value::Vector(Vec::new()));
+            }
+            _ => {
+                return Err(EvalError::Unsupported(format!("function {name}() is")));
+            }
+        };
+        let clamp_like = matches!(name, "clamp" | "clamp_min" | "clamp_max");
+        for sample in &mut vector {
+            sample.value = if clamp_like && sample.value.is_nan() {
+                f64::NAN
+            } else {
+                function(sample.value)
+            };
+            sample.timestamp = ts;
+            self.drop_name(sample);
+        }
+        self.check_function_output(&vector)?;
+        Ok(Value::Vector(vector))
+    }
+
+    fn range_function(&mut self, call: &Call, range_arg: usize, step: Step) -> EvalResult<Value> {
+        let name = call.function.name;
+        let mut scalars = Vec::new();
+        for (index, arg) in call.args.iter().enumerate() {
+            if index != range_arg {
+                scalars.push(self.eval_scalar(arg, step)?);
+            }
+        }
+        let (series, window) = self.eval_range(&call.args[range_arg], step)?;
+        let keeps_name = matches!(name, "last_over_time" | "first_over_time");
+        let mut out = Vec::with_capacity(series.len());
+        for series in series {
+            let Some(value) = range_value(name, &series, window, &scalars, step.ts)? else {
+                continue;
+            };
+            let mut sample = Sample {
+                labels: series.labels,
+                timestamp: step.ts,
+                value,
+                drop_name: series.drop_name,
+            };
+            if !keeps_name {
+                self.drop_name(&mut sample);
+            }
+            out.push(sample);
+        }
+        self.check_function_output(&out)?;
+        Ok(Value::Vector(out))
+    }
+}
+
+/// Go's `math.Max` / `math.Min` (NaN wins).
+fn go_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+fn go_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.min(b)
+    }
+}
+
+/// `sort`/`sort_desc`: NaN always last.
+fn sort_order(a: f64, b: f64, descending: bool) -> std::cmp::Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => std::cmp::Ordering::Equal,
+        (true, false) => std::cmp::Ordering::Greater,
+        (false, true) => std::cmp::Ordering::Less,
+        _ if descending => b.total_cmp(&a),
+        _ => a.total_cmp(&b),
+    }
+}
+
+/// Natural ordering (digit runs compare by value), as Prometheus'
+/// `sort_by_label` does.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let take = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (take(a), take(b));
+                let (da, db) = (&a[..na], &b[..nb]);
+                let trim = |d: &[u8]| {
+                    let zeros = d.iter().take_while(|&&c| c == b'0').count();
+                    d[zeros..].to_vec()
+                };
+                let (ta, tb) = (trim(da), trim(db));
+                let ordering = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(&tb));
+                if ordering.is_ne() {
+                    return ordering;
+                }
+                a = &a[na..];
+                b = &b[nb..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+/// Go's `strconv.ParseFloat` for `le` values (accepts `+Inf`, `inf`, ...).
+fn parse_go_float(text: &str) -> Result<f64, ()> {
+    let lower = text.to_ascii_lowercase();
+    match lower.trim_start_matches(['+', '-']) {
+        "inf" | "infinity" => {
+            return Ok(if lower.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
+        "nan" => return Ok(f64::NAN),
+        _ => {}
+    }
+    if text.is_empty() || text.contains('_') {
+        return Err(());
+    }
+    text.parse::<f64>().map_err(|_| ())
+}
+
+/// The labels `absent()` reports: the equality matchers of a selector.
+fn absent_sample(arg: &Expr, ts: i64) -> Sample {
+    let selector = match unwrap_parens(arg) {
+        Expr::VectorSelector(selector) => Some(selector),
+        Expr::MatrixSelector(matrix) => Some(&matrix.selector),
+        _ => None,
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(selector) = selector {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut removed: Vec<&str> = Vec::new();
+        for matcher in &selector.matchers {
+            if matcher.name == METRIC_NAME {
+                continue;
+            }
+            if matcher.op == MatchOp::Equal && !seen.contains(&matcher.name.as_str()) {
+                pairs.push((matcher.name.clone(), matcher.value.clone()));
+                seen.push(&matcher.name);
+            } else {
+                removed.push(&matcher.name);
+            }
+        }
+        pairs.retain(|(name, _)| !removed.contains(&name.as_str()));
+    }
+    Sample {
+        labels: Arc::new(Labels::from_pairs(pairs)),
+        timestamp: ts,
+        value: 1.0,
+        drop_name: false,
+    }
+}
+
+/// Prometheus' `almost.Equal`.
+fn almost_equal(a: f64, b: f64, epsilon: f64) -> bool {
+    const MIN_NORMAL: f64 = f64::MIN_POSITIVE;
+    if a.is_nan() && b.is_nan() {
+        return true;
+    }
+    if a == b {
+        return true;
+    }
+    let abs_sum = a.abs() + b.abs();
+    let diff = (a - b).abs();
+    if a == 0.0 || b == 0.0 || abs_sum < MIN_NORMAL {
+        return diff < epsilon * MIN_NORMAL;
+    }
+    diff / abs_sum.min(f64::MAX) < epsilon
+}
+
+/// Classic-bucket quantile with Prometheus' monotonicity fix.
+fn bucket_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
+    if q.is_nan() {
+        return f64::NAN;
+    }
+    if q < 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if q > 1.0 {
+        return f64::INFINITY;
+    }
+    buckets.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    if buckets.last().is_none_or(|b| b.0 != f64::INFINITY) {
+        return f64::NAN;
+    }
+    // Coalesce buckets with the same upper bound.
+    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(buckets.len());
+    for &(upper, count) in buckets.iter() {
+        match merged.last_mut() {
+            Some(last) if last.0 == upper => last.1 += count,
+            _ => merged.push((upper, count)),
+        }
+    }
+    // Force monotonic counts, ignoring tiny float noise.
+    let mut previous = merged[0].1;
+    for bucket in merged.iter_mut().skip(1) {
+        let current = bucket.1;
+        if current == previous {
+            continue;
+        }
+        if almost_equal(previous, current, SMALL_DELTA_TOLERANCE) || current < previous {
+            bucket.1 = previous;
+            continue;
+        }
+        previous = current;
+    }
+    if merged.len() < 2 {
+        return f64::NAN;
+    }
+    let observations = merged[merged.len() - 1].1;
+    if observations == 0.0 {
+        return f64::NAN;
+    }
+    let mut rank = q * observations;
+    let b = merged[..merged.len() - 1].partition_point(|bucket| bucket.1 < rank);
+    if b == merged.len() - 1 {
+        return merged[merged.len() - 2].0;
+    }
+    if b == 0 && merged[0].0 <= 0.0 {
+        return merged[0].0;
+    }
+    let mut bucket_start = 0.0;
+    let bucket_end = merged[b].0;
+    let mut count = merged[b].1;
+    if b > 0 {
+        bucket_start = merged[b - 1].0;
+        count -= merged[b - 1].1;
+        rank -= merged[b - 1].1;
+    }
+    bucket_start + (bucket_end - bucket_start) * (rank / count)
+}
+
+/// Applies a range-vector function to one series; `None` drops it.
+fn range_value(
+    name: &str,
+    series: &Series,
+    window: Window,
+    scalars: &[f64],
+    ts: i64,
+) -> EvalResult<Option<f64>> {
+    let points = &series.points;
+    let values = || points.iter().map(|p| p.1);
+    let value = match name {
+        "rate" => extrapolated_rate(points, window, true, true),
+        "increase" => extrapolated_rate(points, window, true, false),
+        "delta" => extrapolated_rate(points, window, false, false),
+        "irate" => instant_value(points, true),
+        "idelta" => instant_value(points, false),
+        "count_over_time" => Some(points.len() as f64),
+        "present_over_time" => Some(1.0),
+        "last_over_time" => points.last().map(|p| p.1),
+        "first_over_time" => points.first().map(|p| p.1),
+        "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
+        "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
+        "sum_over_time" => {
+            let (mut sum, mut c) = (0.0, 0.0);
+            for v in values() {
+                (sum, c) = kahan_inc(v, sum, c);
+            }
+            Some(if sum.is_infinite() { sum } else { sum + c })
+        }
+        "avg_over_time" => Some(average(points)),
+        "max_over_time" | "min_over_time" | "ts_of_max_over_time" | "ts_of_min_over_time" => {
+            let is_max = name.contains("max");
+            let mut best = points[0];
+            for &point in points {
+                let better = if name.starts_with("ts_of") {
+                    if is_max {
+                        point.1 >= best.1
+                    } else {
+                        point.1 <= best.1
+                    }
+                } else if is_max {
+                    point.1 > best.1
+                } else {
+                    point.1 < best.1
+                };
+                if better || best.1.is_nan() {
+                    best = point;
+                }
+            }
+            Some(if name.starts_with("ts_of") {
+                best.0 as f64 / 1000.0
+            } else {
+                best.1
+            })
+        }
+        "stddev_over_time" | "stdvar_over_time" => {
+            let (mut count, mut mean, mut c_mean, mut aux, mut c_aux) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for v in values() {
+                count += 1.0;
+                let delta = v - (mean + c_mean);
+                (mean, c_mean) = kahan_inc(delta / count, mean, c_mean);
+                (aux, c_aux) = kahan_inc(delta * (v - (mean + c_mean)), aux, c_aux);
+            }
+            let variance = (aux + c_aux) / count;
+            Some(if name == "stddev_over_time" {
+                variance.sqrt()
+            } else {
+                variance
+            })
+        }
+        "quantile_over_time" => {
+            let mut list: Vec<f64> = values().collect();
+            Some(quantile(scalars[0], &mut list))
+        }
+        "mad_over_time" => {
+            if values().any(f64::is_nan) {
+                Some(f64::NAN)
+            } else {
+                let mut list: Vec<f64> = values().collect();
+                let median = quantile(0.5, &mut list);
+                for v in &mut list {
+                    *v = (*v - median).abs();
+                }
+                Some(quantile(0.5, &mut list))
+            }
+        }
+        "changes" => {
+            let mut changes = 0.0;
+            for pair in points.windows(2) {
+                let (previous, current) = (pair[0].1, pair[1].1);
+                if current != previous && !(current.is_nan() && previous.is_nan()) {
+                    changes += 1.0;
+                }
+            }
+            Some(changes)
+        }
+        "resets" => Some(
+            points
+                .windows(2)
+                .filter(|pair| pair[1].1 < pair[0].1)
+                .count() as f64,
+        ),
+        "deriv" => {
+            if points.len() < 2 {
+                None
+            } else {
+                Some(linear_regression(points, points[0].0).0)
+            }
+        }
+        "predict_linear" => {
+            if points.len() < 2 {
+                None
+            } else {
+                let (slope, intercept) = linear_regression(points, ts);
+                Some(slope * scalars[0] + intercept)
+            }
+        }
+        "holt_winters" | "double_exponential_smoothing" => {
+            let (smoothing, trend) = (scalars[0], scalars[1]);
+            if smoothing <= 0.0 || smoothing >= 1.0 {
+                return Err(EvalError::failed(format!(
+                    "invalid smoothing factor. Expected: 0 < sf < 1, got: {}",
+                    go_percent_f(smoothing)
+                )));
+            }
+            if trend <= 0.0 || trend >= 1.0 {
+                return Err(EvalError::failed(format!(
+                    "invalid trend factor. Expected: 0 < tf < 1, got: {}",
+                    go_percent_f(trend)
+                )));
+            }
+            double_exponential_smoothing(points, smoothing, trend)
+        }
+        _ => return Err(EvalError::Unsupported(format!("function {name}() is"))),
+    };
+    Ok(value)
+}
+
+/// Go's `%f`.
+fn go_percent_f(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
+    } else {
+        format!("{value:.6}")
+    }
+}
+
+fn average(points: &[(i64, f64)]) -> f64 {
+    let (mut sum, mut count) = (points[0].1, 1.0);
+    let (mut mean, mut c) = (0.0, 0.0);
+    let mut incremental = false;
+    for &(_, v) in &points[1..] {
+        count += 1.0;
+        if !incremental {
+            let (new_sum, new_c) = kahan_inc(v, sum, c);
+            if !new_sum.is_infinite() {
+                (sum, c) = (new_sum, new_c);
+                continue;
+            }
+            incremental = true;
+            mean = sum / (count - 1.0);
+            c /= count - 1.0;
+        }
+        let q = (count - 1.0) / count;
+        (mean, c) = kahan_inc(v / count, q * mean, q * c);
+    }
+    if incremental {
+        mean + c
+    } else {
+        sum / count + c / count
+    }
+}
+
+fn extrapolated_rate(
+    points: &[(i64, f64)],
+    window: Window,
+    is_counter: bool,
+    is_rate: bool,
+) -> Option<f64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let first = points[0];
+    let last = points[points.len() - 1];
+    let mut result = last.1 - first.1;
+    if is_counter {
+        for pair in points.windows(2) {
+            if pair[1].1 < pair[0].1 {
+                result += pair[0].1;
+            }
+        }
+    }
+    let mut duration_to_start = (first.0 - window.mint) as f64 / 1000.0;
+    let mut duration_to_end = (window.maxt - last.0) as f64 / 1000.0;
+    let sampled_interval = (last.0 - first.0) as f64 / 1000.0;
+    let average_interval = sampled_interval / (points.len() - 1) as f64;
+    let threshold = average_interval * 1.1;
+    if duration_to_start >= threshold {
+        duration_to_start = average_interval / 2.0;
+    }
+    if is_counter && result > 0.0 && first.1 >= 0.0 {
+        let duration_to_zero = sampled_interval * (first.1 / result);
+        if duration_to_zero < duration_to_start {
+            duration_to_start = duration_to_zero;
+        }
+    }
+    if duration_to_end >= threshold {
+        duration_to_end = average_interval / 2.0;
+    }
+    let mut factor = 1.0;
+    if sampled_interval != 0.0 {
+        factor = (sampled_interval + duration_to_start + duration_to_end) / sampled_interval;
+    }
+    if is_rate {
+        factor /= window.range_ms as f64 / 1000.0;
+    }
+    Some(result * factor)
+}
+
+fn instant_value(points: &[(i64, f64)], is_rate: bool) -> Option<f64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let previous = points[points.len() - 2];
+    let last = points[points.len() - 1];
+    let interval = last.0 - previous.0;
+    if interval == 0 {
+        return None;
+    }
+    let mut result = last.1;
+    if !is_rate || last.1 >= previous.1 {
+        result = last.1 - previous.1;
+    }
+    if is_rate {
+        result /= interval as f64 / 1000.0;
+    }
+    Some(result)
+}
+
+fn linear_regression(points: &[(i64, f64)], intercept_time: i64) -> (f64, f64) {
+    let (mut n, mut sum_x, mut c_x, mut sum_y, mut c_y) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut sum_xy, mut c_xy, mut sum_x2, mut c_x2) = (0.0, 0.0, 0.0, 0.0);
+    let initial = points[0].1;
+    let mut constant = true;
+    for (index, &(t, v)) in points.iter().enumerate() {
+        if constant && index > 0 && v != initial {
+            constant = false;
+        }
+        n += 1.0;
+        let x = (t - intercept_time) as f64 / 1e3;
+        (sum_x, c_x) = kahan_inc(x, sum_x, c_x);
+        (sum_y, c_y) = kahan_inc(v, sum_y, c_y);
+        (sum_xy, c_xy) = kahan_inc(x * v, sum_xy, c_xy);
+        (sum_x2, c_x2) = kahan_inc(x * x, sum_x2, c_x2);
+    }
+    if constant {
+        if initial.is_infinite() {
+            return (f64::NAN, f64::NAN);
+        }
+        return (0.0, initial);
+    }
+    sum_x += c_x;
+    sum_y += c_y;
+    sum_xy += c_xy;
+    sum_x2 += c_x2;
+    let covariance = sum_xy - sum_x * sum_y / n;
+    let variance = sum_x2 - sum_x * sum_x / n;
+    let slope = covariance / variance;
+    (slope, sum_y / n - slope * sum_x / n)
+}
+
+fn double_exponential_smoothing(points: &[(i64, f64)], smoothing: f64, trend: f64) -> Option<f64> {
+    if points.len() < 2 {
+        return None;
+    }
+    let (mut s0, mut s1) = (0.0, points[0].1);
+    let mut b = points[1].1 - points[0].1;
+    for (i, &(_, v)) in points.iter().enumerate().skip(1) {
+        let x = smoothing * v;
+        if i > 1 {
+            b = trend * (s1 - s0) + (1.0 - trend) * b;
+        }
+        let y = (1.0 - smoothing) * (s1 + b);
+        s0 = s1;
+        s1 = x + y;
+    }
+    Some(s1)
+}
+
+#[derive(Clone, Copy)]
+enum DatePart {
+    DayOfMonth,
+    DayOfWeek,
+    DayOfYear,
+    DaysInMonth,
+    Hour,
+    Minute,
+    Month,
+    Year,
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn date_part(value: f64, part: DatePart) -> f64 {
+    // Go converts with int64(v): out-of-range values are undefined there;
+    // saturate here.
+    let seconds = value as i64;
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    let month_lengths = [
+        31,
+        if is_leap(year) { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let result = match part {
+        DatePart::DayOfMonth => i64::from(day),
+        DatePart::DayOfWeek => (days + 4).rem_euclid(7),
+        DatePart::DayOfYear => {
+            month_lengths[..month as usize - 1].iter().sum::<i64>() + i64::from(day)
+        }
+        DatePart::DaysInMonth => month_lengths[month as usize - 1],
+        DatePart::Hour => second_of_day / 3600,
+        DatePart::Minute => second_of_day % 3600 / 60,
+        DatePart::Month => i64::from(month),
+        DatePart::Year => year,
+    };
+    result as f64
+}

@@ -1,0 +1,121 @@
+//! Label sets: sorted by name, compared and printed as Prometheus does.
+
+use std::fmt;
+
+use crate::quote::go_quote;
+
+/// The label holding the metric name.
+pub const METRIC_NAME: &str = "__name__";
+
+/// A label set sorted by name, with unique names and no empty values.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    /// Builds a set from pairs in any order; a later duplicate name wins
+    /// and empty values are dropped, as Prometheus' label builder does.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Labels {
+        let mut list: Vec<(String, String)> = Vec::new();
+        for (name, value) in pairs {
+            match list.iter_mut().find(|(existing, _)| *existing == name) {
+                Some(slot) => slot.1 = value,
+                None => list.push((name, value)),
+            }
+        }
+        list.retain(|(_, value)| !value.is_empty());
+        list.sort();
+        Labels(list)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The value of `name`, or "" when absent (Prometheus' `Get`).
+    pub fn get(&self, name: &str) -> &str {
+        match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(index) => &self.0[index].1,
+            Err(_) => "",
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// A copy with `name` set to `value` (removed when `value` is empty).
+    pub fn with(&self, name: &str, value: &str) -> Labels {
+        let mut list = self.0.clone();
+        match list.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(index) if value.is_empty() => {
+                list.remove(index);
+            }
+            Ok(index) => list[index].1 = value.to_owned(),
+            Err(_) if value.is_empty() => {}
+            Err(index) => list.insert(index, (name.to_owned(), value.to_owned())),
+        }
+        Labels(list)
+    }
+
+    /// A copy without the metric name.
+    pub fn without_name(&self) -> Labels {
+        self.filtered(|name| name != METRIC_NAME)
+    }
+
+    pub fn has_name(&self) -> bool {
+        !self.get(METRIC_NAME).is_empty()
+    }
+
+    /// A copy keeping only the labels for which `keep` holds.
+    pub fn filtered(&self, keep: impl Fn(&str) -> bool) -> Labels {
+        Labels(
+            self.0
+                .iter()
+                .filter(|(name, _)| keep(name))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+impl fmt::Display for Labels {
+    /// Prometheus' `labels.Labels.String()`: `{a="1", b="2"}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{")?;
+        for (index, (name, value)) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            if monlint_core::names::is_legacy_label_name(name) {
+                f.write_str(name)?;
+            } else {
+                f.write_str(&go_quote(name))?;
+            }
+            write!(f, "={}", go_quote(value))?;
+        }
+        f.write_str("}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        Labels::from_pairs(pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn sorted_deduplicated_and_printed() {
+        let set = labels(&[("b", "2"), ("a", "1"), ("b", "3"), ("c", "")]);
+        assert_eq!(set.to_string(), r#"{a="1", b="3"}"#);
+        assert_eq!(set.get("b"), "3");
+        assert_eq!(set.get("c"), "");
+        assert_eq!(set.with("a", "").to_string(), r#"{b="3"}"#);
+        assert_eq!(set.with("0", "x").to_string(), r#"{"0"="x", a="1", b="3"}"#);
+    }
+}

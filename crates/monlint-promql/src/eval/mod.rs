@@ -1,0 +1,543 @@
+//! Instant and range evaluation of PromQL's float language with
+//! Prometheus' semantics for a target version: left-open (3.x) or closed
+//! (2.x) windows, lookback and staleness, `offset`/`@`, subqueries, vector
+//! matching, aggregations and the float functions.
+//!
+//! Native histograms load but are not evaluated: any query that reads one
+//! fails with [`EvalError::Unsupported`] rather than giving a wrong number.
+//!
+//! ```
+//! use monlint_promql::eval::{EvalOptions, Storage, Value, instant_query};
+//! use monlint_promql::series::parse_series_line;
+//! use monlint_promql::{ParseOptions, parse};
+//!
+//! let mut storage = Storage::new();
+//! let (labels, values) = parse_series_line("up{job=\"a\"} 0+1x10").unwrap();
+//! storage.load(labels, 0, 60_000, values);
+//! storage.seal();
+//! let expr = parse("sum(up)", &ParseOptions::default()).unwrap();
+//! let Value::Vector(result) = instant_query(&storage, &expr, 300_000, &EvalOptions::default()).unwrap() else {
+//!     unreachable!()
+//! };
+//! assert_eq!(result[0].value, 5.0);
+//! ```
+
+mod aggregate;
+mod binary;
+mod functions;
+pub mod labels;
+mod selector;
+pub mod storage;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use monlint_core::Version;
+
+use crate::ast::{AtModifier, Expr, UnaryOp, ValueType};
+pub use labels::Labels;
+pub use storage::Storage;
+
+/// Deepest expression nesting evaluated (the parser already bounds it).
+const MAX_EVAL_DEPTH: usize = crate::MAX_DEPTH + 16;
+
+/// How to evaluate: which Prometheus, which engine settings.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    pub version: Version,
+    /// How far back an instant selector looks for a sample (ms).
+    pub lookback_delta_ms: i64,
+    /// Prometheus' `MaxSamples`: the most samples a query may hold at once.
+    pub max_samples: usize,
+    /// Step of subqueries written without one (`x[1h:]`), in ms.
+    pub subquery_step_ms: i64,
+    /// Prometheus 3's delayed `__name__` removal (a feature flag there;
+    /// promqltest turns it on).
+    pub delayed_name_removal: bool,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            version: Version::default(),
+            lookback_delta_ms: 5 * 60 * 1000,
+            max_samples: 50_000_000,
+            subquery_step_ms: 60 * 1000,
+            delayed_name_removal: false,
+        }
+    }
+}
+
+/// Why a query produced no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvalError {
+    /// The error Prometheus reports, with its text.
+    Failed(String),
+    /// The query needs something this evaluator does not do yet.
+    Unsupported(String),
+}
+
+impl EvalError {
+    fn failed(message: impl Into<String>) -> Self {
+        EvalError::Failed(message.into())
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Failed(message) => f.write_str(message),
+            EvalError::Unsupported(feature) => write!(f, "{feature} not supported yet"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+pub(crate) type EvalResult<T> = Result<T, EvalError>;
+
+fn native_histograms_unsupported() -> EvalError {
+    EvalError::Unsupported("native histograms are".to_owned())
+}
+
+/// One element of an instant vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub labels: Arc<Labels>,
+    /// The sample's own timestamp (ms) for raw selector output, else the
+    /// evaluation time.
+    pub timestamp: i64,
+    pub value: f64,
+    /// Marked for `__name__` removal at the end (delayed name removal).
+    pub drop_name: bool,
+}
+
+/// One series of a range vector or range-query result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub labels: Arc<Labels>,
+    /// `(timestamp ms, value)`, ascending.
+    pub points: Vec<(i64, f64)>,
+    pub drop_name: bool,
+}
+
+/// A PromQL value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(f64),
+    String(String),
+    Vector(Vec<Sample>),
+    Matrix(Vec<Series>),
+}
+
+impl Value {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Value::Scalar(_) => "scalar",
+            Value::String(_) => "string",
+            Value::Vector(_) => "vector",
+            Value::Matrix(_) => "matrix",
+        }
+    }
+}
+
+/// The time context of one evaluation step.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    /// The evaluation timestamp (ms).
+    ts: i64,
+}
+
+pub(crate) struct Evaluator<'a> {
+    storage: &'a Storage,
+    options: &'a EvalOptions,
+    /// Query start and end, for `@ start()` / `@ end()`.
+    start: i64,
+    end: i64,
+    selectors: selector::SelectorCache,
+    /// Samples held by the current step, against `max_samples`.
+    samples_in_step: usize,
+    depth: usize,
+}
+
+const TOO_MANY_SAMPLES: &str =
+    "query processing would load too many samples into memory in query execution";
+
+/// Evaluates `expr` at `time_ms` as an instant query.
+pub fn instant_query(
+    storage: &Storage,
+    expr: &Expr,
+    time_ms: i64,
+    options: &EvalOptions,
+) -> Result<Value, EvalError> {
+    let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
+    let value = evaluator.eval(expr, Step { ts: time_ms })?;
+    Ok(match value {
+        Value::Vector(vector) => Value::Vector(finish_vector(vector, time_ms)?),
+        Value::Matrix(matrix) => Value::Matrix(finish_matrix(matrix)?),
+        other => other,
+    })
+}
+
+/// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result
+/// is sorted by labels, as Prometheus returns it.
+pub fn range_query(
+    storage: &Storage,
+    expr: &Expr,
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+    options: &EvalOptions,
+) -> Result<Vec<Series>, EvalError> {
+    if step_ms <= 0 {
+        return Err(EvalError::failed(
+            "zero or negative query resolution step widths are not accepted",
+        ));
+    }
+    match expr.value_type() {
+        ValueType::Scalar | ValueType::Vector => {}
+        other => {
+            return Err(EvalError::failed(format!(
+                "invalid expression type \"{}\" for range query, must be Scalar or instant Vector",
+                other.documented_name()
+            )));
+        }
+    }
+    let mut evaluator = Evaluator::new(storage, options, start_ms, end_ms)?;
+    let mut series: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut total_points = 0usize;
+    let mut ts = start_ms;
+    while ts <= end_ms {
+        evaluator.samples_in_step = total_points;
+        match evaluator.eval(expr, Step { ts })? {
+            Value::Scalar(value) => {
+                series.entry(Arc::default()).or_default().push((ts, value));
+                total_points += 1;
+            }
+            Value::Vector(vector) => {
+                for sample in finish_vector(vector, ts)? {
+                    series
+                        .entry(sample.labels)
+                        .or_default()
+                        .push((ts, sample.value));
+                    total_points += 1;
+                }
+            }
+            other => {
+                return Err(EvalError::failed(format!(
+                    "unexpected {} result in range query",
+                    other.type_name()
+                )));
+            }
+        }
+        if total_points > options.max_samples {
+            return Err(EvalError::failed(TOO_MANY_SAMPLES));
+        }
+        ts = match ts.checked_add(step_ms) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    Ok(series
+        .into_iter()
+        .map(|(labels, points)| Series {
+            labels,
+            points,
+            drop_name: false,
+        })
+        .collect())
+}
+
+/// Applies delayed name removal and checks that labels stay unique.
+fn finish_vector(mut vector: Vec<Sample>, ts: i64) -> EvalResult<Vec<Sample>> {
+    for sample in &mut vector {
+        if sample.drop_name {
+            sample.labels = Arc::new(sample.labels.without_name());
+            sample.drop_name = false;
+        }
+        sample.timestamp = ts;
+    }
+    check_unique(&vector)?;
+    Ok(vector)
+}
+
+fn finish_matrix(matrix: Vec<Series>) -> EvalResult<Vec<Series>> {
+    let mut merged: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for series in matrix {
+        let labels = if series.drop_name {
+            Arc::new(series.labels.without_name())
+        } else {
+            series.labels
+        };
+        match merged.get_mut(&labels) {
+            Some(points) => {
+                points.extend(series.points);
+                points.sort_by_key(|p| p.0);
+                if points.windows(2).any(|w| w[0].0 == w[1].0) {
+                    return Err(EvalError::failed(
+                        "vector cannot contain metrics with the same labelset",
+                    ));
+                }
+            }
+            None => {
+                order.push(Arc::clone(&labels));
+                merged.insert(labels, series.points);
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|labels| {
+            let points = merged.remove(&labels)?;
+            Some(Series {
+                labels,
+                points,
+                drop_name: false,
+            })
+        })
+        .collect())
+}
+
+fn check_unique(vector: &[Sample]) -> EvalResult<()> {
+    if vector.len() < 2 {
+        return Ok(());
+    }
+    let mut seen = std::collections::HashSet::with_capacity(vector.len());
+    for sample in vector {
+        if !seen.insert(&*sample.labels) {
+            return Err(EvalError::failed(
+                "vector cannot contain metrics with the same labelset",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Strips parentheses, which may wrap a range argument.
+fn unwrap_parens(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    expr
+}
+
+impl<'a> Evaluator<'a> {
+    fn new(
+        storage: &'a Storage,
+        options: &'a EvalOptions,
+        start: i64,
+        end: i64,
+    ) -> EvalResult<Self> {
+        if !storage.sealed() {
+            return Err(EvalError::failed(
+                "storage must be sealed (Storage::seal) before queries",
+            ));
+        }
+        Ok(Evaluator {
+            storage,
+            options,
+            start,
+            end,
+            selectors: selector::SelectorCache::default(),
+            samples_in_step: 0,
+            depth: 0,
+        })
+    }
+
+    fn is_prometheus_3(&self) -> bool {
+        self.options.version.is_prometheus_3()
+    }
+
+    fn count_samples(&mut self, count: usize) -> EvalResult<()> {
+        self.samples_in_step = self.samples_in_step.saturating_add(count);
+        if self.samples_in_step > self.options.max_samples {
+            return Err(EvalError::failed(TOO_MANY_SAMPLES));
+        }
+        Ok(())
+    }
+
+    /// The time a modifier-carrying node is evaluated at.
+    fn modified_time(&self, ts: i64, at: Option<AtModifier>, offset: Option<i64>) -> i64 {
+        let base = match at {
+            Some(AtModifier::Timestamp(ms)) => ms,
+            Some(AtModifier::Start) => self.start,
+            Some(AtModifier::End) => self.end,
+            None => ts,
+        };
+        base.saturating_sub(offset.unwrap_or(0))
+    }
+
+    /// Marks `sample` for name removal, or removes the name now.
+    fn drop_name(&self, sample: &mut Sample) {
+        if self.options.delayed_name_removal {
+            sample.drop_name = true;
+        } else if sample.labels.has_name() {
+            sample.labels = Arc::new(sample.labels.without_name());
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr, step: Step) -> EvalResult<Value> {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return Err(EvalError::failed("expression nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.eval_inner(expr, step);
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, step: Step) -> EvalResult<Value> {
+        match expr {
+            Expr::Number(number) => Ok(Value::Scalar(number.value)),
+            Expr::String(string) => Ok(Value::String(string.value.clone())),
+            Expr::Paren(paren) => self.eval(&paren.expr, step),
+            Expr::Unary(unary) => {
+                let value = self.eval(&unary.expr, step)?;
+                if unary.op == UnaryOp::Plus {
+                    return Ok(value);
+                }
+                match value {
+                    Value::Scalar(v) => Ok(Value::Scalar(-v)),
+                    Value::Vector(mut vector) => {
+                        for sample in &mut vector {
+                            sample.value = -sample.value;
+                            sample.timestamp = step.ts;
+                            self.drop_name(sample);
+                        }
+                        Ok(Value::Vector(vector))
+                    }
+                    other => Err(EvalError::failed(format!(
+                        "unary minus on a {}",
+                        other.type_name()
+                    ))),
+                }
+            }
+            Expr::VectorSelector(selector) => {
+                let vector = self.vector_selector(selector, step.ts)?;
+                Ok(Value::Vector(vector))
+            }
+            Expr::MatrixSelector(matrix) => {
+                let (series, _) = self.matrix_selector(matrix, step.ts)?;
+                Ok(Value::Matrix(series))
+            }
+            Expr::Subquery(subquery) => {
+                let (series, _) = self.subquery(subquery, step.ts)?;
+                Ok(Value::Matrix(series))
+            }
+            Expr::Binary(binary) => self.binary(binary, step),
+            Expr::Aggregate(aggregate) => self.aggregate(aggregate, step),
+            Expr::Call(call) => self.call(call, step),
+        }
+    }
+
+    fn eval_vector(&mut self, expr: &Expr, step: Step) -> EvalResult<Vec<Sample>> {
+        match self.eval(expr, step)? {
+            Value::Vector(vector) => Ok(vector),
+            other => Err(EvalError::failed(format!(
+                "expected instant vector, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn eval_scalar(&mut self, expr: &Expr, step: Step) -> EvalResult<f64> {
+        match self.eval(expr, step)? {
+            Value::Scalar(value) => Ok(value),
+            other => Err(EvalError::failed(format!(
+                "expected scalar, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Evaluates a range argument (a matrix selector or subquery, possibly
+    /// in parentheses); returns the series and the window `(mint, maxt]`.
+    fn eval_range(&mut self, expr: &Expr, step: Step) -> EvalResult<(Vec<Series>, Window)> {
+        match unwrap_parens(expr) {
+            Expr::MatrixSelector(matrix) => self.matrix_selector(matrix, step.ts),
+            Expr::Subquery(subquery) => self.subquery(subquery, step.ts),
+            other => Err(EvalError::failed(format!(
+                "expected range vector, got {}",
+                other.value_type().documented_name()
+            ))),
+        }
+    }
+
+    fn subquery(
+        &mut self,
+        subquery: &crate::ast::Subquery,
+        ts: i64,
+    ) -> EvalResult<(Vec<Series>, Window)> {
+        let end = self.modified_time(ts, subquery.at, subquery.offset);
+        let range = i64::try_from(subquery.range.millis()).unwrap_or(i64::MAX);
+        let interval = match subquery.step {
+            Some(step) => i64::try_from(step.millis()).unwrap_or(i64::MAX),
+            None => self.options.subquery_step_ms,
+        }
+        .max(1);
+        let window_start = end.saturating_sub(range);
+        // The first step-aligned time inside the window; Go's truncating
+        // division, as Prometheus computes it.
+        let mut start = interval.saturating_mul(window_start / interval);
+        let inside = if self.is_prometheus_3() {
+            start > window_start
+        } else {
+            start >= window_start
+        };
+        if !inside {
+            start = start.saturating_add(interval);
+        }
+        let mut by_labels: BTreeMap<Arc<Labels>, Series> = BTreeMap::new();
+        let mut t = start;
+        while t <= end {
+            for sample in self.eval_vector(&subquery.expr, Step { ts: t })? {
+                let series = by_labels
+                    .entry(Arc::clone(&sample.labels))
+                    .or_insert_with(|| Series {
+                        labels: sample.labels,
+                        points: Vec::new(),
+                        drop_name: false,
+                    });
+                series.drop_name |= sample.drop_name;
+                series.points.push((t, sample.value));
+            }
+            t = match t.checked_add(interval) {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        let series: Vec<Series> = by_labels.into_values().collect();
+        self.count_samples(series.iter().map(|s| s.points.len()).sum())?;
+        Ok((
+            series,
+            Window {
+                mint: window_start,
+                maxt: end,
+                range_ms: range,
+            },
+        ))
+    }
+}
+
+/// The time window a range argument covered.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Window {
+    pub mint: i64,
+    pub maxt: i64,
+    pub range_ms: i64,
+}
+
+/// Neumaier's improved Kahan summation step, as Prometheus' `kahansum.Inc`.
+pub(crate) fn kahan_inc(increment: f64, sum: f64, compensation: f64) -> (f64, f64) {
+    let total = sum + increment;
+    let compensation = if total.is_infinite() {
+        0.0
+    } else if sum.abs() >= increment.abs() {
+        compensation + ((sum - total) + increment)
+    } else {
+        compensation + ((increment - total) + sum)
+    };
+    (total, compensation)
+}

@@ -1,0 +1,181 @@
+//! In-memory series storage for replays: each series keeps its float
+//! samples as parallel sorted timestamp/value arrays (stale markers
+//! included, as the StaleNaN bit pattern) so windows are binary searches.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Labels;
+use crate::series::{NativeHistogram, SeriesValue};
+
+/// One stored series.
+#[derive(Clone, Debug, Default)]
+pub struct StoredSeries {
+    pub labels: Arc<Labels>,
+    /// Float sample timestamps (ms), strictly increasing once sealed.
+    pub timestamps: Vec<i64>,
+    pub values: Vec<f64>,
+    /// Native histogram samples, kept so that queries touching them can be
+    /// refused rather than answered wrongly.
+    pub histogram_timestamps: Vec<i64>,
+    pub histograms: Vec<NativeHistogram>,
+    sorted: bool,
+}
+
+impl StoredSeries {
+    /// Whether a histogram sample lies in `(after, upto]`.
+    pub fn has_histogram_in(&self, after: i64, upto: i64) -> bool {
+        let first = self.histogram_timestamps.partition_point(|&t| t <= after);
+        self.histogram_timestamps
+            .get(first)
+            .is_some_and(|&t| t <= upto)
+    }
+
+    fn seal(&mut self) {
+        if self.sorted {
+            return;
+        }
+        let mut pairs: Vec<(i64, f64)> = self
+            .timestamps
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+            .collect();
+        // Stable, so that of two samples at one timestamp the later wins.
+        pairs.sort_by_key(|&(t, _)| t);
+        let mut deduplicated: Vec<(i64, f64)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match deduplicated.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => deduplicated.push(pair),
+            }
+        }
+        self.timestamps = deduplicated.iter().map(|p| p.0).collect();
+        self.values = deduplicated.iter().map(|p| p.1).collect();
+        let mut histograms: Vec<(i64, NativeHistogram)> = self
+            .histogram_timestamps
+            .drain(..)
+            .zip(self.histograms.drain(..))
+            .collect();
+        histograms.sort_by_key(|(t, _)| *t);
+        for (t, h) in histograms {
+            self.histogram_timestamps.push(t);
+            self.histograms.push(h);
+        }
+        self.sorted = true;
+    }
+}
+
+/// All loaded series, addressable by label set.
+#[derive(Clone, Debug, Default)]
+pub struct Storage {
+    series: Vec<StoredSeries>,
+    index: HashMap<Arc<Labels>, usize>,
+}
+
+impl Storage {
+    pub fn new() -> Self {
+        Storage::default()
+    }
+
+    pub fn clear(&mut self) {
+        self.series.clear();
+        self.index.clear();
+    }
+
+    pub fn series(&self) -> &[StoredSeries] {
+        &self.series
+    }
+
+    fn entry(&mut self, labels: Labels) -> &mut StoredSeries {
+        let labels = Arc::new(labels);
+        let index = match self.index.get(&labels) {
+            Some(&index) => index,
+            None => {
+                self.series.push(StoredSeries {
+                    labels: Arc::clone(&labels),
+                    sorted: true,
+                    ..StoredSeries::default()
+                });
+                self.index.insert(labels, self.series.len() - 1);
+                self.series.len() - 1
+            }
+        };
+        &mut self.series[index]
+    }
+
+    /// Adds one float sample (a stale marker is a float too).
+    pub fn append(&mut self, labels: Labels, timestamp: i64, value: f64) {
+        let series = self.entry(labels);
+        if series
+            .timestamps
+            .last()
+            .is_some_and(|&last| last >= timestamp)
+        {
+            series.sorted = false;
+        }
+        series.timestamps.push(timestamp);
+        series.values.push(value);
+    }
+
+    /// Loads expanded notation values: value `i` at `start + i * interval`.
+    pub fn load(&mut self, labels: Labels, start: i64, interval: i64, values: Vec<SeriesValue>) {
+        let series = self.entry(labels);
+        let mut timestamp = start;
+        for value in values {
+            match value {
+                SeriesValue::Omitted => {}
+                SeriesValue::Float(value) => {
+                    if series
+                        .timestamps
+                        .last()
+                        .is_some_and(|&last| last >= timestamp)
+                    {
+                        series.sorted = false;
+                    }
+                    series.timestamps.push(timestamp);
+                    series.values.push(value);
+                }
+                SeriesValue::Histogram(histogram) => {
+                    series.sorted = false;
+                    series.histogram_timestamps.push(timestamp);
+                    series.histograms.push(*histogram);
+                }
+            }
+            timestamp = timestamp.saturating_add(interval);
+        }
+    }
+
+    /// Sorts and deduplicates samples appended out of order; queries call
+    /// it implicitly through [`Storage::sealed`].
+    pub fn seal(&mut self) {
+        for series in &mut self.series {
+            series.seal();
+        }
+    }
+
+    /// Whether every series is sorted and ready for queries.
+    pub fn sealed(&self) -> bool {
+        self.series.iter().all(|s| s.sorted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::series::parse_series_line;
+
+    #[test]
+    fn loads_merge_and_sort() {
+        let mut storage = Storage::new();
+        let (labels, values) = parse_series_line("m 1 _ 3").unwrap();
+        storage.load(labels.clone(), 0, 1000, values);
+        storage.append(labels, 500, 2.0);
+        storage.append(Labels::default(), 0, 1.0);
+        storage.seal();
+        assert!(storage.sealed());
+        let series = &storage.series()[0];
+        assert_eq!(series.timestamps, [0, 500, 2000]);
+        assert_eq!(series.values, [1.0, 2.0, 3.0]);
+    }
+}

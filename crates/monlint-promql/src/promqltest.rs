@@ -1,0 +1,566 @@
+//! A runner for Prometheus' promqltest `.test` scripts (`load`, `clear`,
+//! `eval instant`, `eval range`, `expect ...` lines).
+//!
+//! Each `eval` ends as passed, failed (expected vs got) or skipped with the
+//! name of the feature it needs that is not supported yet. Floats compare
+//! with a relative epsilon of 1e-6 and NaN equals NaN, as in promqltest.
+//! Unlike Prometheus' harness, an instant eval is not re-run as a range
+//! query or with `@` injected.
+
+use std::fmt::Write as _;
+
+use monlint_core::{Duration, Version};
+use regex::Regex;
+
+use crate::eval::{EvalError, EvalOptions, Labels, Storage, Value, instant_query, range_query};
+use crate::parser::{ParseOptions, parse};
+use crate::series::{
+    SeriesValue, parse_series_line, parse_series_selector, parse_values, selector_length,
+};
+
+const EPSILON: f64 = 1e-6;
+
+/// How one `eval` ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Passed,
+    /// What was expected and what came instead.
+    Failed(String),
+    /// The unsupported feature that stopped it.
+    Skipped(String),
+}
+
+/// One `eval` command and its outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalReport {
+    /// 1-based line of the `eval` command.
+    pub line: usize,
+    pub expr: String,
+    pub outcome: Outcome,
+}
+
+/// The outcome of every `eval` of a script.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScriptReport {
+    pub evals: Vec<EvalReport>,
+}
+
+impl ScriptReport {
+    fn count(&self, pick: impl Fn(&Outcome) -> bool) -> usize {
+        self.evals.iter().filter(|e| pick(&e.outcome)).count()
+    }
+
+    pub fn passed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Passed))
+    }
+
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed(_)))
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Skipped(_)))
+    }
+}
+
+/// Engine settings promqltest uses: 5m lookback, 10000 samples, 1m
+/// subquery step, delayed name removal.
+pub fn default_options(version: Version) -> EvalOptions {
+    EvalOptions {
+        version,
+        lookback_delta_ms: 5 * 60 * 1000,
+        max_samples: 10_000,
+        subquery_step_ms: 60 * 1000,
+        delayed_name_removal: true,
+    }
+}
+
+#[derive(Default)]
+struct Expectations {
+    fail: Option<Option<MessageMatch>>,
+    ordered: bool,
+    annotations: bool,
+    string: Option<String>,
+    range_vector: Option<(i64, i64, i64)>,
+    scalar: Option<f64>,
+    series: Vec<(Labels, Vec<SeriesValue>)>,
+    /// Why the expectations cannot be checked, if they cannot.
+    unsupported: Option<String>,
+}
+
+enum MessageMatch {
+    Exact(String),
+    Pattern(String),
+}
+
+enum Query {
+    Instant(i64),
+    Range(i64, i64, i64),
+}
+
+fn parse_time(text: &str) -> Result<i64, String> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let millis = Duration::parse(body)
+        .map_err(|_| format!("invalid time {text:?}"))?
+        .millis();
+    let millis = i64::try_from(millis).map_err(|_| format!("time {text:?} out of range"))?;
+    Ok(if negative { -millis } else { millis })
+}
+
+fn is_command(line: &str) -> bool {
+    let word = line.split_whitespace().next().unwrap_or("");
+    matches!(word, "load" | "load_with_nhcb" | "clear") || word.starts_with("eval")
+}
+
+/// A feature the expression text uses that the parser or evaluator lacks.
+fn unsupported_syntax(expr: &str) -> String {
+    let checks: [(&str, &str); 8] = [
+        ("info(", "info()"),
+        ("fill(", "fill modifiers"),
+        ("fill_left", "fill modifiers"),
+        ("fill_right", "fill modifiers"),
+        (" anchored", "extended range selectors"),
+        (" smoothed", "extended range selectors"),
+        ("step()", "duration expressions"),
+        ("start_timestamp(", "start timestamps"),
+    ];
+    for (needle, feature) in checks {
+        if expr.contains(needle) {
+            return feature.to_owned();
+        }
+    }
+    if expr.contains("__type__") || expr.contains("__unit__") {
+        return "type_and_unit labels".to_owned();
+    }
+    "duration expressions or other newer syntax".to_owned()
+}
+
+/// Runs a script against a fresh storage.
+pub fn run_script(text: &str, version: Version) -> ScriptReport {
+    let options = default_options(version);
+    let parse_options = ParseOptions {
+        version,
+        experimental_functions: true,
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut storage = Storage::new();
+    let mut load_problem: Option<Outcome> = None;
+    let mut report = ScriptReport::default();
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index].trim();
+        index += 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let command = words.next().unwrap_or("");
+        let body_start = index;
+        while index < lines.len() {
+            let next = lines[index].trim();
+            if next.is_empty() || (is_command(next) && !lines[index].starts_with([' ', '\t'])) {
+                break;
+            }
+            index += 1;
+        }
+        let body: Vec<&str> = lines[body_start..index]
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.starts_with('#'))
+            .collect();
+        match command {
+            "clear" => {
+                storage.clear();
+                load_problem = None;
+            }
+            "load" | "load_with_nhcb" => {
+                if command == "load_with_nhcb" {
+                    load_problem = Some(Outcome::Skipped(
+                        "load_with_nhcb (native histograms with custom buckets)".to_owned(),
+                    ));
+                }
+                let interval = match words.next().map(parse_time) {
+                    Some(Ok(interval)) => interval,
+                    _ => {
+                        load_problem = Some(Outcome::Failed(format!(
+                            "line {body_start}: invalid load command {line:?}"
+                        )));
+                        continue;
+                    }
+                };
+                for series_line in body {
+                    match parse_series_line(series_line) {
+                        Ok((labels, values)) => storage.load(labels, 0, interval, values),
+                        Err(error) => {
+                            load_problem.get_or_insert(Outcome::Failed(format!(
+                                "cannot load {series_line:?}: {error}"
+                            )));
+                        }
+                    }
+                }
+                storage.seal();
+            }
+            _ if command.starts_with("eval") => {
+                let outcome = run_eval(
+                    line,
+                    command,
+                    &body,
+                    &storage,
+                    &options,
+                    &parse_options,
+                    load_problem.as_ref(),
+                );
+                let expr = line.to_owned();
+                report.evals.push(EvalReport {
+                    line: body_start,
+                    expr,
+                    outcome,
+                });
+            }
+            _ => {}
+        }
+    }
+    report
+}
+
+fn run_eval(
+    line: &str,
+    command: &str,
+    body: &[&str],
+    storage: &Storage,
+    options: &EvalOptions,
+    parse_options: &ParseOptions,
+    load_problem: Option<&Outcome>,
+) -> Outcome {
+    let (query, expr_text) = match parse_eval_line(line) {
+        Ok(parsed) => parsed,
+        Err(message) => return Outcome::Failed(message),
+    };
+    let mut expect = match parse_expectations(body) {
+        Ok(expect) => expect,
+        Err(message) => return Outcome::Failed(message),
+    };
+    match command {
+        "eval" => {}
+        "eval_fail" => expect.fail = Some(None),
+        "eval_ordered" => expect.ordered = true,
+        "eval_warn" | "eval_info" => expect.annotations = true,
+        other => return Outcome::Failed(format!("unknown command {other:?}")),
+    }
+    if let Some(problem) = load_problem {
+        return problem.clone();
+    }
+    if expect.annotations {
+        return Outcome::Skipped("annotations (expect warn/info)".to_owned());
+    }
+    if let Some(feature) = &expect.unsupported {
+        return Outcome::Skipped(feature.clone());
+    }
+    let expr = match parse(expr_text, parse_options) {
+        Ok(expr) => expr,
+        Err(error) => {
+            let text = error.prometheus_text(expr_text);
+            return match &expect.fail {
+                Some(expected) => check_message(expected.as_ref(), &text),
+                None => Outcome::Skipped(unsupported_syntax(expr_text)),
+            };
+        }
+    };
+    let result = match query {
+        Query::Instant(time) => instant_query(storage, &expr, time, options),
+        Query::Range(start, end, step) => {
+            range_query(storage, &expr, start, end, step, options).map(Value::Matrix)
+        }
+    };
+    let value = match result {
+        Err(EvalError::Unsupported(feature)) => {
+            return Outcome::Skipped(format!("{feature} not supported yet"));
+        }
+        Err(EvalError::Failed(message)) => {
+            return match &expect.fail {
+                Some(expected) => check_message(expected.as_ref(), &message),
+                None => Outcome::Failed(format!("unexpected error: {message}")),
+            };
+        }
+        Ok(value) => value,
+    };
+    if expect.fail.is_some() {
+        return Outcome::Failed("expected an error, got a result".to_owned());
+    }
+    let is_range = matches!(query, Query::Range(..));
+    compare(&expect, value, is_range, &query)
+}
+
+fn check_message(expected: Option<&MessageMatch>, got: &str) -> Outcome {
+    match expected {
+        None => Outcome::Passed,
+        Some(MessageMatch::Exact(text)) if text == got => Outcome::Passed,
+        Some(MessageMatch::Pattern(pattern)) => match Regex::new(pattern) {
+            Ok(regex) if regex.is_match(got) => Outcome::Passed,
+            _ => Outcome::Failed(format!("expected error matching {pattern:?}, got {got:?}")),
+        },
+        Some(MessageMatch::Exact(text)) => {
+            Outcome::Failed(format!("expected error {text:?}, got {got:?}"))
+        }
+    }
+}
+
+fn parse_eval_line(line: &str) -> Result<(Query, &str), String> {
+    let rest = line
+        .split_once(char::is_whitespace)
+        .map(|(_, rest)| rest.trim_start())
+        .unwrap_or("");
+    let take = |text: &mut &str| -> String {
+        let trimmed = text.trim_start();
+        let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let word = trimmed[..end].to_owned();
+        *text = &trimmed[end..];
+        word
+    };
+    let mut text = rest;
+    let kind = take(&mut text);
+    let bad = || format!("malformed eval command {line:?}");
+    match kind.as_str() {
+        "instant" => {
+            if take(&mut text) != "at" {
+                return Err(bad());
+            }
+            let time = parse_time(&take(&mut text))?;
+            Ok((Query::Instant(time), text.trim()))
+        }
+        "range" => {
+            if take(&mut text) != "from" {
+                return Err(bad());
+            }
+            let start = parse_time(&take(&mut text))?;
+            if take(&mut text) != "to" {
+                return Err(bad());
+            }
+            let end = parse_time(&take(&mut text))?;
+            if take(&mut text) != "step" {
+                return Err(bad());
+            }
+            let step = parse_time(&take(&mut text))?;
+            Ok((Query::Range(start, end, step), text.trim()))
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn parse_expectations(body: &[&str]) -> Result<Expectations, String> {
+    let mut expect = Expectations::default();
+    for &line in body {
+        if let Some(rest) = line.strip_prefix("expect ") {
+            let rest = rest.trim();
+            let (kind, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+            let tail = tail.trim();
+            let message = || -> Option<MessageMatch> {
+                if let Some(text) = tail.strip_prefix("msg:") {
+                    Some(MessageMatch::Exact(text.trim().to_owned()))
+                } else {
+                    tail.strip_prefix("regex:")
+                        .map(|text| MessageMatch::Pattern(text.trim().to_owned()))
+                }
+            };
+            match kind {
+                "fail" => expect.fail = Some(message()),
+                "ordered" => expect.ordered = true,
+                "warn" | "info" => expect.annotations = true,
+                "no_warn" | "no_info" => {}
+                "string" => expect.string = Some(unquote_expected(tail)?),
+                "range" => {
+                    let words: Vec<&str> = tail.split_whitespace().collect();
+                    match words.as_slice() {
+                        ["vector", "from", a, "to", b, "step", s] => {
+                            expect.range_vector =
+                                Some((parse_time(a)?, parse_time(b)?, parse_time(s)?));
+                        }
+                        _ => return Err(format!("malformed line {line:?}")),
+                    }
+                }
+                _ => return Err(format!("unknown expectation {line:?}")),
+            }
+            continue;
+        }
+        if line.contains("{{") {
+            expect.unsupported = Some("native histograms (expected values)".to_owned());
+            continue;
+        }
+        if let Ok(values) = parse_values(line, 1) {
+            if let [SeriesValue::Float(value)] = values.as_slice() {
+                expect.scalar = Some(*value);
+                continue;
+            }
+        }
+        let end = selector_length(line).map_err(|e| e.to_string())?;
+        let labels = parse_series_selector(&line[..end])
+            .map_err(|e| format!("bad expected series {line:?}: {e}"))?;
+        let values = parse_values(&line[end..], 1_000_000)
+            .map_err(|e| format!("bad expected values {line:?}: {e}"))?;
+        expect.series.push((labels, values));
+    }
+    Ok(expect)
+}
+
+fn unquote_expected(text: &str) -> Result<String, String> {
+    crate::quote::unquote(text).map_err(|e| format!("bad string {text:?}: {e}"))
+}
+
+fn floats_equal(expected: f64, got: f64) -> bool {
+    if expected.is_nan() && got.is_nan() {
+        return true;
+    }
+    if expected == got {
+        return true;
+    }
+    let abs_sum = expected.abs() + got.abs();
+    let diff = (expected - got).abs();
+    if expected == 0.0 || got == 0.0 || abs_sum < f64::MIN_POSITIVE {
+        return diff < EPSILON * f64::MIN_POSITIVE;
+    }
+    diff / abs_sum.min(f64::MAX) < EPSILON
+}
+
+fn compare(expect: &Expectations, value: Value, is_range: bool, query: &Query) -> Outcome {
+    match value {
+        Value::String(got) => match &expect.string {
+            Some(expected) if *expected == got => Outcome::Passed,
+            expected => Outcome::Failed(format!("expected {expected:?}, got string {got:?}")),
+        },
+        Value::Scalar(got) => match expect.scalar {
+            Some(expected) if floats_equal(expected, got) => Outcome::Passed,
+            expected => Outcome::Failed(format!("expected {expected:?}, got scalar {got}")),
+        },
+        Value::Vector(vector) => {
+            if expect.scalar.is_some() {
+                return Outcome::Failed("expected a scalar, got a vector".to_owned());
+            }
+            let got: Vec<(Labels, Vec<(i64, f64)>)> = vector
+                .into_iter()
+                .map(|s| ((*s.labels).clone(), vec![(0, s.value)]))
+                .collect();
+            let expected = expected_points(expect, 0, 0);
+            compare_series(&expected, &got, expect.ordered)
+        }
+        Value::Matrix(matrix) => {
+            let (start, step) = match (query, expect.range_vector) {
+                (Query::Range(start, _, step), _) if is_range => (*start, *step),
+                (_, Some((start, _, step))) => (start, step),
+                _ => {
+                    return Outcome::Failed(
+                        "got a range vector without 'expect range vector'".to_owned(),
+                    );
+                }
+            };
+            if expect.scalar.is_some() {
+                return Outcome::Failed("expected a scalar, got a matrix".to_owned());
+            }
+            let got: Vec<(Labels, Vec<(i64, f64)>)> = matrix
+                .into_iter()
+                .map(|s| ((*s.labels).clone(), s.points))
+                .collect();
+            let expected = expected_points(expect, start, step);
+            compare_series(&expected, &got, false)
+        }
+    }
+}
+
+fn expected_points(expect: &Expectations, start: i64, step: i64) -> Vec<(Labels, Vec<(i64, f64)>)> {
+    expect
+        .series
+        .iter()
+        .map(|(labels, values)| {
+            let points = values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v {
+                    SeriesValue::Float(f) => Some((start + i as i64 * step, *f)),
+                    _ => None,
+                })
+                .collect();
+            (labels.clone(), points)
+        })
+        .collect()
+}
+
+fn describe(series: &[(Labels, Vec<(i64, f64)>)]) -> String {
+    let mut out = String::new();
+    for (labels, points) in series {
+        let _ = write!(out, "\n    {labels}");
+        for (t, v) in points {
+            let _ = write!(out, " {v}@{t}");
+        }
+    }
+    if out.is_empty() {
+        out.push_str(" (empty)");
+    }
+    out
+}
+
+fn compare_series(
+    expected: &[(Labels, Vec<(i64, f64)>)],
+    got: &[(Labels, Vec<(i64, f64)>)],
+    ordered: bool,
+) -> Outcome {
+    let fail = || {
+        Outcome::Failed(format!(
+            "expected:{}\n  got:{}",
+            describe(expected),
+            describe(got)
+        ))
+    };
+    if expected.len() != got.len() {
+        return fail();
+    }
+    for (position, (labels, points)) in expected.iter().enumerate() {
+        let found = if ordered {
+            got.get(position).filter(|(l, _)| l == labels)
+        } else {
+            got.iter().find(|(l, _)| l == labels)
+        };
+        let Some((_, got_points)) = found else {
+            return fail();
+        };
+        let same = got_points.len() == points.len()
+            && points.iter().zip(got_points).all(|(e, g)| {
+                (e.0 == g.0 || expected_is_instant(points)) && floats_equal(e.1, g.1)
+            });
+        if !same {
+            return fail();
+        }
+    }
+    Outcome::Passed
+}
+
+/// Instant-vector expectations carry no timestamps of their own.
+fn expected_is_instant(points: &[(i64, f64)]) -> bool {
+    points.len() == 1 && points[0].0 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_a_small_script() {
+        let script = "load 5m\n  m{a=\"1\"} 0+10x10\n  m{a=\"2\"} 1 2 3\n\n\
+            eval instant at 10m m\n  m{a=\"1\"} 20\n  m{a=\"2\"} 3\n\n\
+            eval instant at 10m sum(m)\n  {} 23\n\n\
+            eval instant at 10m sum(m)\n  {} 25\n\n\
+            eval range from 0 to 10m step 5m m{a=\"2\"}\n  m{a=\"2\"} 1 2 3\n\n\
+            eval instant at 0 1 + 1\n  2\n\n\
+            eval instant at 0 m * on() m\n  expect fail msg: found duplicate series for the match group {} on the right hand-side of the operation: [{__name__=\"m\", a=\"1\"}, {__name__=\"m\", a=\"2\"}];many-to-many matching not allowed: matching labels must be unique on one side\n\n\
+            eval instant at 0 info(m)\n\n\
+            eval instant at 0 m\n  expect warn\n";
+        let report = run_script(script, Version::default());
+        let outcomes: Vec<&Outcome> = report.evals.iter().map(|e| &e.outcome).collect();
+        assert_eq!(report.evals.len(), 8, "{outcomes:?}");
+        assert_eq!(report.passed(), 5, "{outcomes:?}");
+        assert_eq!(report.failed(), 1, "{outcomes:?}");
+        assert_eq!(report.skipped(), 2, "{outcomes:?}");
+        assert!(matches!(outcomes[2], Outcome::Failed(_)));
+    }
+}
