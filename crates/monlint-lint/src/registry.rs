@@ -89,6 +89,21 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::value_in_label::CHECK,
         checks::value_in_label::check,
     ),
+    (
+        &checks::alert_name_style::CHECK,
+        checks::alert_name_style::check,
+    ),
+    (&checks::summary_style::CHECK, checks::summary_style::check),
+    (
+        &checks::description_style::CHECK,
+        checks::description_style::check,
+    ),
+    (
+        &checks::group_too_large::CHECK,
+        checks::group_too_large::check,
+    ),
+    (&checks::runbook_url::CHECK, checks::runbook_url::check),
+    (&checks::regex_smells::CHECK, checks::regex_smells::check),
 ];
 
 /// Checks the loaders report themselves.

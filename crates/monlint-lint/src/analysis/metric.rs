@@ -52,17 +52,22 @@ impl MetricKind {
             MetricKind::Other
         }
     }
+}
 
-    /// Counters only go up; their raw value means nothing without rate or increase.
-    pub fn is_counter(self) -> bool {
-        matches!(
-            self,
-            MetricKind::Counter
-                | MetricKind::HistogramCount
-                | MetricKind::HistogramSum
-                | MetricKind::Bucket
-        )
+/// Whether a metric name reads as a counter: `_total`, `_bucket`, or the `_count` and
+/// `_sum` of a histogram or summary with a unit (`_seconds_count`). A bare `_count` or
+/// `_sum` is too often a gauge (`pg_stat_activity_count`, CloudWatch `_sum` statistics).
+pub fn is_counter_name(name: &str) -> bool {
+    match MetricKind::from_name(name) {
+        MetricKind::Counter | MetricKind::Bucket => true,
+        MetricKind::HistogramCount | MetricKind::HistogramSum => has_nonnegative_unit(name),
+        _ => false,
     }
+}
+
+/// Whether a selector's metric reads as a counter.
+pub fn selector_is_counter(selector: &VectorSelector) -> bool {
+    selector_name(selector).is_some_and(is_counter_name)
 }
 
 /// The metric name a selector selects, from its name or a `__name__="..."` matcher.
@@ -119,6 +124,14 @@ mod tests {
             MetricKind::Ratio
         );
         assert_eq!(MetricKind::from_name("node_load1"), MetricKind::Other);
+    }
+
+    #[test]
+    fn bare_count_and_sum_are_not_counters() {
+        assert!(is_counter_name("http_request_duration_seconds_count"));
+        assert!(is_counter_name("http_requests_total"));
+        assert!(!is_counter_name("pg_stat_activity_count"));
+        assert!(!is_counter_name("aws_lambda_errors_sum"));
     }
 
     #[test]

@@ -5,7 +5,10 @@ use monlint_promql::ast::{
     AggregateOp, BinaryExpr, BinaryOp, Call, Expr, LabelMatcher, UnaryOp, VectorSelector,
 };
 
-use super::metric::{MetricKind, has_nonnegative_unit, selector_kind, selector_name};
+use super::metric::{
+    MetricKind, has_nonnegative_unit, is_counter_name, selector_is_counter, selector_kind,
+    selector_name,
+};
 use super::{MAX_DEPTH, literal_number, unparen};
 
 /// How a value is scaled, as far as can be told.
@@ -198,10 +201,13 @@ fn infer_at(expr: &Expr, depth: usize) -> ValueRange {
 fn selector_range(selector: &VectorSelector) -> ValueRange {
     match selector_name(selector) {
         Some("up") => ValueRange::between(0.0, 1.0),
+        // A histogram's `_sum` may be negative; its other counters may not.
+        Some(name)
+            if is_counter_name(name) && MetricKind::from_name(name) != MetricKind::HistogramSum =>
+        {
+            ValueRange::nonnegative().guessed()
+        }
         _ => match selector_kind(selector) {
-            kind if kind.is_counter() && kind != MetricKind::HistogramSum => {
-                ValueRange::nonnegative().guessed()
-            }
             MetricKind::Ratio => ValueRange::unknown().with_scale(Scale::Ratio),
             MetricKind::Percent => ValueRange::unknown().with_scale(Scale::Percent),
             _ => ValueRange::unknown(),
@@ -370,8 +376,8 @@ fn binary_range(binary: &BinaryExpr, depth: usize) -> ValueRange {
             let mut result = lhs.combined(rhs, lhs.min - rhs.max, lhs.max - rhs.min);
             // `1 - ratio` and `100 - percent` keep their scale.
             result.scale = match (literal_number(&binary.lhs), rhs.scale) {
-                (Some(one), Scale::Ratio) if one == 1.0 => Scale::Ratio,
-                (Some(hundred), Scale::Percent) if hundred == 100.0 => Scale::Percent,
+                (Some(1.0), Scale::Ratio) => Scale::Ratio,
+                (Some(100.0), Scale::Percent) => Scale::Percent,
                 _ => Scale::Unknown,
             };
             result
@@ -461,7 +467,7 @@ fn selector_subset(numerator: &VectorSelector, denominator: &VectorSelector) -> 
         return false;
     };
     selector_name(denominator) == Some(name)
-        && selector_kind(numerator).is_counter()
+        && selector_is_counter(numerator)
         && numerator.offset == denominator.offset
         && numerator.at == denominator.at
         && denominator

@@ -5,7 +5,7 @@ use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
 
 use super::RuleContext;
 use super::common::{expr_span, parsed_rules};
-use crate::analysis::metric::{MetricKind, selector_kind, selector_name};
+use crate::analysis::metric::{MetricKind, selector_is_counter, selector_kind, selector_name};
 use crate::rules::model::RuleExpr;
 
 pub static CHECK: Check = Check {
@@ -15,8 +15,9 @@ pub static CHECK: Check = Check {
     default_severity: Severity::Warning,
     summary: "A counter (`_total`, `_count`, `_sum`, `_bucket`) is used raw, without `rate()` or `increase()`.",
     doc: r#"## What it does
-Reports a selector of a metric whose name marks it as a counter (`_total`, or the `_count`,
-`_sum` and `_bucket` series of a histogram or summary) whose value is used directly:
+Reports a selector of a metric whose name marks it as a counter (`_total`, `_bucket`, or the
+`_count` and `_sum` of a histogram or summary with a unit such as `_seconds_count`; a bare
+`_count` is too often a gauge) whose value is used directly:
 compared, aggregated, or divided, rather than through `rate`, `irate`, `increase`,
 `resets`, `changes` or `deriv`. Uses that only look at the presence of series (`absent`,
 `count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine.
@@ -86,9 +87,8 @@ fn report_if_counter<'a>(
     selector: &'a VectorSelector,
     found: &mut Vec<(&'a VectorSelector, MetricKind)>,
 ) {
-    let kind = selector_kind(selector);
-    if kind.is_counter() {
-        found.push((selector, kind));
+    if selector_is_counter(selector) {
+        found.push((selector, selector_kind(selector)));
     }
 }
 

@@ -4,7 +4,7 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::Expr;
 
 use super::RuleContext;
-use super::common::{duration_ms, expr_span, format_duration, parsed_alerts};
+use super::common::{duration_ms, expr_span, format_duration, parsed_alerts, threshold};
 
 pub static CHECK: Check = Check {
     code: "T104",
@@ -15,7 +15,8 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Reports an alerting rule that:
 - computes a rate or change (`rate`, `irate`, `increase`, `delta`, `deriv`, …) and has no
-  `for` (or `for: 0s`);
+  `for` (or `for: 0s`), unless it only compares with 0 (`increase(failures_total[5m]) > 0`
+  is about any occurrence, not a level);
 - computes a rate and has a `for` shorter than two evaluation intervals of its group (the
   group's `interval`, else the policy's evaluation interval, 1m by default);
 - uses `irate` together with a `for`.
@@ -47,6 +48,7 @@ const NOISY_FUNCTIONS: &[&str] = &["rate", "irate", "increase", "delta", "idelta
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (group, rule, rule_expr, parsed) in parsed_alerts(ctx) {
         let mut noisy = None;
+        let event = detects_events(parsed);
         let mut irate = None;
         parsed.walk(&mut |node| {
             if let Expr::Call(call) = node {
@@ -63,6 +65,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             .filter(|ms| *ms > 0)
             .unwrap_or(ctx.policy.evaluation_interval_ms);
         match (&rule.for_, noisy) {
+            (_, Some(_)) if event => {}
             (Some(for_), Some(function)) if for_ms > 0 && for_ms < 2 * evaluation => out.push(
                 Diagnostic::new(
                     &CHECK,
@@ -107,4 +110,18 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// `increase(failures_total[5m]) > 0`: the alert is about any occurrence, not a level a
+/// spike could cross, so it needs no `for`.
+fn detects_events(expr: &Expr) -> bool {
+    let mut thresholds = Vec::new();
+    expr.walk(&mut |node| {
+        if let Expr::Binary(binary) = node
+            && let Some(comparison) = threshold(binary)
+        {
+            thresholds.push(comparison.threshold);
+        }
+    });
+    !thresholds.is_empty() && thresholds.iter().all(|t| *t == 0.0)
 }

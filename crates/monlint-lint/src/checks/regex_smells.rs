@@ -1,0 +1,101 @@
+//! Regex matchers that are not needed or do not do what they look like.
+
+use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_promql::ast::{Expr, LabelMatcher, MatchOp};
+
+use super::RuleContext;
+use super::common::{expr_span, parsed_rules};
+
+pub static CHECK: Check = Check {
+    code: "Q103",
+    name: "regex-smells",
+    category: Category::Promql,
+    default_severity: Severity::Info,
+    summary: "A regex matcher has no regex in it, redundant anchors, or matches everything.",
+    doc: r#"## What it does
+Reports label matchers:
+- `=~"api"` / `!~"api"` with no regex metacharacter: an equality matcher says the same;
+- `=~"^api$"`: PromQL regexes are always anchored at both ends, `^` and `$` add nothing;
+- `=~".*"`: matches every series, including those without the label.
+
+## Why is this bad?
+Regex matchers are slower than equality matchers, and misleading anchors suggest that
+unanchored regexes match substrings, which they do not in PromQL. A match-everything
+matcher is usually a leftover of a dashboard variable.
+
+## Example
+```yaml
+expr: up{job=~"^api$", env=~".*"} == 0
+```
+
+## Use instead
+```yaml
+expr: up{job="api"} == 0
+```
+"#,
+};
+
+fn has_metacharacter(value: &str) -> bool {
+    value.contains([
+        '.', '^', '$', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '\\',
+    ])
+}
+
+fn problem(matcher: &LabelMatcher) -> Option<String> {
+    if !matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) {
+        return None;
+    }
+    let value = matcher.value.as_str();
+    if !has_metacharacter(value) {
+        let equality = if matcher.op == MatchOp::Regex {
+            "="
+        } else {
+            "!="
+        };
+        return Some(format!(
+            "`{}{}{:?}` has no regex in it: use `{}{equality}{value:?}`",
+            matcher.name,
+            matcher.op.as_str(),
+            value,
+            matcher.name
+        ));
+    }
+    if matcher.op == MatchOp::Regex && value == ".*" {
+        return Some(format!(
+            "`{}=~\".*\"` matches every series, with or without `{}`: drop the matcher",
+            matcher.name, matcher.name
+        ));
+    }
+    let ends_with_anchor = value.ends_with('$') && !value.ends_with("\\$");
+    if value.starts_with('^') || ends_with_anchor {
+        return Some(format!(
+            "`^` and `$` in `{}{}{:?}` are redundant: PromQL regexes always match the whole value",
+            matcher.name,
+            matcher.op.as_str(),
+            value
+        ));
+    }
+    None
+}
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
+        parsed.walk(&mut |node| {
+            let selector = match node {
+                Expr::VectorSelector(selector) => selector,
+                Expr::MatrixSelector(matrix) => &matrix.selector,
+                _ => return,
+            };
+            for matcher in &selector.matchers {
+                if let Some(message) = problem(matcher) {
+                    out.push(Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        expr_span(ctx, rule_expr, matcher.span),
+                        message,
+                    ));
+                }
+            }
+        });
+    }
+}

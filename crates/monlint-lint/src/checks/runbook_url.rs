@@ -1,0 +1,165 @@
+//! Alerts link a runbook, and the link is a real one.
+
+use monlint_core::{Category, Check, Diagnostic, Severity};
+
+use super::RuleContext;
+use super::common::find;
+
+pub static CHECK: Check = Check {
+    code: "R100",
+    name: "runbook-url",
+    category: Category::Runbooks,
+    default_severity: Severity::Warning,
+    summary: "An alert lacks a `runbook_url`, or the URL is malformed or a placeholder.",
+    doc: r#"## What it does
+Checks the `runbook_url` annotation of alerts:
+- present on alerts whose `severity` the policy requires runbooks for (`critical` and
+  `warning` by default);
+- an absolute `http`/`https` URL has a host and no spaces;
+- no placeholder: `example.com`, `TODO`, `CHANGEME`, `FIXME`, `TBD`, `<...>`.
+
+Template actions (`{{ $labels.job }}`) are taken as filled in. Relative links and `file://`
+URLs are not resolved here: that needs the repository's files.
+
+## Why is this bad?
+The runbook is what turns a page into a fix. A missing or placeholder link leaves the
+responder searching a wiki at 3 a.m.
+
+## Example
+```yaml
+annotations:
+  runbook_url: https://example.com/TODO
+```
+
+## Use instead
+```yaml
+annotations:
+  runbook_url: https://runbooks.internal.example.org/api#apidown
+```
+"#,
+};
+
+const PLACEHOLDERS: &[&str] = &[
+    "example.com",
+    "example.net",
+    "todo",
+    "changeme",
+    "change-me",
+    "fixme",
+    "tbd",
+    "xxx",
+];
+
+/// The URL with template actions replaced by a plain word.
+fn without_templates(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        out.push_str("value");
+        match rest[start..].find("}}") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn problem(url: &str) -> Option<String> {
+    let url = without_templates(url.trim());
+    let lower = url.to_ascii_lowercase();
+    if let Some(placeholder) = PLACEHOLDERS.iter().find(|p| contains_word(&lower, p)) {
+        return Some(format!("looks like a placeholder ({placeholder:?})"));
+    }
+    if let Some(open) = url.find('<')
+        && url[open..].contains('>')
+    {
+        return Some("contains a `<...>` placeholder".to_owned());
+    }
+    if url.contains(char::is_whitespace) {
+        return Some("contains whitespace".to_owned());
+    }
+    for scheme in ["http://", "https://"] {
+        if let Some(rest) = lower.strip_prefix(scheme) {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            if host.is_empty() || host.starts_with(':') {
+                return Some("has no host".to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// Whether `word` occurs in `text` not as part of a longer word (`todo` but not `todos-api`).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(start, _)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    for (group, _, rule) in ctx.rules().filter(|(_, _, rule)| rule.is_alert()) {
+        match find(&rule.annotations, "runbook_url") {
+            Some(pair) => {
+                if let Some(problem) = problem(pair.value.text()) {
+                    out.push(
+                        Diagnostic::new(
+                            &CHECK,
+                            ctx.rules.file,
+                            pair.value.node.span,
+                            format!("the runbook URL of {:?} {problem}", rule.name()),
+                        )
+                        .with_help("link the page that tells the responder what to do"),
+                    );
+                }
+            }
+            None => {
+                let severity = find(&rule.labels, "severity")
+                    .or_else(|| find(&group.labels, "severity"))
+                    .map(|pair| pair.value.text());
+                let Some(severity) = severity.filter(|s| {
+                    ctx.policy
+                        .runbook_required_for
+                        .iter()
+                        .any(|required| required == s)
+                }) else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        rule.name_span(),
+                        format!(
+                            "{severity} alert {:?} has no `runbook_url` annotation",
+                            rule.name()
+                        ),
+                    )
+                    .with_help(
+                        "add `runbook_url:` under `annotations:` with the link to its runbook",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_malformed_urls_are_problems() {
+        assert!(problem("https://example.com/runbook").is_some());
+        assert!(problem("https://wiki/TODO").is_some());
+        assert!(problem("https://<wiki>/api").is_some());
+        assert!(problem("https:///api").is_some());
+        assert!(problem("https://wiki.internal/run book").is_some());
+        assert!(problem("https://wiki.internal/todos-api#down").is_none());
+        assert!(problem("https://wiki.internal/{{ $labels.job }}#down").is_none());
+        assert!(problem("runbooks/app.md#apidown").is_none());
+    }
+}
