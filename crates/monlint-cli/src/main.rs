@@ -52,9 +52,19 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Fail (exit 1) when a finding at this severity or above is reported.
+    #[arg(long, value_name = "SEVERITY", default_value_t = Severity::Error, value_parser = parse_severity)]
+    fail_on: Severity,
+    /// Show only findings at this severity or above.
+    #[arg(long, value_name = "SEVERITY", default_value_t = Severity::Info, value_parser = parse_severity)]
+    min_severity: Severity,
     /// When to colour human output (`auto` respects NO_COLOR and colours only a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    text.parse()
 }
 
 /// A version monlint models: from the oldest to the newest supported release.
@@ -140,13 +150,19 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .par_iter()
         .map(|&(id, explicit)| check_file(sources.get(id), id, &options, explicit))
         .collect();
-    let report = Report::new(reports);
-    let rendered = report.render(args.format, &sources, args.color.enabled());
+    let report = Report::new(reports, args.min_severity);
+    let rendered = args
+        .format
+        .emitter(args.color.enabled())
+        .emit(&report, &sources);
     std::io::stdout()
         .lock()
         .write_all(&rendered)
         .map_err(|e| format!("cannot write output: {e}"))?;
-    let failed = report.diagnostics().any(|d| d.severity >= Severity::Error);
+    let failed = report
+        .diagnostics()
+        .iter()
+        .any(|d| d.severity >= args.fail_on);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 

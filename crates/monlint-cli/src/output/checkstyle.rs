@@ -1,0 +1,65 @@
+//! Checkstyle XML: `<checkstyle><file name><error line column severity message source/></file></checkstyle>`.
+
+use std::collections::BTreeMap;
+
+use monlint_core::{Severity, Sources};
+
+use super::{Emitter, Report, full_message, position};
+
+pub struct Checkstyle;
+
+/// Escapes text for an XML attribute value.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            // Other control characters are not allowed in XML 1.0 at all.
+            c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Emitter for Checkstyle {
+    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
+        let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (_, file) in sources.iter() {
+            by_file.entry(&file.path).or_default();
+        }
+        for diagnostic in report.diagnostics() {
+            let at = position(diagnostic, sources);
+            let severity = match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            by_file.entry(&at.file.path).or_default().push(format!(
+                "    <error line=\"{}\" column=\"{}\" severity=\"{severity}\" message=\"{}\" source=\"monlint.{}.{}\"/>\n",
+                at.line,
+                at.column,
+                escape(&full_message(diagnostic)),
+                diagnostic.check.code,
+                diagnostic.check.name,
+            ));
+        }
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n",
+        );
+        for (path, errors) in by_file {
+            out.push_str(&format!("  <file name=\"{}\">\n", escape(path)));
+            errors.iter().for_each(|e| out.push_str(e));
+            out.push_str("  </file>\n");
+        }
+        out.push_str("</checkstyle>\n");
+        out.into_bytes()
+    }
+}

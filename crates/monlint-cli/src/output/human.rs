@@ -1,0 +1,46 @@
+//! Codespan snippets, then a one-line summary.
+
+use monlint_core::Sources;
+use monlint_core::render::render_human;
+
+use super::{Emitter, Report};
+
+pub struct Human {
+    pub color: bool,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl Emitter for Human {
+    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
+        let mut out = render_human(report.diagnostics(), sources, self.color);
+        let counts = report.counts();
+        let checked = format!(
+            "{} ({}) checked",
+            plural(counts.files_checked, "file"),
+            plural(counts.rules, "rule")
+        );
+        let skipped = if counts.files_skipped > 0 {
+            format!(
+                ", {} skipped (not a rule file)",
+                plural(counts.files_skipped, "file")
+            )
+        } else {
+            String::new()
+        };
+        let findings = if report.diagnostics().is_empty() {
+            "no findings".to_owned()
+        } else {
+            format!(
+                "{}, {}, {}",
+                plural(counts.errors, "error"),
+                plural(counts.warnings, "warning"),
+                plural(counts.infos, "info")
+            )
+        };
+        out.extend_from_slice(format!("{checked}{skipped}: {findings}.\n").as_bytes());
+        out
+    }
+}

@@ -1,0 +1,139 @@
+//! Output formats: each is one [`Emitter`] that turns a run's [`Report`] into bytes.
+
+mod checkstyle;
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use clap::ValueEnum;
+use monlint_core::{Diagnostic, Severity, SourceFile, Sources};
+use monlint_lint::FileReport;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// Source snippets with the finding underlined, then a summary.
+    Human,
+    /// One JSON document: `{"diagnostics": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0, for code scanning (rules metadata, stable fingerprints).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), shown as annotations.
+    Github,
+    /// Checkstyle XML, read by many CI systems and editors.
+    Checkstyle,
+}
+
+/// One output format.
+pub trait Emitter {
+    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8>;
+}
+
+impl Format {
+    pub fn emitter(self, color: bool) -> Box<dyn Emitter> {
+        match self {
+            Format::Human => Box::new(human::Human { color }),
+            Format::Json => Box::new(json::Json),
+            Format::Sarif => Box::new(sarif::Sarif),
+            Format::Github => Box::new(github::Github),
+            Format::Checkstyle => Box::new(checkstyle::Checkstyle),
+        }
+    }
+}
+
+/// Everything a run found, in the order it is shown.
+pub struct Report {
+    reports: Vec<FileReport>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+pub struct Counts {
+    pub files_checked: usize,
+    pub files_skipped: usize,
+    pub rules: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Report {
+    /// Gathers the files' findings, keeping those at `min_severity` or above, in stable order.
+    pub fn new(mut reports: Vec<FileReport>, min_severity: Severity) -> Self {
+        let mut diagnostics: Vec<Diagnostic> = reports
+            .iter_mut()
+            .flat_map(|r| std::mem::take(&mut r.diagnostics))
+            .filter(|d| d.severity >= min_severity)
+            .collect();
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Report {
+            reports,
+            diagnostics,
+        }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn files(&self) -> &[FileReport] {
+        &self.reports
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for report in &self.reports {
+            if report.kind.is_checked() {
+                counts.files_checked += 1;
+                counts.rules += report.rule_count;
+            } else {
+                counts.files_skipped += 1;
+            }
+        }
+        for diagnostic in &self.diagnostics {
+            match diagnostic.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// The 1-based start and exclusive end position of a diagnostic's primary span.
+pub struct Position<'a> {
+    pub file: &'a SourceFile,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+pub fn position<'a>(diagnostic: &Diagnostic, sources: &'a Sources) -> Position<'a> {
+    let file = sources.get(diagnostic.primary.file);
+    let (start, end) = file.span_positions(diagnostic.primary.span);
+    Position {
+        file,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+/// The message with its help, for formats that have one text field.
+pub fn full_message(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.help {
+        Some(help) => format!("{} (help: {help})", diagnostic.message),
+        None => diagnostic.message.clone(),
+    }
+}
+
+/// Where each check's documentation is published.
+pub fn help_uri(check_name: &str) -> String {
+    format!(
+        "{}/blob/main/docs/checks.md#{check_name}",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
