@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod checks;
 pub mod docs;
 pub mod policy;
+mod read;
 pub mod registry;
 pub mod rules;
 pub mod selection;
