@@ -20,7 +20,8 @@ Reports a selector of a metric whose name marks it as a counter (`_total`, `_buc
 `_count` is too often a gauge) whose value is used directly:
 compared, aggregated, or divided, rather than through `rate`, `irate`, `increase`,
 `resets`, `changes` or `deriv`. Uses that only look at the presence of series (`absent`,
-`count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine.
+`count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine, and so is a
+`_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity.
 
 ## Why is this bad?
 A counter's value is the total since the process started: it grows forever and drops to
@@ -122,11 +123,50 @@ fn report(
     ))
 }
 
+/// Names used as the denominator of a gauge (`inodes_free / inodes_total`): such a
+/// `_total` is a capacity, a gauge despite its suffix.
+fn capacity_totals(expr: &Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    expr.walk(&mut |node| {
+        let Expr::Binary(binary) = node else { return };
+        if binary.op != BinaryOp::Div || reads_counter(&binary.lhs) {
+            return;
+        }
+        binary.rhs.walk(&mut |side| {
+            if let Expr::VectorSelector(selector) = side
+                && let Some(name) = selector_name(selector)
+            {
+                names.push(name.to_owned());
+            }
+        });
+    });
+    names
+}
+
+fn reads_counter(expr: &Expr) -> bool {
+    let mut counter = false;
+    expr.walk(&mut |node| {
+        if let Expr::VectorSelector(selector) = node
+            && selector_is_counter(selector)
+        {
+            counter = true;
+        }
+    });
+    counter
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
         let mut found = Vec::new();
         visit(parsed, 0, &mut found);
+        if found.is_empty() {
+            continue;
+        }
+        let capacities = capacity_totals(parsed);
         for (selector, kind) in found {
+            if selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name)) {
+                continue;
+            }
             out.push(report(ctx, rule_expr, selector, kind));
         }
     }

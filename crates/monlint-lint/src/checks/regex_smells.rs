@@ -69,7 +69,7 @@ fn problem(matcher: &LabelMatcher) -> Option<String> {
     let ends_with_anchor = value.ends_with('$') && !value.ends_with("\\$");
     if value.starts_with('^') || ends_with_anchor {
         return Some(format!(
-            "`^` and `$` in `{}{}{:?}` are redundant: PromQL regexes always match the whole value",
+            "the anchors in `{}{}{:?}` are redundant: PromQL regexes always match the whole value",
             matcher.name,
             matcher.op.as_str(),
             value
