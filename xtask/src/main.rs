@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`.
 
 mod bench;
+mod conformance;
 mod diff;
 mod util;
 
@@ -20,6 +21,9 @@ enum Command {
     /// Performance benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Conformance suites run through monlint.
+    #[command(subcommand)]
+    Conformance(ConformanceCommand),
     /// Differential tests against promtool.
     #[command(subcommand)]
     Diff(DiffCommand),
@@ -29,6 +33,12 @@ enum Command {
 enum BenchCommand {
     /// Time `monlint check --select validity` against `promtool check rules` on a large corpus.
     Check(bench::CheckArgs),
+}
+
+#[derive(Subcommand)]
+enum ConformanceCommand {
+    /// Run Prometheus' promqltest `.test` scripts through the evaluator.
+    Promqltest(conformance::PromqltestArgs),
 }
 
 #[derive(Subcommand)]
@@ -42,6 +52,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
+        Command::Conformance(ConformanceCommand::Promqltest(args)) => {
+            conformance::promqltest(&args)
+        }
     };
     match outcome {
         Ok(code) => code,

@@ -145,16 +145,8 @@ impl Evaluator<'_> {
                     (group.mean, group.compensation) =
                         kahan_inc(f / group.count, q * group.mean, q * group.compensation);
                 }
-                AggregateOp::Max => {
-                    if group.value < f || group.value.is_nan() {
-                        group.value = f;
-                    }
-                }
-                AggregateOp::Min => {
-                    if group.value > f || group.value.is_nan() {
-                        group.value = f;
-                    }
-                }
+                AggregateOp::Max if group.value < f || group.value.is_nan() => group.value = f,
+                AggregateOp::Min if group.value > f || group.value.is_nan() => group.value = f,
                 AggregateOp::Count => group.count += 1.0,
                 AggregateOp::Stddev | AggregateOp::Stdvar => {
                     group.count += 1.0;
@@ -196,7 +188,10 @@ impl Evaluator<'_> {
         input: Vec<Sample>,
         grouping: Option<&Grouping>,
     ) -> EvalResult<Value> {
-        if k.is_nan() || k > i64::MAX as f64 || k < i64::MIN as f64 {
+        if k.is_nan() {
+            return Err(EvalError::failed("Parameter value is NaN"));
+        }
+        if k > i64::MAX as f64 || k < i64::MIN as f64 {
             return Err(EvalError::failed(format!(
                 "Scalar value {} overflows int64",
                 format_float(k)

@@ -507,7 +507,7 @@ fn almost_equal(a: f64, b: f64, epsilon: f64) -> bool {
 }
 
 /// Classic-bucket quantile with Prometheus' monotonicity fix.
-fn bucket_quantile(q: f64, buckets: &mut Vec<(f64, f64)>) -> f64 {
+fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> f64 {
     if q.is_nan() {
         return f64::NAN;
     }
