@@ -177,9 +177,6 @@ pub fn run_script(text: &str, version: Version) -> ScriptReport {
                 load_problem = None;
             }
             "load" | "load_with_nhcb" => {
-                // `load_with_nhcb` also derives native histograms from the
-                // classic buckets; only the classic float series load here,
-                // so queries reading the derived histograms find nothing.
                 let interval = match words.next().map(parse_time) {
                     Some(Ok(interval)) => interval,
                     _ => {
@@ -191,7 +188,17 @@ pub fn run_script(text: &str, version: Version) -> ScriptReport {
                 };
                 for series_line in body {
                     match parse_series_line(series_line) {
-                        Ok((labels, values)) => storage.load(labels, 0, interval, values),
+                        Ok((labels, values)) => {
+                            if command == "load_with_nhcb" {
+                                load_custom_bucket_markers(
+                                    &mut storage,
+                                    &labels,
+                                    interval,
+                                    &values,
+                                );
+                            }
+                            storage.load(labels, 0, interval, values);
+                        }
                         Err(error) => {
                             load_problem.get_or_insert(Outcome::Failed(format!(
                                 "cannot load {series_line:?}: {error}"
@@ -222,6 +229,40 @@ pub fn run_script(text: &str, version: Version) -> ScriptReport {
         }
     }
     report
+}
+
+/// `load_with_nhcb` also derives native histograms with custom buckets
+/// from classic `_bucket`/`_count`/`_sum` series, under the base name.
+/// Their contents are not modelled: a histogram sample is placed wherever
+/// Prometheus would place one, so queries reading them are refused as
+/// unsupported instead of finding nothing.
+fn load_custom_bucket_markers(
+    storage: &mut Storage,
+    labels: &Labels,
+    interval: i64,
+    values: &[SeriesValue],
+) {
+    let name = labels.get("__name__");
+    let Some(base) = ["_bucket", "_count", "_sum"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+    else {
+        return;
+    };
+    if name.ends_with("_bucket") && labels.get("le").parse::<f64>().is_err() {
+        return;
+    }
+    let base_labels = labels
+        .filtered(|label| label != "le")
+        .with("__name__", base);
+    let markers = values
+        .iter()
+        .map(|value| match value {
+            SeriesValue::Float(_) => SeriesValue::Histogram(Box::default()),
+            _ => SeriesValue::Omitted,
+        })
+        .collect();
+    storage.load(base_labels, 0, interval, markers);
 }
 
 fn run_eval(

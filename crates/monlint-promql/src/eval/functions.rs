@@ -51,9 +51,25 @@ impl Evaluator<'_> {
                 }
                 return Ok(Value::Vector(vec![absent_sample(&call.args[0], ts)]));
             }
+            "min_of" | "max_of" => {
+                let a = self.eval_scalar(&call.args[0], step)?;
+                let b = self.eval_scalar(&call.args[1], step)?;
+                return Ok(Value::Scalar(if name == "min_of" {
+                    go_min(a, b)
+                } else {
+                    go_max(a, b)
+                }));
+            }
+            // Query-context functions: constants of the running query.
+            "start" => return Ok(Value::Scalar(self.start as f64 / 1000.0)),
+            "end" => return Ok(Value::Scalar(self.end as f64 / 1000.0)),
+            "range" => return Ok(Value::Scalar((self.end - self.start) as f64 / 1000.0)),
+            "step" => return Ok(Value::Scalar(self.step_ms as f64 / 1000.0)),
             "label_replace" => return self.label_replace(call, step),
             "label_join" => return self.label_join(call, step),
             "histogram_quantile" => return self.histogram_quantile(call, step),
+            "histogram_quantiles" => return self.histogram_quantiles(call, step),
+            "histogram_fraction" => return self.histogram_fraction(call, step),
             "info" => return Err(EvalError::Unsupported("info() is".to_owned())),
             _ => {}
         }
@@ -143,6 +159,15 @@ impl Evaluator<'_> {
         Ok(Value::Vector(vector))
     }
 
+    /// Drops (or marks) the name of every output sample of a function.
+    fn finish_name_dropping(&self, mut vector: Vec<Sample>) -> EvalResult<Value> {
+        for sample in &mut vector {
+            self.drop_name(sample);
+        }
+        self.check_function_output(&vector)?;
+        Ok(Value::Vector(vector))
+    }
+
     fn valid_label_name(&self, name: &str) -> bool {
         monlint_core::names::is_valid_label_name(name, self.options.version)
     }
@@ -159,37 +184,56 @@ impl Evaluator<'_> {
     fn histogram_quantile(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let q = self.eval_scalar(&call.args[0], step)?;
         let vector = self.eval_vector(&call.args[1], step)?;
-        let mut order: Vec<Labels> = Vec::new();
-        let mut buckets: std::collections::HashMap<Labels, (bool, Vec<(f64, f64)>)> =
-            std::collections::HashMap::new();
-        for sample in vector {
-            let le = sample.labels.get("le");
-            let Ok(upper) = parse_go_float(le) else {
-                continue;
-            };
-            let key = sample
-                .labels
-                .filtered(|name| name != "le" && name != METRIC_NAME);
-            let entry = buckets.entry(key.clone()).or_insert_with(|| {
-                order.push(key);
-                (false, Vec::new())
-            });
-            entry.0 |= sample.drop_name;
-            entry.1.push((upper, sample.value));
-        }
-        let mut out = Vec::with_capacity(order.len());
-        for labels in order {
-            let Some((_, mut list)) = buckets.remove(&labels) else {
-                continue;
-            };
-            out.push(Sample {
+        let out = classic_histograms(vector)
+            .into_iter()
+            .map(|(labels, mut buckets)| Sample {
                 labels: Arc::new(labels),
                 timestamp: step.ts,
-                value: bucket_quantile(q, &mut list),
+                value: bucket_quantile(q, &mut buckets),
                 drop_name: false,
-            });
+            })
+            .collect();
+        self.finish_name_dropping(out)
+    }
+
+    fn histogram_fraction(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let lower = self.eval_scalar(&call.args[0], step)?;
+        let upper = self.eval_scalar(&call.args[1], step)?;
+        let vector = self.eval_vector(&call.args[2], step)?;
+        let out = classic_histograms(vector)
+            .into_iter()
+            .map(|(labels, mut buckets)| Sample {
+                labels: Arc::new(labels),
+                timestamp: step.ts,
+                value: bucket_fraction(lower, upper, &mut buckets),
+                drop_name: false,
+            })
+            .collect();
+        self.finish_name_dropping(out)
+    }
+
+    fn histogram_quantiles(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let vector = self.eval_vector(&call.args[0], step)?;
+        let label = self.string_arg(call, 1, step)?;
+        let mut quantiles = Vec::with_capacity(call.args.len().saturating_sub(2));
+        for arg in &call.args[2..] {
+            quantiles.push(self.eval_scalar(arg, step)?);
         }
-        Ok(Value::Vector(out))
+        let histograms = classic_histograms(vector);
+        let mut out = Vec::with_capacity(histograms.len() * quantiles.len());
+        for &q in &quantiles {
+            let quantile_text = format_open_metrics_float(q);
+            for (labels, buckets) in &histograms {
+                let mut buckets = buckets.clone();
+                out.push(Sample {
+                    labels: Arc::new(labels.with(&label, &quantile_text)),
+                    timestamp: step.ts,
+                    value: bucket_quantile(q, &mut buckets),
+                    drop_name: false,
+                });
+            }
+        }
+        self.finish_name_dropping(out)
     }
 
     fn vector_function(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
@@ -320,7 +364,7 @@ impl Evaluator<'_> {
             "month" => Box::new(|v| date_part(v, DatePart::Month)),
             "year" => Box::new(|v| date_part(v, DatePart::Year)),
             "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
-            | "histogram_stdvar" | "histogram_fraction" => {
+            | "histogram_stdvar" => {
                 // These read native histograms only; float samples are ignored.
                 return Ok(Value::Vector(Vec::new()));
             }
@@ -489,6 +533,53 @@ fn absent_sample(arg: &Expr, ts: i64) -> Sample {
     }
 }
 
+/// Groups classic `_bucket` samples by their labels without `le`, in
+/// first-seen order; samples whose `le` does not parse are left out.
+fn classic_histograms(vector: Vec<Sample>) -> Vec<(Labels, Vec<(f64, f64)>)> {
+    let mut groups: Vec<(Labels, Vec<(f64, f64)>)> = Vec::new();
+    let mut index: std::collections::HashMap<Labels, usize> = std::collections::HashMap::new();
+    for sample in vector {
+        let Ok(upper) = parse_go_float(sample.labels.get("le")) else {
+            continue;
+        };
+        let key = sample.labels.filtered(|name| name != "le");
+        let slot = match index.get(&key) {
+            Some(&slot) => slot,
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        groups[slot].1.push((upper, sample.value));
+    }
+    groups
+}
+
+/// Prometheus' `FormatOpenMetricsFloat`: Go's shortest `%g`, with `.0`
+/// added to integral values.
+fn format_open_metrics_float(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    }
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if value != 0.0 && !(-4..6).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs());
+    }
+    let plain = format!("{value}");
+    if plain.contains('.') {
+        plain
+    } else {
+        format!("{plain}.0")
+    }
+}
+
 /// Prometheus' `almost.Equal`.
 fn almost_equal(a: f64, b: f64, epsilon: f64) -> bool {
     const MIN_NORMAL: f64 = f64::MIN_POSITIVE;
@@ -517,18 +608,9 @@ fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> f64 {
     if q > 1.0 {
         return f64::INFINITY;
     }
-    buckets.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-    if buckets.last().is_none_or(|b| b.0 != f64::INFINITY) {
+    let Some(mut merged) = sorted_coalesced(buckets) else {
         return f64::NAN;
-    }
-    // Coalesce buckets with the same upper bound.
-    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(buckets.len());
-    for &(upper, count) in buckets.iter() {
-        match merged.last_mut() {
-            Some(last) if last.0 == upper => last.1 += count,
-            _ => merged.push((upper, count)),
-        }
-    }
+    };
     // Force monotonic counts, ignoring tiny float noise.
     let mut previous = merged[0].1;
     for bucket in merged.iter_mut().skip(1) {
@@ -566,6 +648,87 @@ fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> f64 {
         rank -= merged[b - 1].1;
     }
     bucket_start + (bucket_end - bucket_start) * (rank / count)
+}
+
+/// Sorts by upper bound and merges buckets sharing one; `None` when the
+/// `+Inf` bucket is missing.
+fn sorted_coalesced(buckets: &mut [(f64, f64)]) -> Option<Vec<(f64, f64)>> {
+    buckets.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    if buckets.last().is_none_or(|b| b.0 != f64::INFINITY) {
+        return None;
+    }
+    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(buckets.len());
+    for &(upper, count) in buckets.iter() {
+        match merged.last_mut() {
+            Some(last) if last.0 == upper => last.1 += count,
+            _ => merged.push((upper, count)),
+        }
+    }
+    Some(merged)
+}
+
+/// The estimated fraction of observations between `lower` and `upper` in
+/// classic buckets, interpolating linearly inside a bucket (Prometheus'
+/// `BucketFraction`).
+fn bucket_fraction(lower: f64, upper: f64, buckets: &mut [(f64, f64)]) -> f64 {
+    let Some(buckets) = sorted_coalesced(buckets) else {
+        return f64::NAN;
+    };
+    let count = buckets[buckets.len() - 1].1;
+    if count == 0.0 || lower.is_nan() || upper.is_nan() {
+        return f64::NAN;
+    }
+    if lower >= upper {
+        return 0.0;
+    }
+    let (mut rank, mut lower_rank, mut upper_rank) = (0.0, 0.0, 0.0);
+    let (mut lower_set, mut upper_set) = (false, false);
+    let mut lower_bound = if buckets[0].0 <= 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        0.0
+    };
+    for (i, &(upper_bound, bucket_count)) in buckets.iter().enumerate() {
+        if i > 0 {
+            lower_bound = buckets[i - 1].0;
+        }
+        let interpolate = |v: f64| {
+            if lower_bound == f64::NEG_INFINITY {
+                return bucket_count;
+            }
+            rank + (bucket_count - rank) * (v - lower_bound) / (upper_bound - lower_bound)
+        };
+        if !lower_set && lower_bound >= lower {
+            lower_rank = rank;
+            lower_set = true;
+        }
+        if !upper_set && lower_bound >= upper {
+            upper_rank = rank;
+            upper_set = true;
+        }
+        if lower_set && upper_set {
+            break;
+        }
+        if !lower_set && lower_bound < lower && upper_bound > lower {
+            lower_rank = interpolate(lower);
+            lower_set = true;
+        }
+        if !upper_set && lower_bound < upper && upper_bound > upper {
+            upper_rank = interpolate(upper);
+            upper_set = true;
+        }
+        if lower_set && upper_set {
+            break;
+        }
+        rank = bucket_count;
+    }
+    if !lower_set || lower_rank > count {
+        lower_rank = count;
+    }
+    if !upper_set || upper_rank > count {
+        upper_rank = count;
+    }
+    (upper_rank - lower_rank) / count
 }
 
 /// Applies a range-vector function to one series; `None` drops it.
@@ -800,7 +963,9 @@ fn instant_value(points: &[(i64, f64)], is_rate: bool) -> Option<f64> {
         return None;
     }
     let mut result = last.1;
-    if !is_rate || last.1 >= previous.1 {
+    // A counter reset only when the value went down; NaN is no reset.
+    let went_down = last.1.partial_cmp(&previous.1) == Some(std::cmp::Ordering::Less);
+    if !is_rate || !went_down {
         result = last.1 - previous.1;
     }
     if is_rate {

@@ -155,6 +155,8 @@ pub(crate) struct Evaluator<'a> {
     /// Query start and end, for `@ start()` / `@ end()`.
     start: i64,
     end: i64,
+    /// The range query's step; 0 for instant queries.
+    step_ms: i64,
     selectors: selector::SelectorCache,
     /// Samples held by the current step, against `max_samples`.
     samples_in_step: usize,
@@ -205,6 +207,9 @@ pub fn range_query(
         }
     }
     let mut evaluator = Evaluator::new(storage, options, start_ms, end_ms)?;
+    if end_ms > start_ms {
+        evaluator.step_ms = step_ms;
+    }
     let mut series: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
     let mut total_points = 0usize;
     let mut ts = start_ms;
@@ -340,6 +345,7 @@ impl<'a> Evaluator<'a> {
             options,
             start,
             end,
+            step_ms: 0,
             selectors: selector::SelectorCache::default(),
             samples_in_step: 0,
             depth: 0,
