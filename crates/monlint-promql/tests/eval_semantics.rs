@@ -1,0 +1,204 @@
+//! Evaluator behaviour that differs by Prometheus version, and the error
+//! texts Prometheus prints, checked on small hand-made data.
+
+use monlint_core::Version;
+use monlint_promql::eval::{EvalError, EvalOptions, Storage, Value, instant_query, range_query};
+use monlint_promql::series::parse_series_line;
+use monlint_promql::{ParseOptions, parse};
+
+const V2: Version = Version::new(2, 42);
+const V3: Version = Version::new(3, 5);
+
+fn storage(interval_ms: i64, lines: &[&str]) -> Storage {
+    let mut storage = Storage::new();
+    for line in lines {
+        let (labels, values) = parse_series_line(line).expect("valid series");
+        storage.load(labels, 0, interval_ms, values);
+    }
+    storage.seal();
+    storage
+}
+
+fn options(version: Version) -> EvalOptions {
+    EvalOptions {
+        version,
+        ..EvalOptions::default()
+    }
+}
+
+fn query(storage: &Storage, expr: &str, at_ms: i64, version: Version) -> Result<Value, EvalError> {
+    let parse_options = ParseOptions {
+        version,
+        experimental_functions: true,
+    };
+    let expr = parse(expr, &parse_options).expect("valid expression");
+    instant_query(storage, &expr, at_ms, &options(version))
+}
+
+/// `(labels, value)` pairs of a vector result, sorted by labels.
+fn vector(value: Result<Value, EvalError>) -> Vec<(String, f64)> {
+    match value {
+        Ok(Value::Vector(samples)) => {
+            let mut out: Vec<(String, f64)> = samples
+                .into_iter()
+                .map(|s| (s.labels.to_string(), s.value))
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        }
+        other => panic!("expected a vector, got {other:?}"),
+    }
+}
+
+fn error(value: Result<Value, EvalError>) -> String {
+    match value {
+        Err(EvalError::Failed(message)) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn range_windows_are_closed_in_2x_and_left_open_in_3x() {
+    let data = storage(1000, &["x 0+1x120"]);
+    let count = |version| vector(query(&data, "count_over_time(x[1m])", 60_000, version));
+    assert_eq!(count(V2), [("{}".to_owned(), 61.0)]);
+    assert_eq!(count(V3), [("{}".to_owned(), 60.0)]);
+}
+
+#[test]
+fn lookback_is_closed_in_2x_and_left_open_in_3x() {
+    let data = storage(60_000, &["x 7"]);
+    assert_eq!(vector(query(&data, "x", 300_000, V2)).len(), 1);
+    assert!(vector(query(&data, "x", 300_000, V3)).is_empty());
+    assert!(vector(query(&data, "x", 300_001, V2)).is_empty());
+}
+
+#[test]
+fn stale_markers_end_a_series() {
+    let data = storage(60_000, &["x 1 stale"]);
+    assert_eq!(vector(query(&data, "x", 30_000, V3)).len(), 1);
+    assert!(vector(query(&data, "x", 90_000, V3)).is_empty());
+    assert_eq!(
+        vector(query(&data, "count_over_time(x[5m])", 90_000, V3)),
+        [("{}".to_owned(), 1.0)]
+    );
+}
+
+#[test]
+fn regex_dot_matches_newline_only_in_3x() {
+    let data = storage(60_000, &[r#"x{l="a\nb"} 1"#]);
+    assert!(vector(query(&data, r#"x{l=~"a.b"}"#, 0, V2)).is_empty());
+    assert_eq!(vector(query(&data, r#"x{l=~"a.b"}"#, 0, V3)).len(), 1);
+    // Matchers are fully anchored.
+    assert!(vector(query(&data, r#"x{l=~"a"}"#, 0, V3)).is_empty());
+}
+
+#[test]
+fn offsets_and_at_modifiers() {
+    let data = storage(60_000, &["x 0+10x10"]);
+    let at = |expr| vector(query(&data, expr, 300_000, V3))[0].1;
+    assert_eq!(at("x"), 50.0);
+    assert_eq!(at("x offset 0"), 50.0);
+    assert_eq!(at("x offset 2m"), 30.0);
+    assert_eq!(at("x offset -2m"), 70.0);
+    assert_eq!(at("x @ 60"), 10.0);
+    assert_eq!(at("x @ 120 offset 1m"), 10.0);
+    let expr = parse("x @ start() + x @ end()", &ParseOptions::default()).expect("parses");
+    let result =
+        range_query(&data, &expr, 60_000, 180_000, 60_000, &options(V3)).expect("evaluates");
+    let values: Vec<f64> = result[0].points.iter().map(|p| p.1).collect();
+    assert_eq!(values, [40.0, 40.0, 40.0]);
+}
+
+#[test]
+fn rate_extrapolates_like_prometheus() {
+    let data = storage(60_000, &["c_total 0+60x10"]);
+    // 5m of a counter rising 1/s: rate 1, increase extrapolated to the window.
+    let rate = vector(query(&data, "rate(c_total[5m])", 600_000, V3));
+    assert!((rate[0].1 - 1.0).abs() < 1e-12, "{rate:?}");
+    let increase = vector(query(&data, "increase(c_total[5m])", 600_000, V3));
+    assert!((increase[0].1 - 300.0).abs() < 1e-9, "{increase:?}");
+}
+
+#[test]
+fn vector_matching_errors_carry_prometheus_texts() {
+    let data = storage(
+        60_000,
+        &[
+            r#"a{i="1",j="x"} 1"#,
+            r#"a{i="2",j="x"} 2"#,
+            r#"b{j="x"} 3"#,
+        ],
+    );
+    assert_eq!(
+        error(query(&data, "b + on(j) a", 0, V3)),
+        "found duplicate series for the match group {j=\"x\"} on the right hand-side of the operation: \
+         [{__name__=\"a\", i=\"1\", j=\"x\"}, {__name__=\"a\", i=\"2\", j=\"x\"}];\
+         many-to-many matching not allowed: matching labels must be unique on one side"
+    );
+    assert_eq!(
+        vector(query(&data, "a + on(j) group_left b", 0, V3)),
+        [
+            ("{i=\"1\", j=\"x\"}".to_owned(), 4.0),
+            ("{i=\"2\", j=\"x\"}".to_owned(), 5.0)
+        ]
+    );
+}
+
+#[test]
+fn sample_limit_uses_prometheus_text() {
+    let data = storage(1000, &["x 0+1x100"]);
+    let expr = parse("sum_over_time(x[1m])", &ParseOptions::default()).expect("parses");
+    let limited = EvalOptions {
+        max_samples: 10,
+        ..EvalOptions::default()
+    };
+    assert_eq!(
+        instant_query(&data, &expr, 60_000, &limited),
+        Err(EvalError::Failed(
+            "query processing would load too many samples into memory in query execution"
+                .to_owned()
+        ))
+    );
+}
+
+#[test]
+fn native_histograms_are_refused_not_guessed() {
+    let data = storage(60_000, &["h {{schema:0 sum:1 count:1}}x3", "f 1"]);
+    assert_eq!(
+        query(&data, "h", 60_000, V3),
+        Err(EvalError::Unsupported("native histograms are".to_owned()))
+    );
+    assert_eq!(
+        query(&data, "rate(h[5m])", 60_000, V3)
+            .unwrap_err()
+            .to_string(),
+        "native histograms are not supported yet"
+    );
+    assert_eq!(vector(query(&data, "f", 60_000, V3)).len(), 1);
+}
+
+#[test]
+fn holt_winters_evaluates_under_2x_name() {
+    let data = storage(60_000, &["x 1 2 3 4 5"]);
+    let two = vector(query(&data, "holt_winters(x[5m], 0.5, 0.5)", 240_000, V2));
+    let three = vector(query(
+        &data,
+        "double_exponential_smoothing(x[5m], 0.5, 0.5)",
+        240_000,
+        V3,
+    ));
+    assert_eq!(two[0].1, 5.0);
+    assert_eq!(two, three);
+}
+
+#[test]
+fn subqueries_default_to_the_configured_step() {
+    let data = storage(60_000, &["x 0+1x20"]);
+    let count = vector(query(&data, "count_over_time(x[10m:])", 600_000, V3));
+    assert_eq!(count[0].1, 10.0);
+    let count = vector(query(&data, "count_over_time(x[10m:2m])", 600_000, V3));
+    assert_eq!(count[0].1, 5.0);
+    let count = vector(query(&data, "count_over_time(x[10m:2m])", 600_000, V2));
+    assert_eq!(count[0].1, 6.0);
+}
