@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use monlint_lint::config::CONFIG_FILE_NAMES;
+
 /// A file to check.
 pub struct Input {
     pub path: PathBuf,
@@ -53,14 +55,25 @@ fn add_file(path: PathBuf, explicit: bool, inputs: &mut Vec<Input>) -> Result<()
     Ok(())
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), String> {
+/// Tells whether a walk skips a file (the configuration's `exclude`).
+pub type Excluded<'a> = &'a dyn Fn(&Path) -> bool;
+
+fn walk(dir: &Path, excluded: Excluded, inputs: &mut Vec<Input>) -> Result<(), String> {
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_hidden_or_build_dir(e));
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk {}: {e}", dir.display()))?;
-        if entry.file_type().is_file() && is_yaml(entry.path()) {
+        let is_config = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| CONFIG_FILE_NAMES.contains(&name));
+        if entry.file_type().is_file()
+            && is_yaml(entry.path())
+            && !is_config
+            && !excluded(entry.path())
+        {
             add_file(entry.into_path(), false, inputs)?;
         }
     }
@@ -72,12 +85,13 @@ fn has_glob_characters(text: &str) -> bool {
 }
 
 /// Expands files, folders and glob patterns; an argument that matches nothing is an error.
-pub fn discover(arguments: &[String]) -> Result<Vec<Input>, String> {
+/// Files named on the command line are checked even when excluded, as in ruff and eslint.
+pub fn discover(arguments: &[String], excluded: Excluded) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
     for argument in arguments {
         let path = Path::new(argument);
         if path.is_dir() {
-            walk(path, &mut inputs)?;
+            walk(path, excluded, &mut inputs)?;
         } else if path.exists() {
             add_file(path.to_path_buf(), true, &mut inputs)?;
         } else if has_glob_characters(argument) {
@@ -88,7 +102,7 @@ pub fn discover(arguments: &[String]) -> Result<Vec<Input>, String> {
                 let matched =
                     entry.map_err(|e| format!("cannot read {}: {e}", e.path().display()))?;
                 if matched.is_dir() {
-                    walk(&matched, &mut inputs)?;
+                    walk(&matched, excluded, &mut inputs)?;
                 } else {
                     add_file(matched, true, &mut inputs)?;
                 }

@@ -3,6 +3,7 @@
 
 mod discover;
 mod output;
+mod settings;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -46,9 +47,12 @@ struct CheckArgs {
     /// Do not report these checks (same forms as --select).
     #[arg(long, value_name = "CHECKS")]
     ignore: Vec<String>,
-    /// Check as this Prometheus version would (MAJOR.MINOR).
-    #[arg(long, value_name = "X.Y", default_value_t = Version::PROMETHEUS_LATEST, value_parser = parse_prometheus_version)]
-    prometheus_version: Version,
+    /// Check as this Prometheus version would (MAJOR.MINOR) [default: the configuration's, or 3.14].
+    #[arg(long, value_name = "X.Y", value_parser = parse_prometheus_version)]
+    prometheus_version: Option<Version>,
+    /// Use this configuration file instead of the nearest `.monlint.yml` above the checked paths.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -119,17 +123,34 @@ fn main() -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
-    let selection = Selection::new(&args.select, &args.ignore)?;
-    let options = Options {
-        prometheus_version: args.prometheus_version,
-        selection,
-    };
     let paths = if args.paths.is_empty() {
         vec![".".to_owned()]
     } else {
         args.paths
     };
-    let inputs = discover(&paths)?;
+    let settings = settings::load(args.config.as_deref(), &paths)?;
+    let config = settings.as_ref().map(|s| &s.config);
+    let select = if args.select.is_empty() {
+        config.map(|c| c.select.clone()).unwrap_or_default()
+    } else {
+        args.select
+    };
+    let mut ignore = config.map(|c| c.ignore.clone()).unwrap_or_default();
+    ignore.extend(args.ignore);
+    let options = Options {
+        prometheus_version: args
+            .prometheus_version
+            .or(config.and_then(|c| c.prometheus_version))
+            .unwrap_or(Version::PROMETHEUS_LATEST),
+        selection: Selection::new(&select, &ignore)?,
+        policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
+    };
+    let excluded = |path: &std::path::Path| {
+        settings
+            .as_ref()
+            .is_some_and(|s| s.config.is_excluded(&s.relative_path(path)))
+    };
+    let inputs = discover(&paths, &excluded)?;
     let loaded: Vec<(SourceFile, bool)> = inputs
         .par_iter()
         .map(|input: &Input| {
@@ -148,7 +169,15 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .collect();
     let reports: Vec<_> = ids
         .par_iter()
-        .map(|&(id, explicit)| check_file(sources.get(id), id, &options, explicit))
+        .zip(&inputs)
+        .map(|(&(id, explicit), input)| {
+            let mut report = check_file(sources.get(id), id, &options, explicit);
+            if let Some(settings) = &settings {
+                let path = settings.relative_path(&input.path);
+                settings.config.apply(&path, &mut report.diagnostics);
+            }
+            report
+        })
         .collect();
     let report = Report::new(reports, args.min_severity);
     let rendered = args

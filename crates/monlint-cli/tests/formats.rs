@@ -108,8 +108,11 @@ fn sarif_fingerprints_survive_lines_inserted_above() {
     }
 }
 
+/// A workflow command: its name, its `key=value` properties in order, and its message.
+type WorkflowCommand = (String, Vec<(String, String)>, String);
+
 /// Parses `::command key=value,...::message` as the Actions runner does.
-fn parse_workflow_command(line: &str) -> Option<(String, Vec<(String, String)>, String)> {
+fn parse_workflow_command(line: &str) -> Option<WorkflowCommand> {
     let rest = line.strip_prefix("::")?;
     let (head, message) = rest.split_once("::")?;
     let (command, properties) = head.split_once(' ')?;

@@ -63,10 +63,12 @@ pub enum Category {
     Promql,
     /// Naming and wording conventions (the monitoring-mixins style).
     Style,
+    /// monlint's own configuration file and suppression comments.
+    Configuration,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Validity,
         Category::Correctness,
         Category::Compatibility,
@@ -75,6 +77,7 @@ impl Category {
         Category::Runbooks,
         Category::Promql,
         Category::Style,
+        Category::Configuration,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +90,7 @@ impl Category {
             Category::Runbooks => "runbooks",
             Category::Promql => "promql",
             Category::Style => "style",
+            Category::Configuration => "configuration",
         }
     }
 }

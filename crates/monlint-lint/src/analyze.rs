@@ -17,10 +17,6 @@ pub struct Options {
     pub prometheus_version: Version,
     pub selection: Selection,
     pub policy: Policy,
-    /// Check code → the severity to report it at instead of its default.
-    pub severity_overrides: HashMap<&'static str, Severity>,
-    /// Checks ignored in the files whose path matches the pattern.
-    pub per_file_ignores: Vec<(glob::Pattern, Selection)>,
 }
 
 /// What a file was recognised as, from its content.
@@ -165,20 +161,7 @@ pub fn check_file(
             run(&ctx, &mut diagnostics);
         }
     }
-    let ignored_here: Vec<&Selection> = options
-        .per_file_ignores
-        .iter()
-        .filter(|(pattern, _)| pattern.matches(&source.path))
-        .map(|(_, selection)| selection)
-        .collect();
-    diagnostics.retain(|d| {
-        options.selection.is_enabled(d.check) && !ignored_here.iter().any(|s| s.is_enabled(d.check))
-    });
-    for diagnostic in &mut diagnostics {
-        if let Some(severity) = options.severity_overrides.get(diagnostic.check.code) {
-            diagnostic.severity = *severity;
-        }
-    }
+    diagnostics.retain(|d| options.selection.is_enabled(d.check));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rule_count = rules.groups.iter().map(|g| g.rules.len()).sum();
     FileReport {

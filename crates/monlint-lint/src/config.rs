@@ -74,12 +74,17 @@ struct ConfigReader {
 impl ConfigReader {
     fn error(&mut self, span: Span, message: String) {
         let file = self.reader.file;
-        self.reader.diagnostics.push(Diagnostic::new(&invalid_config::CHECK, file, span, message));
+        self.reader
+            .diagnostics
+            .push(Diagnostic::new(&invalid_config::CHECK, file, span, message));
     }
 
     fn strings(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
         let items = self.reader.sequence(node, what);
-        items.iter().filter_map(|item| self.reader.string(item)).collect()
+        items
+            .iter()
+            .filter_map(|item| self.reader.string(item))
+            .collect()
     }
 
     /// Check selectors (codes, names, categories), each validated where it is written.
@@ -111,7 +116,12 @@ impl ConfigReader {
 
     fn pattern(&mut self, text: &Spanned<String>) -> Option<glob::Pattern> {
         glob::Pattern::new(&text.value)
-            .map_err(|e| self.error(text.span, format!("invalid glob pattern {:?}: {e}", text.value)))
+            .map_err(|e| {
+                self.error(
+                    text.span,
+                    format!("invalid glob pattern {:?}: {e}", text.value),
+                )
+            })
             .ok()
     }
 
@@ -120,11 +130,17 @@ impl ConfigReader {
             return;
         };
         for entry in entries {
-            let (Some(key), Some(value)) = (self.reader.string(&entry.key), self.reader.string(&entry.value)) else {
+            let (Some(key), Some(value)) = (
+                self.reader.string(&entry.key),
+                self.reader.string(&entry.value),
+            ) else {
                 continue;
             };
             let Some(check) = crate::registry::find(&key.value) else {
-                self.error(key.span, format!("unknown check {:?}; `monlint checks` lists them", key.value));
+                self.error(
+                    key.span,
+                    format!("unknown check {:?}; `monlint checks` lists them", key.value),
+                );
                 continue;
             };
             match value.value.parse::<Severity>() {
@@ -141,9 +157,17 @@ impl ConfigReader {
             return;
         };
         for entry in entries {
-            let Some(key) = self.reader.string(&entry.key) else { continue };
+            let Some(key) = self.reader.string(&entry.key) else {
+                continue;
+            };
             let selectors = self.selectors(&entry.value, "checks to ignore");
-            if let (Some(pattern), Ok(selection)) = (self.pattern(&key), Selection::new(&selectors, &[])) {
+            // An empty selection would mean "every check": an entry ignores only what it names.
+            if selectors.is_empty() {
+                continue;
+            }
+            if let (Some(pattern), Ok(selection)) =
+                (self.pattern(&key), Selection::new(&selectors, &[]))
+            {
                 config.per_file_ignores.push((pattern, selection));
             }
         }
@@ -180,17 +204,68 @@ impl ConfigReader {
                         .collect();
                 }
                 "required-annotations" => {
-                    policy.required_annotations =
-                        self.strings(value, "annotation names").into_iter().map(|v| v.value).collect();
+                    policy.required_annotations = self
+                        .strings(value, "annotation names")
+                        .into_iter()
+                        .map(|v| v.value)
+                        .collect();
                 }
                 "runbook-required-for" => {
-                    policy.runbook_required_for =
-                        self.strings(value, "severities").into_iter().map(|v| v.value).collect();
+                    policy.runbook_required_for = self
+                        .strings(value, "severities")
+                        .into_iter()
+                        .map(|v| v.value)
+                        .collect();
                 }
                 _ => unreachable!("POLICY_FIELDS and this match list the same keys"),
             }
         }
     }
+}
+
+impl Config {
+    /// Whether a walk should skip `path` (relative to the configuration's folder).
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude
+            .iter()
+            .any(|pattern| pattern.matches(path) || path_starts_with_match(pattern, path))
+    }
+
+    /// The sink: drops what `per-file-ignores` ignores for `path` (relative to the
+    /// configuration's folder) and applies the severity overrides.
+    pub fn apply(&self, path: &str, diagnostics: &mut Vec<Diagnostic>) {
+        let ignored: Vec<&Selection> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(pattern, _)| pattern.matches(path))
+            .map(|(_, selection)| selection)
+            .collect();
+        diagnostics.retain(|d| {
+            !ignored
+                .iter()
+                .any(|selection| selection.is_enabled(d.check))
+        });
+        for diagnostic in diagnostics {
+            if let Some(severity) = self.severity.get(diagnostic.check.code) {
+                diagnostic.severity = *severity;
+            }
+        }
+    }
+}
+
+/// `vendor` or `vendor/**` excludes everything below `vendor/`.
+fn path_starts_with_match(pattern: &glob::Pattern, path: &str) -> bool {
+    let mut prefix = String::new();
+    for component in path.split('/') {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(component);
+        if pattern.matches(&prefix) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Reads a configuration file. Never fails: problems come back as diagnostics, and the
@@ -207,7 +282,10 @@ pub fn load_config(source: &SourceFile, file: FileId) -> (Config, Vec<Diagnostic
     let Some(root) = documents.first().map(|d| &d.root) else {
         return (config, reader.reader.diagnostics);
     };
-    for (name, value) in reader.reader.fields(root, "the monlint configuration", TOP_FIELDS) {
+    for (name, value) in reader
+        .reader
+        .fields(root, "the monlint configuration", TOP_FIELDS)
+    {
         match name {
             "prometheus-version" => {
                 if let Some(text) = reader.reader.string(value) {
@@ -282,6 +360,9 @@ pub fn json_schema() -> Value {
             },
         },
     });
-    debug_assert_eq!(schema["properties"].as_object().map(|p| p.len()), Some(TOP_FIELDS.len()));
+    debug_assert_eq!(
+        schema["properties"].as_object().map(|p| p.len()),
+        Some(TOP_FIELDS.len())
+    );
     schema
 }

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod analyze;
 pub mod checks;
+pub mod config;
 pub mod docs;
 pub mod policy;
 mod read;

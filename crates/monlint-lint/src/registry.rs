@@ -113,6 +113,7 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::duplicate_key::CHECK,
     &checks::wrong_type::CHECK,
     &checks::ignored_document::CHECK,
+    &checks::invalid_config::CHECK,
 ];
 
 /// Every check, sorted by code.

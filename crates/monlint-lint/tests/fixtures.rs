@@ -9,11 +9,17 @@ use std::path::PathBuf;
 
 use monlint_core::render::render_human;
 use monlint_core::{SourceFile, Sources, Version};
+use monlint_lint::config::load_config;
 use monlint_lint::registry::all_checks;
 use monlint_lint::{Options, Selection, check_file};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// The configuration check's fixtures are `.monlint.yml` files, not rule files.
+fn file_is_config(check: &str) -> bool {
+    check == "invalid-config"
 }
 
 fn run(check: &str, file: &str) -> (usize, String) {
@@ -29,10 +35,16 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let options = Options {
         prometheus_version: version,
         selection: Selection::new(&[check], &[]).unwrap(),
+        ..Options::default()
     };
-    let report = check_file(sources.get(id), id, &options, true);
-    let rendered = String::from_utf8(render_human(&report.diagnostics, &sources, false)).unwrap();
-    (report.diagnostics.len(), rendered)
+    // Configuration checks read monlint's own configuration file, not rule files.
+    let diagnostics = if file_is_config(check) {
+        load_config(sources.get(id), id).1
+    } else {
+        check_file(sources.get(id), id, &options, true).diagnostics
+    };
+    let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();
+    (diagnostics.len(), rendered)
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub mod group_too_large;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
 pub mod impossible_comparison;
+pub mod invalid_config;
 pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_record_name;
