@@ -12,7 +12,10 @@ use std::fmt::Write as _;
 use monlint_core::{Duration, Version};
 use regex::Regex;
 
-use crate::eval::{EvalError, EvalOptions, Labels, Storage, Value, instant_query, range_query};
+use crate::eval::{
+    AnnotationKind, EvalError, EvalOptions, Labels, Storage, Value, instant_query_annotated,
+    range_query_annotated,
+};
 use crate::parser::{ParseOptions, parse};
 use crate::series::{
     SeriesValue, parse_series_line, parse_series_selector, parse_values, selector_length,
@@ -79,7 +82,11 @@ pub fn default_options(version: Version) -> EvalOptions {
 struct Expectations {
     fail: Option<Option<MessageMatch>>,
     ordered: bool,
-    annotations: bool,
+    /// `expect warn` lines, each with its optional message match.
+    warn: Vec<Option<MessageMatch>>,
+    info: Vec<Option<MessageMatch>>,
+    no_warn: bool,
+    no_info: bool,
     string: Option<String>,
     range_vector: Option<(i64, i64, i64)>,
     scalar: Option<f64>,
@@ -286,14 +293,12 @@ fn run_eval(
         "eval" => {}
         "eval_fail" => expect.fail = Some(None),
         "eval_ordered" => expect.ordered = true,
-        "eval_warn" | "eval_info" => expect.annotations = true,
+        "eval_warn" => expect.warn.push(None),
+        "eval_info" => expect.info.push(None),
         other => return Outcome::Failed(format!("unknown command {other:?}")),
     }
     if let Some(problem) = load_problem {
         return problem.clone();
-    }
-    if expect.annotations {
-        return Outcome::Skipped("annotations (expect warn/info)".to_owned());
     }
     if let Some(feature) = &expect.unsupported {
         return Outcome::Skipped(feature.clone());
@@ -309,12 +314,13 @@ fn run_eval(
         }
     };
     let result = match query {
-        Query::Instant(time) => instant_query(storage, &expr, time, options),
+        Query::Instant(time) => instant_query_annotated(storage, &expr, time, options),
         Query::Range(start, end, step) => {
-            range_query(storage, &expr, start, end, step, options).map(Value::Matrix)
+            range_query_annotated(storage, &expr, start, end, step, options)
+                .map(|(series, annotations)| (Value::Matrix(series), annotations))
         }
     };
-    let value = match result {
+    let (value, annotations) = match result {
         Err(EvalError::Unsupported(feature)) => {
             return Outcome::Skipped(format!("{feature} not supported yet"));
         }
@@ -330,20 +336,80 @@ fn run_eval(
         return Outcome::Failed("expected an error, got a result".to_owned());
     }
     let is_range = matches!(query, Query::Range(..));
-    compare(&expect, value, is_range, &query)
+    let outcome = compare(&expect, value, is_range, &query);
+    if outcome != Outcome::Passed {
+        return outcome;
+    }
+    let rendered = |kind: AnnotationKind| -> Vec<String> {
+        annotations
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.render(expr_text))
+            .collect()
+    };
+    check_annotations(
+        "warn",
+        &expect.warn,
+        expect.no_warn,
+        &rendered(AnnotationKind::Warning),
+    )
+    .and_then(|()| {
+        check_annotations(
+            "info",
+            &expect.info,
+            expect.no_info,
+            &rendered(AnnotationKind::Info),
+        )
+    })
+    .map_or_else(Outcome::Failed, |()| Outcome::Passed)
+}
+
+fn message_matches(expected: Option<&MessageMatch>, got: &str) -> bool {
+    match expected {
+        None => true,
+        Some(MessageMatch::Exact(text)) => text == got,
+        Some(MessageMatch::Pattern(pattern)) => Regex::new(pattern).is_ok_and(|r| r.is_match(got)),
+    }
+}
+
+/// promqltest's rules: each `expect` line matches some annotation, and once
+/// any is given, every annotation of that kind must match one.
+fn check_annotations(
+    kind: &str,
+    expected: &[Option<MessageMatch>],
+    none_expected: bool,
+    got: &[String],
+) -> Result<(), String> {
+    if none_expected && !got.is_empty() {
+        return Err(format!("expected no {kind} annotations, got {got:?}"));
+    }
+    for expectation in expected {
+        if !got.iter().any(|g| message_matches(expectation.as_ref(), g)) {
+            return Err(format!(
+                "expected a matching {kind} annotation, got {got:?}"
+            ));
+        }
+    }
+    if !expected.is_empty() {
+        for annotation in got {
+            if !expected
+                .iter()
+                .any(|e| message_matches(e.as_ref(), annotation))
+            {
+                return Err(format!("unexpected {kind} annotation {annotation:?}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_message(expected: Option<&MessageMatch>, got: &str) -> Outcome {
     match expected {
-        None => Outcome::Passed,
-        Some(MessageMatch::Exact(text)) if text == got => Outcome::Passed,
-        Some(MessageMatch::Pattern(pattern)) => match Regex::new(pattern) {
-            Ok(regex) if regex.is_match(got) => Outcome::Passed,
-            _ => Outcome::Failed(format!("expected error matching {pattern:?}, got {got:?}")),
-        },
-        Some(MessageMatch::Exact(text)) => {
-            Outcome::Failed(format!("expected error {text:?}, got {got:?}"))
+        _ if message_matches(expected, got) => Outcome::Passed,
+        Some(MessageMatch::Pattern(pattern)) => {
+            Outcome::Failed(format!("expected error matching {pattern:?}, got {got:?}"))
         }
+        _ => Outcome::Failed(format!("unexpected error {got:?}")),
     }
 }
 
@@ -407,8 +473,10 @@ fn parse_expectations(body: &[&str]) -> Result<Expectations, String> {
             match kind {
                 "fail" => expect.fail = Some(message()),
                 "ordered" => expect.ordered = true,
-                "warn" | "info" => expect.annotations = true,
-                "no_warn" | "no_info" => {}
+                "warn" => expect.warn.push(message()),
+                "info" => expect.info.push(message()),
+                "no_warn" => expect.no_warn = true,
+                "no_info" => expect.no_info = true,
                 "string" => expect.string = Some(unquote_expected(tail)?),
                 "range" => {
                     let words: Vec<&str> = tail.split_whitespace().collect();
@@ -593,13 +661,14 @@ mod tests {
             eval instant at 0 1 + 1\n  2\n\n\
             eval instant at 0 m * on() m\n  expect fail msg: found duplicate series for the match group {} on the right hand-side of the operation: [{__name__=\"m\", a=\"1\"}, {__name__=\"m\", a=\"2\"}];many-to-many matching not allowed: matching labels must be unique on one side\n\n\
             eval instant at 0 info(m)\n\n\
-            eval instant at 0 m\n  expect warn\n";
+            eval instant at 0 m\n  expect warn\n\n\
+            eval instant at 10m quantile(2, m)\n  expect warn msg: PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)\n  {} +Inf\n";
         let report = run_script(script, Version::default());
         let outcomes: Vec<&Outcome> = report.evals.iter().map(|e| &e.outcome).collect();
-        assert_eq!(report.evals.len(), 8, "{outcomes:?}");
-        assert_eq!(report.passed(), 5, "{outcomes:?}");
-        assert_eq!(report.failed(), 1, "{outcomes:?}");
-        assert_eq!(report.skipped(), 2, "{outcomes:?}");
+        assert_eq!(report.evals.len(), 9, "{outcomes:?}");
+        assert_eq!(report.passed(), 6, "{outcomes:?}");
+        assert_eq!(report.failed(), 2, "{outcomes:?}");
+        assert_eq!(report.skipped(), 1, "{outcomes:?}");
         assert!(matches!(outcomes[2], Outcome::Failed(_)));
     }
 }

@@ -90,6 +90,9 @@ impl Evaluator<'_> {
             Some(Value::Scalar(q)) => q,
             _ => f64::NAN,
         };
+        if let (AggregateOp::Quantile, Some(param)) = (op, &aggregate.param) {
+            self.check_quantile(q, param.span().start);
+        }
         let mut groups: Vec<Group> = Vec::new();
         let mut index: HashMap<Labels, usize> = HashMap::new();
         for sample in input {

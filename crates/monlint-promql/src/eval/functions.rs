@@ -6,8 +6,8 @@ use super::aggregate::quantile;
 use super::labels::METRIC_NAME;
 use super::selector::compile_anchored;
 use super::{
-    EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step, Value, Window, kahan_inc,
-    unwrap_parens,
+    AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step, Value, Window,
+    go_format_g, kahan_inc, unwrap_parens,
 };
 use crate::ast::{Call, Expr, MatchOp};
 
@@ -159,6 +159,22 @@ impl Evaluator<'_> {
         Ok(Value::Vector(vector))
     }
 
+    /// Prometheus' hint that `rate`/`increase` may be applied to a gauge.
+    fn possible_non_counter_info(&mut self, labels: &Labels, arg: &Expr) {
+        let name = labels.get(METRIC_NAME);
+        let counter_like = ["_total", "_sum", "_count", "_bucket"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix));
+        if name.is_empty() || counter_like {
+            return;
+        }
+        let message = format!(
+            "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {}",
+            crate::quote::go_quote(name)
+        );
+        self.annotate(AnnotationKind::Info, message, arg.span().start);
+    }
+
     /// Drops (or marks) the name of every output sample of a function.
     fn finish_name_dropping(&self, mut vector: Vec<Sample>) -> EvalResult<Value> {
         for sample in &mut vector {
@@ -183,16 +199,22 @@ impl Evaluator<'_> {
 
     fn histogram_quantile(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let q = self.eval_scalar(&call.args[0], step)?;
+        self.check_quantile(q, call.args[0].span().start);
         let vector = self.eval_vector(&call.args[1], step)?;
-        let out = classic_histograms(vector)
-            .into_iter()
-            .map(|(labels, mut buckets)| Sample {
+        let histograms = self.classic_histograms(vector, &call.args[1]);
+        let mut out = Vec::with_capacity(histograms.len());
+        for (labels, mut buckets) in histograms {
+            let (value, forced) = bucket_quantile(q, &mut buckets);
+            if let Some(forced) = forced {
+                self.forced_monotonicity_info(&labels, &forced, step.ts, &call.args[1]);
+            }
+            out.push(Sample {
                 labels: Arc::new(labels),
                 timestamp: step.ts,
-                value: bucket_quantile(q, &mut buckets),
+                value,
                 drop_name: false,
-            })
-            .collect();
+            });
+        }
         self.finish_name_dropping(out)
     }
 
@@ -200,7 +222,8 @@ impl Evaluator<'_> {
         let lower = self.eval_scalar(&call.args[0], step)?;
         let upper = self.eval_scalar(&call.args[1], step)?;
         let vector = self.eval_vector(&call.args[2], step)?;
-        let out = classic_histograms(vector)
+        let out = self
+            .classic_histograms(vector, &call.args[2])
             .into_iter()
             .map(|(labels, mut buckets)| Sample {
                 labels: Arc::new(labels),
@@ -217,23 +240,77 @@ impl Evaluator<'_> {
         let label = self.string_arg(call, 1, step)?;
         let mut quantiles = Vec::with_capacity(call.args.len().saturating_sub(2));
         for arg in &call.args[2..] {
-            quantiles.push(self.eval_scalar(arg, step)?);
+            let q = self.eval_scalar(arg, step)?;
+            self.check_quantile(q, arg.span().start);
+            quantiles.push(q);
         }
-        let histograms = classic_histograms(vector);
+        let histograms = self.classic_histograms(vector, &call.args[0]);
         let mut out = Vec::with_capacity(histograms.len() * quantiles.len());
         for &q in &quantiles {
             let quantile_text = format_open_metrics_float(q);
             for (labels, buckets) in &histograms {
                 let mut buckets = buckets.clone();
+                let (value, forced) = bucket_quantile(q, &mut buckets);
+                if let Some(forced) = forced {
+                    self.forced_monotonicity_info(labels, &forced, step.ts, &call.args[0]);
+                }
                 out.push(Sample {
                     labels: Arc::new(labels.with(&label, &quantile_text)),
                     timestamp: step.ts,
-                    value: bucket_quantile(q, &mut buckets),
+                    value,
                     drop_name: false,
                 });
             }
         }
         self.finish_name_dropping(out)
+    }
+
+    /// Groups classic buckets, warning about malformed `le` labels.
+    fn classic_histograms(
+        &mut self,
+        vector: Vec<Sample>,
+        arg: &Expr,
+    ) -> Vec<(Labels, Vec<(f64, f64)>)> {
+        let histograms = classic_histograms(vector);
+        for (name, le) in histograms.malformed {
+            let mut message = format!(
+                "PromQL warning: bucket label \"le\" is missing or has a malformed value of {}",
+                crate::quote::go_quote(&le)
+            );
+            if self.options.delayed_name_removal && !name.is_empty() {
+                message.push_str(&format!(
+                    " for metric name {}",
+                    crate::quote::go_quote(&name)
+                ));
+            }
+            self.annotate(AnnotationKind::Warning, message, arg.span().start);
+        }
+        histograms.groups
+    }
+
+    fn forced_monotonicity_info(
+        &mut self,
+        labels: &Labels,
+        forced: &ForcedMonotonicity,
+        ts: i64,
+        arg: &Expr,
+    ) {
+        let mut message = "PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)".to_owned();
+        let name = labels.get(METRIC_NAME);
+        if self.options.delayed_name_removal && !name.is_empty() {
+            message.push_str(&format!(
+                " for metric name {}",
+                crate::quote::go_quote(name)
+            ));
+        }
+        let time = rfc3339_seconds(ts);
+        message.push_str(&format!(
+            ", from buckets {} to {}, with a max diff of {}, over 1 samples from {time} to {time}",
+            go_format_g(forced.min_bucket),
+            go_format_g(forced.max_bucket),
+            go_format_g_2(forced.max_diff),
+        ));
+        self.annotate(AnnotationKind::Info, message, arg.span().start);
     }
 
     fn vector_function(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
@@ -265,6 +342,16 @@ impl Evaluator<'_> {
             }
         }
         match name {
+            "sort" | "sort_desc" | "sort_by_label" | "sort_by_label_desc"
+                if self.start != self.end =>
+            {
+                self.annotate(
+                    AnnotationKind::Warning,
+                    "PromQL warning: sort is ineffective for range queries since results are always ordered by labels".to_owned(),
+                    call.span.start,
+                );
+                return Ok(Value::Vector(vector));
+            }
             "sort" | "sort_desc" => {
                 let descending = name == "sort_desc";
                 vector.sort_by(|a, b| sort_order(a.value, b.value, descending));
@@ -395,12 +482,18 @@ impl Evaluator<'_> {
             }
         }
         let (series, window) = self.eval_range(&call.args[range_arg], step)?;
+        if name == "quantile_over_time" && !series.is_empty() {
+            self.check_quantile(scalars[0], call.args[0].span().start);
+        }
         let keeps_name = matches!(name, "last_over_time" | "first_over_time");
         let mut out = Vec::with_capacity(series.len());
         for series in series {
             let Some(value) = range_value(name, &series, window, &scalars, step.ts)? else {
                 continue;
             };
+            if matches!(name, "rate" | "increase") {
+                self.possible_non_counter_info(&series.labels, &call.args[range_arg]);
+            }
             let mut sample = Sample {
                 labels: series.labels,
                 timestamp: step.ts,
@@ -535,11 +628,16 @@ fn absent_sample(arg: &Expr, ts: i64) -> Sample {
 
 /// Groups classic `_bucket` samples by their labels without `le`, in
 /// first-seen order; samples whose `le` does not parse are left out.
-fn classic_histograms(vector: Vec<Sample>) -> Vec<(Labels, Vec<(f64, f64)>)> {
+fn classic_histograms(vector: Vec<Sample>) -> ClassicHistograms {
     let mut groups: Vec<(Labels, Vec<(f64, f64)>)> = Vec::new();
+    let mut malformed = Vec::new();
     let mut index: std::collections::HashMap<Labels, usize> = std::collections::HashMap::new();
     for sample in vector {
         let Ok(upper) = parse_go_float(sample.labels.get("le")) else {
+            malformed.push((
+                sample.labels.get(METRIC_NAME).to_owned(),
+                sample.labels.get("le").to_owned(),
+            ));
             continue;
         };
         let key = sample.labels.filtered(|name| name != "le");
@@ -553,30 +651,66 @@ fn classic_histograms(vector: Vec<Sample>) -> Vec<(Labels, Vec<(f64, f64)>)> {
         };
         groups[slot].1.push((upper, sample.value));
     }
-    groups
+    ClassicHistograms { groups, malformed }
 }
 
-/// Prometheus' `FormatOpenMetricsFloat`: Go's shortest `%g`, with `.0`
-/// added to integral values.
-fn format_open_metrics_float(value: f64) -> String {
-    if value.is_nan() {
-        return "NaN".to_owned();
+/// Classic histograms of a vector: bucket lists per label set, and the
+/// `(metric name, le)` of samples whose `le` did not parse.
+struct ClassicHistograms {
+    groups: Vec<(Labels, Vec<(f64, f64)>)>,
+    malformed: Vec<(String, String)>,
+}
+
+/// Go's `%.2g`.
+fn go_format_g_2(value: f64) -> String {
+    if !value.is_finite() || value == 0.0 {
+        return go_format_g(value);
     }
-    if value.is_infinite() {
-        return if value > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
-    }
-    let scientific = format!("{value:e}");
+    let scientific = format!("{value:.1e}");
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
-    if value != 0.0 && !(-4..6).contains(&exponent) {
+    if !(-4..2).contains(&exponent) {
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
         let sign = if exponent < 0 { '-' } else { '+' };
         return format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs());
     }
-    let plain = format!("{value}");
-    if plain.contains('.') {
-        plain
+    let decimals = usize::try_from(1 - exponent).unwrap_or(0);
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
-        format!("{plain}.0")
+        text
+    }
+}
+
+/// `ts` (ms) as RFC 3339 UTC, whole seconds.
+fn rfc3339_seconds(ts: i64) -> String {
+    let seconds = ts.div_euclid(1000);
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let second_of_day = seconds.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    )
+}
+
+/// Where `histogram_quantile` had to force bucket counts monotonic.
+struct ForcedMonotonicity {
+    min_bucket: f64,
+    max_bucket: f64,
+    max_diff: f64,
+}
+
+/// Prometheus' `FormatOpenMetricsFloat`: Go's shortest `%g`, with `.0`
+/// added to finite values that show neither a point nor an exponent.
+fn format_open_metrics_float(value: f64) -> String {
+    let text = go_format_g(value);
+    if !value.is_finite() || text.contains(['.', 'e']) {
+        text
+    } else {
+        format!("{text}.0")
     }
 }
 
@@ -598,32 +732,49 @@ fn almost_equal(a: f64, b: f64, epsilon: f64) -> bool {
 }
 
 /// Classic-bucket quantile with Prometheus' monotonicity fix.
-fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> f64 {
+fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> (f64, Option<ForcedMonotonicity>) {
     if q.is_nan() {
-        return f64::NAN;
+        return (f64::NAN, None);
     }
     if q < 0.0 {
-        return f64::NEG_INFINITY;
+        return (f64::NEG_INFINITY, None);
     }
     if q > 1.0 {
-        return f64::INFINITY;
+        return (f64::INFINITY, None);
     }
     let Some(mut merged) = sorted_coalesced(buckets) else {
-        return f64::NAN;
+        return (f64::NAN, None);
     };
     // Force monotonic counts, ignoring tiny float noise.
+    let mut forced: Option<ForcedMonotonicity> = None;
     let mut previous = merged[0].1;
     for bucket in merged.iter_mut().skip(1) {
         let current = bucket.1;
         if current == previous {
             continue;
         }
-        if almost_equal(previous, current, SMALL_DELTA_TOLERANCE) || current < previous {
+        if almost_equal(previous, current, SMALL_DELTA_TOLERANCE) {
             bucket.1 = previous;
+            continue;
+        }
+        if current < previous {
+            bucket.1 = previous;
+            let fix = forced.get_or_insert(ForcedMonotonicity {
+                min_bucket: f64::INFINITY,
+                max_bucket: f64::NEG_INFINITY,
+                max_diff: 0.0,
+            });
+            fix.min_bucket = fix.min_bucket.min(bucket.0);
+            fix.max_bucket = fix.max_bucket.max(bucket.0);
+            fix.max_diff = fix.max_diff.max(previous - current);
             continue;
         }
         previous = current;
     }
+    (interpolate_quantile(q, &merged), forced)
+}
+
+fn interpolate_quantile(q: f64, merged: &[(f64, f64)]) -> f64 {
     if merged.len() < 2 {
         return f64::NAN;
     }

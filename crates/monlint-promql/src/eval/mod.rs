@@ -101,6 +101,38 @@ fn native_histograms_unsupported() -> EvalError {
     EvalError::Unsupported("native histograms are".to_owned())
 }
 
+/// Whether an annotation is a warning or an info.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnnotationKind {
+    Warning,
+    Info,
+}
+
+/// A warning or info Prometheus attaches to a query result.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Annotation {
+    pub kind: AnnotationKind,
+    /// The text without the position suffix, e.g.
+    /// `PromQL warning: quantile value should be between 0 and 1, got 2`.
+    pub message: String,
+    /// Byte offset in the query of the node it refers to.
+    pub position: usize,
+}
+
+impl Annotation {
+    /// The text Prometheus prints: the message and ` (line:col)`.
+    pub fn render(&self, query: &str) -> String {
+        let position = self.position.min(query.len());
+        let before = &query.as_bytes()[..position];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = match before.iter().rposition(|&b| b == b'\n') {
+            Some(newline) => position - newline,
+            None => position + 1,
+        };
+        format!("{} ({line}:{column})", self.message)
+    }
+}
+
 /// One element of an instant vector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
@@ -161,6 +193,7 @@ pub(crate) struct Evaluator<'a> {
     /// Samples held by the current step, against `max_samples`.
     samples_in_step: usize,
     depth: usize,
+    annotations: Vec<Annotation>,
 }
 
 const TOO_MANY_SAMPLES: &str =
@@ -173,13 +206,25 @@ pub fn instant_query(
     time_ms: i64,
     options: &EvalOptions,
 ) -> Result<Value, EvalError> {
+    instant_query_annotated(storage, expr, time_ms, options).map(|(value, _)| value)
+}
+
+/// [`instant_query`], also returning the warnings and infos Prometheus
+/// would attach (the float-related ones).
+pub fn instant_query_annotated(
+    storage: &Storage,
+    expr: &Expr,
+    time_ms: i64,
+    options: &EvalOptions,
+) -> Result<(Value, Vec<Annotation>), EvalError> {
     let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
     let value = evaluator.eval(expr, Step { ts: time_ms })?;
-    Ok(match value {
+    let value = match value {
         Value::Vector(vector) => Value::Vector(finish_vector(vector, time_ms)?),
         Value::Matrix(matrix) => Value::Matrix(finish_matrix(matrix)?),
         other => other,
-    })
+    };
+    Ok((value, evaluator.annotations))
 }
 
 /// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result
@@ -192,6 +237,19 @@ pub fn range_query(
     step_ms: i64,
     options: &EvalOptions,
 ) -> Result<Vec<Series>, EvalError> {
+    range_query_annotated(storage, expr, start_ms, end_ms, step_ms, options)
+        .map(|(series, _)| series)
+}
+
+/// [`range_query`], also returning the warnings and infos.
+pub fn range_query_annotated(
+    storage: &Storage,
+    expr: &Expr,
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+    options: &EvalOptions,
+) -> Result<(Vec<Series>, Vec<Annotation>), EvalError> {
     if step_ms <= 0 {
         return Err(EvalError::failed(
             "zero or negative query resolution step widths are not accepted",
@@ -244,14 +302,15 @@ pub fn range_query(
             None => break,
         };
     }
-    Ok(series
+    let series = series
         .into_iter()
         .map(|(labels, points)| Series {
             labels,
             points,
             drop_name: false,
         })
-        .collect())
+        .collect();
+    Ok((series, evaluator.annotations))
 }
 
 /// Applies delayed name removal and checks that labels stay unique.
@@ -349,11 +408,37 @@ impl<'a> Evaluator<'a> {
             selectors: selector::SelectorCache::default(),
             samples_in_step: 0,
             depth: 0,
+            annotations: Vec::new(),
         })
     }
 
     fn is_prometheus_3(&self) -> bool {
         self.options.version.is_prometheus_3()
+    }
+
+    fn annotate(&mut self, kind: AnnotationKind, message: String, position: u32) {
+        let annotation = Annotation {
+            kind,
+            message,
+            position: position as usize,
+        };
+        if !self.annotations.contains(&annotation) {
+            self.annotations.push(annotation);
+        }
+    }
+
+    /// Warns about a quantile outside [0, 1], as Prometheus does.
+    fn check_quantile(&mut self, q: f64, position: u32) {
+        if q.is_nan() || !(0.0..=1.0).contains(&q) {
+            self.annotate(
+                AnnotationKind::Warning,
+                format!(
+                    "PromQL warning: quantile value should be between 0 and 1, got {}",
+                    go_format_g(q)
+                ),
+                position,
+            );
+        }
     }
 
     fn count_samples(&mut self, count: usize) -> EvalResult<()> {
@@ -533,6 +618,25 @@ pub(crate) struct Window {
     pub mint: i64,
     pub maxt: i64,
     pub range_ms: i64,
+}
+
+/// Go's `%g` / `strconv.FormatFloat(v, 'g', -1, 64)`: shortest digits,
+/// exponent form below 1e-4 and from 1e6 on.
+pub(crate) fn go_format_g(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    }
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if value != 0.0 && !(-4..6).contains(&exponent) {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs());
+    }
+    format!("{value}")
 }
 
 /// Neumaier's improved Kahan summation step, as Prometheus' `kahansum.Inc`.
