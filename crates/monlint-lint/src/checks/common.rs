@@ -77,25 +77,24 @@ pub fn format_number(value: f64) -> String {
 pub struct ParsedTemplate<'a> {
     pub pair: &'a KeyValue,
     pub template: Template,
-    /// A label (true) or an annotation (false).
-    pub is_label: bool,
 }
 
 /// The alert's labels and annotations that parse as templates (others are
-/// `template-syntax`'s business).
-pub fn templates<'a>(ctx: &RuleContext, rule: &'a Rule) -> Vec<ParsedTemplate<'a>> {
+/// `template-syntax`'s business) and whose text passes `wanted`, a cheap filter that
+/// spares parsing values a check has no interest in.
+pub fn templates<'a>(
+    ctx: &RuleContext,
+    rule: &'a Rule,
+    wanted: impl Fn(&KeyValue, bool) -> bool,
+) -> Vec<ParsedTemplate<'a>> {
     let labels = rule.labels.iter().map(|pair| (pair, true));
     let annotations = rule.annotations.iter().map(|pair| (pair, false));
     labels
         .chain(annotations)
-        .filter(|(pair, _)| pair.value.text().contains("{{"))
-        .filter_map(|(pair, is_label)| {
+        .filter(|(pair, is_label)| pair.value.text().contains("{{") && wanted(pair, *is_label))
+        .filter_map(|(pair, _)| {
             let template = check_prometheus_alert_template(pair.value.text(), ctx.version).ok()?;
-            Some(ParsedTemplate {
-                pair,
-                template,
-                is_label,
-            })
+            Some(ParsedTemplate { pair, template })
         })
         .collect()
 }

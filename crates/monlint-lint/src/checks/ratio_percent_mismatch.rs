@@ -87,7 +87,11 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         if scale == Scale::Unknown {
             continue;
         }
-        for parsed_template in templates(ctx, rule) {
+        let printing_value = |pair: &crate::rules::model::KeyValue, _| {
+            let text = pair.value.text();
+            text.contains("humanizePercentage") || text.contains('%')
+        };
+        for parsed_template in templates(ctx, rule, printing_value) {
             let text = parsed_template.pair.value.text();
             let humanized = parsed_template
                 .template

@@ -54,7 +54,10 @@ fn label_read<'t>(root: &FieldRoot<'t>, fields: &'t [String]) -> Option<&'t str>
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, rule, _, parsed) in parsed_alerts(ctx) {
-        let parsed_templates = templates(ctx, rule);
+        let parsed_templates = templates(ctx, rule, |pair, _| {
+            let text = pair.value.text();
+            text.contains("$labels") || text.contains(".Labels")
+        });
         if parsed_templates.is_empty() {
             continue;
         }

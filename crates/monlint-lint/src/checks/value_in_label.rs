@@ -36,7 +36,11 @@ annotations:
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule) in ctx.rules().filter(|(_, _, rule)| rule.is_alert()) {
-        for parsed_template in templates(ctx, rule).iter().filter(|t| t.is_label) {
+        let label_templates = templates(ctx, rule, |pair, is_label| {
+            is_label
+                && (pair.value.text().contains("$value") || pair.value.text().contains(".Value"))
+        });
+        for parsed_template in &label_templates {
             let value_uses = parsed_template
                 .template
                 .variable_uses()
