@@ -10,6 +10,7 @@ use crate::registry::RULE_CHECKS;
 use crate::rules::load::{load_plain, load_prometheus_rules};
 use crate::rules::model::{RuleFile, RuleFileFlavor};
 use crate::selection::Selection;
+use crate::suppress;
 
 /// What a run targets and reports.
 #[derive(Clone, Debug, Default)]
@@ -161,6 +162,8 @@ pub fn check_file(
             run(&ctx, &mut diagnostics);
         }
     }
+    diagnostics.retain(|d| options.selection.is_enabled(d.check));
+    suppress::apply(source, file, &rules, &options.selection, &mut diagnostics);
     diagnostics.retain(|d| options.selection.is_enabled(d.check));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rule_count = rules.groups.iter().map(|g| g.rules.len()).sum();

@@ -14,6 +14,7 @@ pub mod registry;
 pub mod rules;
 pub mod selection;
 mod suggest;
+mod suppress;
 
 pub use analyze::{FileKind, FileReport, Options, check_file};
 pub use selection::Selection;

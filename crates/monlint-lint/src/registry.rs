@@ -114,6 +114,8 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::wrong_type::CHECK,
     &checks::ignored_document::CHECK,
     &checks::invalid_config::CHECK,
+    &checks::invalid_suppression::CHECK,
+    &checks::unused_suppression::CHECK,
 ];
 
 /// Every check, sorted by code.

@@ -3,7 +3,9 @@
 //! diagnostics of `invalid.yml` are snapshotted.
 //!
 //! A fixture targets the newest Prometheus unless its first line says otherwise:
-//! `# target: prometheus 2.42`.
+//! `# target: prometheus 2.42`. A first line `# also-enable: a, b` runs those checks too
+//! (for checks about other checks' findings, such as suppressions); only the findings of
+//! the check under test count and are snapshotted.
 
 use std::path::PathBuf;
 
@@ -30,11 +32,17 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .next()
         .and_then(|line| line.strip_prefix("# target: prometheus "))
         .map_or(Version::PROMETHEUS_LATEST, |v| v.trim().parse().unwrap());
+    let also_enabled = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# also-enable: "))
+        .unwrap_or_default()
+        .to_owned();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
     let options = Options {
         prometheus_version: version,
-        selection: Selection::new(&[check], &[]).unwrap(),
+        selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
         ..Options::default()
     };
     // Configuration checks read monlint's own configuration file, not rule files.
@@ -43,6 +51,10 @@ fn run(check: &str, file: &str) -> (usize, String) {
     } else {
         check_file(sources.get(id), id, &options, true).diagnostics
     };
+    let diagnostics: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.check.name == check)
+        .collect();
     let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();
     (diagnostics.len(), rendered)
 }
