@@ -322,7 +322,7 @@ fn run_eval(
     };
     let (value, annotations) = match result {
         Err(EvalError::Unsupported(feature)) => {
-            return Outcome::Skipped(format!("{feature} not supported yet"));
+            return Outcome::Skipped(feature);
         }
         Err(EvalError::Failed(message)) => {
             return match &expect.fail {

@@ -167,7 +167,9 @@ fn native_histograms_are_refused_not_guessed() {
     let data = storage(60_000, &["h {{schema:0 sum:1 count:1}}x3", "f 1"]);
     assert_eq!(
         query(&data, "h", 60_000, V3),
-        Err(EvalError::Unsupported("native histograms are".to_owned()))
+        Err(EvalError::Unsupported(
+            "native histograms are not supported yet".to_owned()
+        ))
     );
     assert_eq!(
         query(&data, "rate(h[5m])", 60_000, V3)

@@ -4,8 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::hash::labels_hash;
 use super::labels::METRIC_NAME;
-use super::{EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, kahan_inc};
+use super::{
+    AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, go_format_g,
+    kahan_inc,
+};
 use crate::ast::{AggregateExpr, AggregateOp, Grouping, format_float};
 
 /// Running state of one output group.
@@ -74,9 +78,12 @@ impl Evaluator<'_> {
                 return self.aggregate_k(op, k, input, grouping);
             }
             AggregateOp::LimitRatio => {
-                return Err(EvalError::Unsupported(
-                    "limit_ratio (Prometheus' series hash sampling) is".to_owned(),
-                ));
+                let ratio = match param {
+                    Some(Value::Scalar(ratio)) => ratio,
+                    _ => return Err(EvalError::failed("expected a scalar parameter")),
+                };
+                let position = aggregate.param.as_ref().map_or(0, |p| p.span().start);
+                return self.limit_ratio(ratio, position, input);
             }
             AggregateOp::CountValues => {
                 let Some(Value::String(label)) = param else {
@@ -182,6 +189,38 @@ impl Evaluator<'_> {
             });
         }
         Ok(Value::Vector(out))
+    }
+
+    /// Keeps the series whose label hash falls in the ratio's slice of
+    /// [0, 1): deterministic sampling, as Prometheus does it.
+    fn limit_ratio(&mut self, ratio: f64, position: u32, input: Vec<Sample>) -> EvalResult<Value> {
+        if ratio == 0.0 {
+            return Ok(Value::Vector(Vec::new()));
+        }
+        if ratio.is_nan() {
+            return Err(EvalError::failed("Ratio value is NaN"));
+        }
+        let capped = ratio.clamp(-1.0, 1.0);
+        if capped != ratio {
+            self.annotate(
+                AnnotationKind::Warning,
+                format!(
+                    "PromQL warning: ratio value should be between -1 and 1, got {}, capping to {}",
+                    go_format_g(ratio),
+                    go_format_g(capped)
+                ),
+                position,
+            );
+        }
+        let string_labels = self.is_prometheus_3();
+        let kept = input
+            .into_iter()
+            .filter(|sample| {
+                let offset = labels_hash(&sample.labels, string_labels) as f64 / u64::MAX as f64;
+                (capped >= 0.0 && offset < capped) || (capped < 0.0 && offset >= 1.0 + capped)
+            })
+            .collect();
+        Ok(Value::Vector(kept))
     }
 
     fn aggregate_k(

@@ -70,7 +70,11 @@ impl Evaluator<'_> {
             "histogram_quantile" => return self.histogram_quantile(call, step),
             "histogram_quantiles" => return self.histogram_quantiles(call, step),
             "histogram_fraction" => return self.histogram_fraction(call, step),
-            "info" => return Err(EvalError::Unsupported("info() is".to_owned())),
+            "info" => {
+                return Err(EvalError::Unsupported(
+                    "info() is not supported yet".to_owned(),
+                ));
+            }
             _ => {}
         }
         if let Some(range_arg) = call
@@ -456,7 +460,9 @@ impl Evaluator<'_> {
                 return Ok(Value::Vector(Vec::new()));
             }
             _ => {
-                return Err(EvalError::Unsupported(format!("function {name}() is")));
+                return Err(EvalError::Unsupported(format!(
+                    "function {name}() is not supported yet"
+                )));
             }
         };
         let clamp_like = matches!(name, "clamp" | "clamp_min" | "clamp_max");
@@ -1015,7 +1021,11 @@ fn range_value(
             }
             double_exponential_smoothing(points, smoothing, trend)
         }
-        _ => return Err(EvalError::Unsupported(format!("function {name}() is"))),
+        _ => {
+            return Err(EvalError::Unsupported(format!(
+                "function {name}() is not supported yet"
+            )));
+        }
     };
     Ok(value)
 }

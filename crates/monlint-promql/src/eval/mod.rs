@@ -25,6 +25,7 @@
 mod aggregate;
 mod binary;
 mod functions;
+mod hash;
 pub mod labels;
 mod selector;
 pub mod storage;
@@ -74,7 +75,8 @@ impl Default for EvalOptions {
 pub enum EvalError {
     /// The error Prometheus reports, with its text.
     Failed(String),
-    /// The query needs something this evaluator does not do yet.
+    /// The query needs something this evaluator does not do yet; the text
+    /// says what, e.g. "native histograms are not supported yet".
     Unsupported(String),
 }
 
@@ -88,7 +90,7 @@ impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EvalError::Failed(message) => f.write_str(message),
-            EvalError::Unsupported(feature) => write!(f, "{feature} not supported yet"),
+            EvalError::Unsupported(message) => f.write_str(message),
         }
     }
 }
@@ -98,7 +100,7 @@ impl std::error::Error for EvalError {}
 pub(crate) type EvalResult<T> = Result<T, EvalError>;
 
 fn native_histograms_unsupported() -> EvalError {
-    EvalError::Unsupported("native histograms are".to_owned())
+    EvalError::Unsupported("native histograms are not supported yet".to_owned())
 }
 
 /// Whether an annotation is a warning or an info.
