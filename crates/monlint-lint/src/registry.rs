@@ -104,6 +104,14 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     ),
     (&checks::runbook_url::CHECK, checks::runbook_url::check),
     (&checks::regex_smells::CHECK, checks::regex_smells::check),
+    (
+        &checks::severity_ladder_inverted::CHECK,
+        checks::severity_ladder_inverted::check,
+    ),
+    (
+        &checks::up_without_absent::CHECK,
+        checks::up_without_absent::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.
