@@ -19,6 +19,8 @@ pub enum Scale {
     Ratio,
     /// Hundredths: 5 means 5 %.
     Percent,
+    /// A per-second rate (`rate()`, `irate()`): neither a ratio nor a percent.
+    PerSecond,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,12 +173,20 @@ fn infer_at(expr: &Expr, depth: usize) -> ValueRange {
                 }
                 AggregateOp::Group => ValueRange::exactly(1.0),
                 AggregateOp::Stddev | AggregateOp::Stdvar => ValueRange::nonnegative(),
+                // A sum of rates is a rate; a sum of ratios is not a ratio.
                 AggregateOp::Sum if input.min >= 0.0 => ValueRange {
                     max: f64::INFINITY,
-                    scale: Scale::Unknown,
+                    scale: if input.scale == Scale::PerSecond {
+                        Scale::PerSecond
+                    } else {
+                        Scale::Unknown
+                    },
                     ..input
                 },
-                AggregateOp::Sum => ValueRange::unknown(),
+                AggregateOp::Sum => ValueRange::unknown().with_scale(match input.scale {
+                    Scale::PerSecond => Scale::PerSecond,
+                    _ => Scale::Unknown,
+                }),
                 AggregateOp::Quantile => {
                     let phi = aggregate.param.as_deref().and_then(literal_number);
                     if phi.is_some_and(|phi| (0.0..=1.0).contains(&phi)) {
@@ -226,10 +236,15 @@ fn call_range(call: &Call, depth: usize) -> ValueRange {
         "absent" | "absent_over_time" => ValueRange::exactly(1.0),
         "rate" | "irate" | "increase" => {
             let input = arg(0);
-            if input.min >= 0.0 {
-                ValueRange::nonnegative().with_scale(input.scale).guessed()
+            let scale = if call.function.name == "increase" {
+                Scale::Unknown
             } else {
-                ValueRange::unknown()
+                Scale::PerSecond
+            };
+            if input.min >= 0.0 {
+                ValueRange::nonnegative().with_scale(scale).guessed()
+            } else {
+                ValueRange::unknown().with_scale(scale)
             }
         }
         "changes" | "resets" | "time" | "timestamp" | "sqrt" | "exp" | "stddev_over_time"
@@ -499,6 +514,14 @@ mod tests {
         assert_eq!(range("count(x)").min, 1.0);
         let rate = range("rate(x_total[5m])");
         assert_eq!((rate.min, rate.proven), (0.0, false));
+        assert_eq!(
+            range("sum by (job) (rate(x_total[5m]))").scale,
+            Scale::PerSecond
+        );
+        assert_eq!(
+            range("rate(a_total[5m]) / rate(b_total[5m])").scale,
+            Scale::Unknown
+        );
         assert!(range("rate(temperature[5m])").is_unknown());
         assert_eq!(range("abs(x)").min, 0.0);
         let clamped = range("clamp(x, 0, 10)");

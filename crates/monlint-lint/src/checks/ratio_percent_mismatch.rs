@@ -20,7 +20,8 @@ Tells ratios (0.05 is 5 %: a fraction of a counter over its total, `_ratio` metr
 percents (a ratio multiplied by 100, `_percent` metrics) and reports:
 - a percent compared with a threshold between 0 and 1 (`… * 100 > 0.05`);
 - a ratio compared with a threshold above 1 (`errors_ratio > 5`);
-- `humanizePercentage` applied to an alert value that is already a percent;
+- `humanizePercentage` applied to an alert value that is already a percent, or that is a
+  per-second rate (`rate(errors_total[5m]) > 0.05` is 0.05 errors per second, not 5 %);
 - an alert value that is a ratio printed with a `%` sign after it without `humanizePercentage`.
 
 ## Why is this bad?
@@ -107,6 +108,15 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                         "`humanizePercentage` multiplies by 100, but the alert value is already a percent",
                     )
                     .with_help("print the value with `humanize` followed by `%`, or alert on the ratio"),
+                ),
+                (Scale::PerSecond, Some(call)) => out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        parsed_template.pair.value.file_span(&ctx.source.text, call.span),
+                        "`humanizePercentage` prints a ratio as a percent, but the alert value is a per-second rate: 0.05 errors/s shows as \"5%\"",
+                    )
+                    .with_help("alert on a ratio (errors over total), or print the rate with `humanize` and a unit"),
                 ),
                 (Scale::Ratio, None) => {
                     let uses = parsed_template.template.variable_uses();
