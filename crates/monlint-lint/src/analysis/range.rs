@@ -417,7 +417,8 @@ fn binary_range(binary: &BinaryExpr, depth: usize) -> ValueRange {
             } else {
                 lhs.scale
             };
-            if factor == Some(100.0) && scaled == Scale::Ratio {
+            // Multiplying by 100 is how a fraction becomes a percent, whatever it was.
+            if factor == Some(100.0) && matches!(scaled, Scale::Ratio | Scale::Unknown) {
                 result.scale = Scale::Percent;
             }
             result
@@ -430,9 +431,67 @@ fn binary_range(binary: &BinaryExpr, depth: usize) -> ValueRange {
                 }
                 result
             }
-            _ => ValueRange::unknown(),
+            _ => ValueRange::unknown().with_scale(
+                // `100 * used / size` is a percent; `used / size` a fraction.
+                if lhs.scale == Scale::Percent && rhs.scale == Scale::Unknown {
+                    Scale::Percent
+                } else if is_usage_of_capacity(binary) {
+                    Scale::Ratio
+                } else {
+                    Scale::Unknown
+                },
+            ),
         },
         _ => ValueRange::unknown(),
+    }
+}
+
+/// Name endings of a capacity a usage is divided by.
+const CAPACITY_SUFFIXES: &[&str] = &[
+    "_max",
+    "_limit",
+    "_limit_bytes",
+    "_size",
+    "_size_bytes",
+    "_capacity",
+    "_capacity_bytes",
+];
+
+/// `hikaricp_connections_active / hikaricp_connections_max`: one gauge over the capacity
+/// it fills, a fraction by intent (a scale hint, not a proven range).
+fn is_usage_of_capacity(binary: &BinaryExpr) -> bool {
+    let (Some(usage), Some(capacity)) = (only_gauge(&binary.lhs), only_gauge(&binary.rhs)) else {
+        return false;
+    };
+    let is_capacity = |name: &str| CAPACITY_SUFFIXES.iter().any(|s| name.ends_with(s));
+    is_capacity(capacity) && !is_capacity(usage)
+}
+
+/// The metric name of a gauge read plainly: a selector, possibly aggregated or
+/// smoothed over time (`max_over_time`), but not turned into a rate.
+fn only_gauge(expr: &Expr) -> Option<&str> {
+    only_gauge_at(expr, 0)
+}
+
+fn only_gauge_at(expr: &Expr, depth: usize) -> Option<&str> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match unparen(expr) {
+        Expr::VectorSelector(selector) => selector_name(selector),
+        Expr::MatrixSelector(matrix) => selector_name(&matrix.selector),
+        Expr::Aggregate(aggregate)
+            if matches!(
+                aggregate.op,
+                AggregateOp::Sum | AggregateOp::Avg | AggregateOp::Min | AggregateOp::Max
+            ) =>
+        {
+            only_gauge_at(&aggregate.expr, depth + 1)
+        }
+        Expr::Call(call) if call.function.name.ends_with("_over_time") && call.args.len() == 1 => {
+            only_gauge_at(&call.args[0], depth + 1)
+        }
+        _ => None,
     }
 }
 
@@ -563,6 +622,17 @@ mod tests {
                 .is_unknown()
         );
         assert_eq!(range("1 - x_ratio").scale, Scale::Ratio);
+        assert_eq!(
+            range("hikaricp_connections_active / hikaricp_connections_max").scale,
+            Scale::Ratio
+        );
+        let used = range("100 * (1 - node_filesystem_avail_bytes / node_filesystem_size_bytes)");
+        assert_eq!(used.scale, Scale::Percent);
+        assert_eq!(range("100 * a / b").scale, Scale::Percent);
+        assert_eq!(
+            range("node_load1 / count(node_cpu_info)").scale,
+            Scale::Unknown
+        );
     }
 
     #[test]
