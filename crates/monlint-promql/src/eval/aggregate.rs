@@ -8,7 +8,6 @@ use super::hash::labels_hash;
 use super::labels::METRIC_NAME;
 use super::{
     AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, go_format_g,
-    kahan_inc,
 };
 use crate::ast::{AggregateExpr, AggregateOp, Grouping, format_float};
 
@@ -100,6 +99,7 @@ impl Evaluator<'_> {
         if let (AggregateOp::Quantile, Some(param)) = (op, &aggregate.param) {
             self.check_quantile(q, param.span().start);
         }
+        let alg = self.algorithms();
         let mut groups: Vec<Group> = Vec::new();
         let mut index: HashMap<Labels, usize> = HashMap::new();
         for sample in input {
@@ -110,7 +110,11 @@ impl Evaluator<'_> {
                 None => {
                     let value = match op {
                         AggregateOp::Group => 1.0,
-                        AggregateOp::Stddev | AggregateOp::Stdvar if !f.is_finite() => f64::NAN,
+                        AggregateOp::Stddev | AggregateOp::Stdvar
+                            if !f.is_finite() && !alg.running_mean =>
+                        {
+                            f64::NAN
+                        }
                         AggregateOp::Stddev | AggregateOp::Stdvar => 0.0,
                         _ => f,
                     };
@@ -135,14 +139,23 @@ impl Evaluator<'_> {
             let group = &mut groups[slot];
             group.drop_name |= sample.drop_name;
             match op {
-                AggregateOp::Sum => {
+                AggregateOp::Sum if alg.kahan_2_54 => {
                     (group.value, group.compensation) =
-                        kahan_inc(f, group.value, group.compensation);
+                        alg.kahan(f, group.value, group.compensation);
+                }
+                AggregateOp::Sum => group.value += f,
+                AggregateOp::Avg if alg.running_mean => {
+                    group.count += 1.0;
+                    let keeps_infinite_mean = group.mean.is_infinite()
+                        && (f.is_infinite() && (group.mean > 0.0) == (f > 0.0) || f.is_finite());
+                    if !keeps_infinite_mean {
+                        group.mean += f / group.count - group.mean / group.count;
+                    }
                 }
                 AggregateOp::Avg => {
                     group.count += 1.0;
                     if !group.incremental_mean {
-                        let (sum, compensation) = kahan_inc(f, group.value, group.compensation);
+                        let (sum, compensation) = alg.kahan(f, group.value, group.compensation);
                         if !sum.is_infinite() {
                             (group.value, group.compensation) = (sum, compensation);
                             continue;
@@ -153,7 +166,7 @@ impl Evaluator<'_> {
                     }
                     let q = (group.count - 1.0) / group.count;
                     (group.mean, group.compensation) =
-                        kahan_inc(f / group.count, q * group.mean, q * group.compensation);
+                        alg.kahan(f / group.count, q * group.mean, q * group.compensation);
                 }
                 AggregateOp::Max if group.value < f || group.value.is_nan() => group.value = f,
                 AggregateOp::Min if group.value > f || group.value.is_nan() => group.value = f,
@@ -173,7 +186,9 @@ impl Evaluator<'_> {
             let value = match op {
                 AggregateOp::Sum if group.value.is_infinite() => group.value,
                 AggregateOp::Sum => group.value + group.compensation,
-                AggregateOp::Avg if group.incremental_mean => group.mean + group.compensation,
+                AggregateOp::Avg if alg.running_mean || group.incremental_mean => {
+                    group.mean + group.compensation
+                }
                 AggregateOp::Avg => group.value / group.count + group.compensation / group.count,
                 AggregateOp::Count => group.count,
                 AggregateOp::Stdvar => group.value / group.count,

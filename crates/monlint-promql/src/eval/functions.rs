@@ -6,8 +6,8 @@ use super::aggregate::quantile;
 use super::labels::METRIC_NAME;
 use super::selector::compile_anchored;
 use super::{
-    AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step, Value, Window,
-    go_format_g, kahan_inc, unwrap_parens,
+    Algorithms, AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step,
+    Value, Window, go_format_g, unwrap_parens,
 };
 use crate::ast::{Call, Expr, MatchOp};
 
@@ -494,7 +494,9 @@ impl Evaluator<'_> {
         let keeps_name = matches!(name, "last_over_time" | "first_over_time");
         let mut out = Vec::with_capacity(series.len());
         for series in series {
-            let Some(value) = range_value(name, &series, window, &scalars, step.ts)? else {
+            let algorithms = self.algorithms();
+            let Some(value) = range_value(name, &series, window, &scalars, step.ts, algorithms)?
+            else {
                 continue;
             };
             if matches!(name, "rate" | "increase") {
@@ -895,13 +897,14 @@ fn range_value(
     window: Window,
     scalars: &[f64],
     ts: i64,
+    alg: Algorithms,
 ) -> EvalResult<Option<f64>> {
     let points = &series.points;
     let values = || points.iter().map(|p| p.1);
     let value = match name {
-        "rate" => extrapolated_rate(points, window, true, true),
-        "increase" => extrapolated_rate(points, window, true, false),
-        "delta" => extrapolated_rate(points, window, false, false),
+        "rate" => extrapolated_rate(points, window, true, true, alg),
+        "increase" => extrapolated_rate(points, window, true, false, alg),
+        "delta" => extrapolated_rate(points, window, false, false, alg),
         "irate" => instant_value(points, true),
         "idelta" => instant_value(points, false),
         "count_over_time" => Some(points.len() as f64),
@@ -913,11 +916,11 @@ fn range_value(
         "sum_over_time" => {
             let (mut sum, mut c) = (0.0, 0.0);
             for v in values() {
-                (sum, c) = kahan_inc(v, sum, c);
+                (sum, c) = alg.kahan(v, sum, c);
             }
             Some(if sum.is_infinite() { sum } else { sum + c })
         }
-        "avg_over_time" => Some(average(points)),
+        "avg_over_time" => Some(average(points, alg)),
         "max_over_time" | "min_over_time" | "ts_of_max_over_time" | "ts_of_min_over_time" => {
             let is_max = name.contains("max");
             let mut best = points[0];
@@ -948,8 +951,8 @@ fn range_value(
             for v in values() {
                 count += 1.0;
                 let delta = v - (mean + c_mean);
-                (mean, c_mean) = kahan_inc(delta / count, mean, c_mean);
-                (aux, c_aux) = kahan_inc(delta * (v - (mean + c_mean)), aux, c_aux);
+                (mean, c_mean) = alg.kahan(delta / count, mean, c_mean);
+                (aux, c_aux) = alg.kahan(delta * (v - (mean + c_mean)), aux, c_aux);
             }
             let variance = (aux + c_aux) / count;
             Some(if name == "stddev_over_time" {
@@ -994,14 +997,14 @@ fn range_value(
             if points.len() < 2 {
                 None
             } else {
-                Some(linear_regression(points, points[0].0).0)
+                Some(linear_regression(points, points[0].0, alg).0)
             }
         }
         "predict_linear" => {
             if points.len() < 2 {
                 None
             } else {
-                let (slope, intercept) = linear_regression(points, ts);
+                let (slope, intercept) = linear_regression(points, ts, alg);
                 Some(slope * scalars[0] + intercept)
             }
         }
@@ -1041,14 +1044,17 @@ fn go_percent_f(value: f64) -> String {
     }
 }
 
-fn average(points: &[(i64, f64)]) -> f64 {
+fn average(points: &[(i64, f64)], alg: Algorithms) -> f64 {
+    if alg.running_mean {
+        return running_average(points, alg);
+    }
     let (mut sum, mut count) = (points[0].1, 1.0);
     let (mut mean, mut c) = (0.0, 0.0);
     let mut incremental = false;
     for &(_, v) in &points[1..] {
         count += 1.0;
         if !incremental {
-            let (new_sum, new_c) = kahan_inc(v, sum, c);
+            let (new_sum, new_c) = alg.kahan(v, sum, c);
             if !new_sum.is_infinite() {
                 (sum, c) = (new_sum, new_c);
                 continue;
@@ -1058,7 +1064,7 @@ fn average(points: &[(i64, f64)]) -> f64 {
             c /= count - 1.0;
         }
         let q = (count - 1.0) / count;
-        (mean, c) = kahan_inc(v / count, q * mean, q * c);
+        (mean, c) = alg.kahan(v / count, q * mean, q * c);
     }
     if incremental {
         mean + c
@@ -1067,11 +1073,26 @@ fn average(points: &[(i64, f64)]) -> f64 {
     }
 }
 
+/// `avg_over_time` before 3.0: a running mean, compensated, that leaves
+/// an infinite mean alone.
+fn running_average(points: &[(i64, f64)], alg: Algorithms) -> f64 {
+    let (mut mean, mut count, mut c) = (0.0f64, 0.0, 0.0);
+    for &(_, v) in points {
+        count += 1.0;
+        if mean.is_infinite() && (v.is_infinite() && (mean > 0.0) == (v > 0.0) || v.is_finite()) {
+            continue;
+        }
+        (mean, c) = alg.kahan(v / count - mean / count, mean, c);
+    }
+    if mean.is_infinite() { mean } else { mean + c }
+}
+
 fn extrapolated_rate(
     points: &[(i64, f64)],
     window: Window,
     is_counter: bool,
     is_rate: bool,
+    alg: Algorithms,
 ) -> Option<f64> {
     if points.len() < 2 {
         return None;
@@ -1091,14 +1112,22 @@ fn extrapolated_rate(
     let sampled_interval = (last.0 - first.0) as f64 / 1000.0;
     let average_interval = sampled_interval / (points.len() - 1) as f64;
     let threshold = average_interval * 1.1;
+    let zero_point = |duration_to_start: &mut f64| {
+        if is_counter && result > 0.0 && first.1 >= 0.0 {
+            let duration_to_zero = sampled_interval * (first.1 / result);
+            if duration_to_zero < *duration_to_start {
+                *duration_to_start = duration_to_zero;
+            }
+        }
+    };
+    if alg.zero_point_first {
+        zero_point(&mut duration_to_start);
+    }
     if duration_to_start >= threshold {
         duration_to_start = average_interval / 2.0;
     }
-    if is_counter && result > 0.0 && first.1 >= 0.0 {
-        let duration_to_zero = sampled_interval * (first.1 / result);
-        if duration_to_zero < duration_to_start {
-            duration_to_start = duration_to_zero;
-        }
+    if !alg.zero_point_first {
+        zero_point(&mut duration_to_start);
     }
     if duration_to_end >= threshold {
         duration_to_end = average_interval / 2.0;
@@ -1135,7 +1164,7 @@ fn instant_value(points: &[(i64, f64)], is_rate: bool) -> Option<f64> {
     Some(result)
 }
 
-fn linear_regression(points: &[(i64, f64)], intercept_time: i64) -> (f64, f64) {
+fn linear_regression(points: &[(i64, f64)], intercept_time: i64, alg: Algorithms) -> (f64, f64) {
     let (mut n, mut sum_x, mut c_x, mut sum_y, mut c_y) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut sum_xy, mut c_xy, mut sum_x2, mut c_x2) = (0.0, 0.0, 0.0, 0.0);
     let initial = points[0].1;
@@ -1146,10 +1175,10 @@ fn linear_regression(points: &[(i64, f64)], intercept_time: i64) -> (f64, f64) {
         }
         n += 1.0;
         let x = (t - intercept_time) as f64 / 1e3;
-        (sum_x, c_x) = kahan_inc(x, sum_x, c_x);
-        (sum_y, c_y) = kahan_inc(v, sum_y, c_y);
-        (sum_xy, c_xy) = kahan_inc(x * v, sum_xy, c_xy);
-        (sum_x2, c_x2) = kahan_inc(x * x, sum_x2, c_x2);
+        (sum_x, c_x) = alg.kahan(x, sum_x, c_x);
+        (sum_y, c_y) = alg.kahan(v, sum_y, c_y);
+        (sum_xy, c_xy) = alg.kahan(x * v, sum_xy, c_xy);
+        (sum_x2, c_x2) = alg.kahan(x * x, sum_x2, c_x2);
     }
     if constant {
         if initial.is_infinite() {

@@ -414,6 +414,10 @@ impl<'a> Evaluator<'a> {
         })
     }
 
+    fn algorithms(&self) -> Algorithms {
+        Algorithms::for_version(self.options.version)
+    }
+
     fn is_prometheus_3(&self) -> bool {
         self.options.version.is_prometheus_3()
     }
@@ -641,15 +645,42 @@ pub(crate) fn go_format_g(value: f64) -> String {
     format!("{value}")
 }
 
-/// Neumaier's improved Kahan summation step, as Prometheus' `kahansum.Inc`.
-pub(crate) fn kahan_inc(increment: f64, sum: f64, compensation: f64) -> (f64, f64) {
-    let total = sum + increment;
-    let compensation = if total.is_infinite() {
-        0.0
-    } else if sum.abs() >= increment.abs() {
-        compensation + ((sum - total) + increment)
-    } else {
-        compensation + ((increment - total) + sum)
-    };
-    (total, compensation)
+/// The float algorithms of the targeted Prometheus release, where they
+/// changed over time (so results match bit for bit).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Algorithms {
+    /// Before 2.52, `rate` capped the extrapolation at the counter's zero
+    /// point before comparing with the extrapolation threshold.
+    pub zero_point_first: bool,
+    /// From 2.54, Kahan summation drops its compensation on overflow and
+    /// `sum` aggregates with it (plain addition before).
+    pub kahan_2_54: bool,
+    /// Before 3.0, `avg` and `avg_over_time` kept a running mean, and
+    /// `stddev`/`stdvar` started from 0 even for a NaN or infinite sample.
+    pub running_mean: bool,
+}
+
+impl Algorithms {
+    pub fn for_version(version: Version) -> Self {
+        let before = |major: u16, minor: u16| version < Version::new(major, minor);
+        Algorithms {
+            zero_point_first: before(2, 52),
+            kahan_2_54: !before(2, 54),
+            running_mean: before(3, 0),
+        }
+    }
+
+    /// One step of Neumaier's improved Kahan summation, as Prometheus'
+    /// `kahanSumInc` of the release.
+    pub fn kahan(self, increment: f64, sum: f64, compensation: f64) -> (f64, f64) {
+        let total = sum + increment;
+        let compensation = if self.kahan_2_54 && total.is_infinite() {
+            0.0
+        } else if sum.abs() >= increment.abs() {
+            compensation + ((sum - total) + increment)
+        } else {
+            compensation + ((increment - total) + sum)
+        };
+        (total, compensation)
+    }
 }
