@@ -112,6 +112,14 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::up_without_absent::CHECK,
         checks::up_without_absent::check,
     ),
+    (
+        &checks::group_interval_too_long::CHECK,
+        checks::group_interval_too_long::check,
+    ),
+    (
+        &checks::value_not_humanized::CHECK,
+        checks::value_not_humanized::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.

@@ -19,6 +19,7 @@ pub mod duplicate_key;
 pub mod duplicate_rule;
 pub mod empty_group_name;
 pub mod for_missing_or_short;
+pub mod group_interval_too_long;
 pub mod group_too_large;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
@@ -47,6 +48,7 @@ pub mod unknown_key;
 pub mod unused_suppression;
 pub mod up_without_absent;
 pub mod value_in_label;
+pub mod value_not_humanized;
 pub mod wrong_type;
 pub mod yaml_syntax;
 
