@@ -115,7 +115,7 @@ impl Evaluator<'_> {
             }
             sample.value = value;
             sample.timestamp = step.ts;
-            if !op.is_comparison() || return_bool {
+            if changes_schema(op, self) || return_bool {
                 self.drop_name(&mut sample);
             }
             out.push(sample);
@@ -170,7 +170,8 @@ impl Evaluator<'_> {
             if return_bool {
                 value = if keep { 1.0 } else { 0.0 };
             }
-            let labels = result_labels(&sample.labels, &other.labels, op, matching, drop_name_now);
+            let drop_name = drop_name_now || changes_schema(op, self);
+            let labels = result_labels(&sample.labels, &other.labels, matching, drop_name);
             if matching.card == Cardinality::OneToOne {
                 if !matched_once.insert(signature) {
                     return Err(EvalError::failed(
@@ -200,15 +201,22 @@ impl Evaluator<'_> {
     }
 }
 
+/// Whether the operator's result is a different kind of quantity, so
+/// Prometheus drops the metric name.
+fn changes_schema(op: BinaryOp, evaluator: &Evaluator<'_>) -> bool {
+    match op {
+        BinaryOp::Atan2 => evaluator.algorithms().atan2_drops_name,
+        _ => !op.is_comparison() && !op.is_set_operator(),
+    }
+}
+
 fn result_labels(
     many: &Labels,
     one: &Labels,
-    op: BinaryOp,
     matching: &VectorMatching,
     drop_name: bool,
 ) -> Labels {
-    let changes_schema = !op.is_comparison() && !op.is_set_operator();
-    let mut labels = if drop_name || changes_schema {
+    let mut labels = if drop_name {
         many.without_name()
     } else {
         many.clone()

@@ -658,6 +658,9 @@ pub(crate) struct Algorithms {
     /// Before 3.0, `avg` and `avg_over_time` kept a running mean, and
     /// `stddev`/`stdvar` started from 0 even for a NaN or infinite sample.
     pub running_mean: bool,
+    /// From 2.47, `atan2` drops the metric name like the arithmetic
+    /// operators.
+    pub atan2_drops_name: bool,
 }
 
 impl Algorithms {
@@ -667,6 +670,7 @@ impl Algorithms {
             zero_point_first: before(2, 52),
             kahan_2_54: !before(2, 54),
             running_mean: before(3, 0),
+            atan2_drops_name: !before(2, 47),
         }
     }
 
