@@ -66,7 +66,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             .unwrap_or(ctx.policy.evaluation_interval_ms);
         match (&rule.for_, noisy) {
             (_, Some(_)) if event => {}
-            (Some(for_), Some(function)) if for_ms > 0 && for_ms < 2 * evaluation => out.push(
+            (Some(for_), Some(function)) if for_ms > 0 && for_ms < evaluation.saturating_mul(2) => out.push(
                 Diagnostic::new(
                     &CHECK,
                     ctx.rules.file,
@@ -74,12 +74,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`for: {}` on a `{function}` alert is shorter than two evaluation intervals ({}): two noisy evaluations in a row page",
                         for_.value,
-                        format_duration(2 * evaluation)
+                        format_duration(evaluation.saturating_mul(2))
                     ),
                 )
                 .with_help(format!(
                     "use `for: {}` or longer",
-                    format_duration(2 * evaluation)
+                    format_duration(evaluation.saturating_mul(2))
                 )),
             ),
             (_, Some(function)) if for_ms == 0 => out.push(
