@@ -5,9 +5,10 @@ use monlint_promql::ast::Expr;
 
 use super::RuleContext;
 use super::common::{
-    excerpt, expr_span, format_number, parsed_alerts, parsed_rules, templates, threshold,
+    excerpt, expr_span, find, format_number, parsed_alerts, parsed_rules, templates, threshold,
 };
 use crate::analysis::range::{self, Scale};
+use crate::rules::model::Rule;
 
 pub static CHECK: Check = Check {
     code: "T101",
@@ -22,7 +23,9 @@ percents (a ratio multiplied by 100, `_percent` metrics) and reports:
 - a ratio compared with a threshold above 1 (`errors_ratio > 5`);
 - `humanizePercentage` applied to an alert value that is already a percent, or that is a
   per-second rate (`rate(errors_total[5m]) > 0.05` is 0.05 errors per second, not 5 %);
-- an alert value that is a ratio printed with a `%` sign after it without `humanizePercentage`.
+- an alert value that is a ratio printed with a `%` sign after it without `humanizePercentage`;
+- an alert on a per-second rate whose name says "ratio" or "percent", or whose summary
+  speaks of a percentage.
 
 ## Why is this bad?
 The threshold is off by a factor of 100: the alert fires on noise or never fires, and the
@@ -88,6 +91,22 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         if scale == Scale::Unknown {
             continue;
         }
+        if scale == Scale::PerSecond
+            && let Some(claim) = claims_a_fraction(rule)
+        {
+            out.push(
+                Diagnostic::new(
+                    &CHECK,
+                    ctx.rules.file,
+                    rule.name_span(),
+                    format!(
+                        "alert {:?} {claim}, but its expression compares a per-second rate, not a fraction",
+                        rule.name()
+                    ),
+                )
+                .with_help("divide by the total (`sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))`) to alert on a ratio"),
+            );
+        }
         let printing_value = |pair: &crate::rules::model::KeyValue, _| {
             let text = pair.value.text();
             text.contains("humanizePercentage") || text.contains('%')
@@ -151,4 +170,21 @@ fn percent_sign_follows(text: &str, offset: usize) -> bool {
         return false;
     };
     rest[close + 2..].trim_start().starts_with('%')
+}
+
+/// What in the alert's name or summary says its value is a fraction.
+fn claims_a_fraction(rule: &Rule) -> Option<&'static str> {
+    let name = rule.name().to_ascii_lowercase();
+    if name.contains("ratio") || name.contains("percent") {
+        return Some("is named as a ratio or a percentage");
+    }
+    let summary = find(&rule.annotations, "summary")?.value.text();
+    // Only the static text counts: a `%` inside `{{ printf "%.2f" }}` says nothing.
+    let static_text: String = summary
+        .split("{{")
+        .map(|part| part.split_once("}}").map_or(part, |(_, after)| after))
+        .collect();
+    let lower = static_text.to_ascii_lowercase();
+    (static_text.contains('%') || lower.contains("percent"))
+        .then_some("has a summary that speaks of a percentage")
 }
