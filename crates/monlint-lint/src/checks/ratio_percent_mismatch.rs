@@ -174,8 +174,10 @@ fn percent_sign_follows(text: &str, offset: usize) -> bool {
 
 /// What in the alert's name or summary says its value is a fraction.
 fn claims_a_fraction(rule: &Rule) -> Option<&'static str> {
-    let name = rule.name().to_ascii_lowercase();
-    if name.contains("ratio") || name.contains("percent") {
+    if name_words(rule.name())
+        .iter()
+        .any(|word| matches!(word.as_str(), "ratio" | "percent" | "percentage"))
+    {
         return Some("is named as a ratio or a percentage");
     }
     let summary = find(&rule.annotations, "summary")?.value.text();
@@ -187,4 +189,39 @@ fn claims_a_fraction(rule: &Rule) -> Option<&'static str> {
     let lower = static_text.to_ascii_lowercase();
     (static_text.contains('%') || lower.contains("percent"))
         .then_some("has a summary that speaks of a percentage")
+}
+
+/// The words of a CamelCase or snake_case name, lowercased: `ErrorRatioHigh` gives
+/// error, ratio, high (and `OperationFailures` no "ratio").
+fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            previous_lower = false;
+            words.push(String::new());
+            continue;
+        }
+        if c.is_uppercase() && previous_lower || words.is_empty() {
+            words.push(String::new());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        if let Some(word) = words.last_mut() {
+            word.extend(c.to_lowercase());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(name_words("ErrorRatioHigh"), ["error", "ratio", "high"]);
+        assert_eq!(name_words("cpu_percent_high"), ["cpu", "percent", "high"]);
+        assert!(!name_words("CiliumAgentMapOperationFailures").contains(&"ratio".to_owned()));
+    }
 }
