@@ -1,6 +1,7 @@
 //! The `monlint` command: arguments, file discovery, parallel checking and output.
 //! All analysis lives in the libraries; this crate only reads files and prints.
 
+mod changes;
 mod discover;
 mod output;
 mod settings;
@@ -9,10 +10,13 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use monlint_core::{Severity, SourceFile, Sources, Version};
-use monlint_lint::{Options, Selection, check_file};
+use std::collections::HashSet;
+
+use monlint_core::{Diagnostic, FileId, Severity, SourceFile, Sources, Version};
+use monlint_lint::{FileKind, FileReport, Options, Selection, check_file};
 use rayon::prelude::*;
 
+use crate::changes::Changes;
 use crate::discover::{Input, discover};
 use crate::output::{Format, Report};
 
@@ -50,6 +54,10 @@ struct CheckArgs {
     /// Check as this Prometheus version would (MAJOR.MINOR) [default: the configuration's, or 3.14].
     #[arg(long, value_name = "X.Y", value_parser = parse_prometheus_version)]
     prometheus_version: Option<Version>,
+    /// Report only findings on lines added or modified since this git commit, and findings
+    /// elsewhere that the change caused (new since that commit).
+    #[arg(long, value_name = "GIT_REF")]
+    changed_since: Option<String>,
     /// Use this configuration file instead of the nearest `.monlint.yml` above the checked paths.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
@@ -151,34 +159,40 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .is_some_and(|s| s.config.is_excluded(&s.relative_path(path)))
     };
     let inputs = discover(&paths, &excluded)?;
-    let loaded: Vec<(SourceFile, bool)> = inputs
+    let texts = inputs
         .par_iter()
         .map(|input: &Input| {
-            let bytes = std::fs::read(&input.path)
-                .map_err(|e| format!("cannot read {}: {e}", input.display))?;
-            Ok((
-                SourceFile::from_bytes(input.display.clone(), bytes),
-                input.explicit,
-            ))
+            std::fs::read(&input.path)
+                .map(|bytes| Some(SourceFile::from_bytes(input.display.clone(), bytes)))
+                .map_err(|e| format!("cannot read {}: {e}", input.display))
         })
-        .collect::<Result<_, String>>()?;
-    let mut sources = Sources::new();
-    let ids: Vec<_> = loaded
-        .into_iter()
-        .map(|(source, explicit)| (sources.add(source), explicit))
-        .collect();
-    let reports: Vec<_> = ids
-        .par_iter()
-        .zip(&inputs)
-        .map(|(&(id, explicit), input)| {
-            let mut report = check_file(sources.get(id), id, &options, explicit);
-            if let Some(settings) = &settings {
-                let path = settings.relative_path(&input.path);
-                settings.config.apply(&path, &mut report.diagnostics);
-            }
-            report
-        })
-        .collect();
+        .collect::<Result<Vec<_>, String>>()?;
+    let (sources, mut reports) = check_all(texts, &inputs, &options, settings.as_ref());
+    if let Some(reference) = &args.changed_since {
+        let changes = Changes::collect(reference)?;
+        let base_texts: Vec<Option<SourceFile>> = inputs
+            .par_iter()
+            .map(|input| {
+                let bytes = changes.base_version(&input.path)?;
+                Some(SourceFile::from_bytes(input.display.clone(), bytes))
+            })
+            .collect();
+        let (base_sources, base_reports) =
+            check_all(base_texts, &inputs, &options, settings.as_ref());
+        let at_base: HashSet<FindingKey> = base_reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| finding_key(d, &base_sources))
+            .collect();
+        for (report, input) in reports.iter_mut().zip(&inputs) {
+            report.diagnostics.retain(|d| {
+                let file = sources.get(d.primary.file);
+                let (start, end) = file.span_positions(d.primary.span);
+                changes.touches(&input.path, start.line, end.line)
+                    || !at_base.contains(&finding_key(d, &sources))
+            });
+        }
+    }
     let report = Report::new(reports, args.min_severity);
     let rendered = args
         .format
@@ -193,6 +207,60 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .iter()
         .any(|d| d.severity >= args.fail_on);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// What a finding is about, without where: check, file, the text under the span, message.
+type FindingKey = (&'static str, String, String, String);
+
+fn finding_key(diagnostic: &Diagnostic, sources: &Sources) -> FindingKey {
+    let file = sources.get(diagnostic.primary.file);
+    let snippet = file
+        .text
+        .get(diagnostic.primary.span.range())
+        .unwrap_or_default();
+    (
+        diagnostic.check.code,
+        file.path.clone(),
+        snippet.to_owned(),
+        diagnostic.message.clone(),
+    )
+}
+
+/// Checks every file that has a text (a file absent at a base commit has none), in parallel,
+/// and applies the configuration at the sink. Reports line up with `inputs`.
+fn check_all(
+    texts: Vec<Option<SourceFile>>,
+    inputs: &[Input],
+    options: &Options,
+    settings: Option<&settings::Settings>,
+) -> (Sources, Vec<FileReport>) {
+    let mut sources = Sources::new();
+    let ids: Vec<Option<FileId>> = texts
+        .into_iter()
+        .map(|text| text.map(|t| sources.add(t)))
+        .collect();
+    let reports = ids
+        .par_iter()
+        .zip(inputs)
+        .map(|(id, input)| {
+            let Some(id) = *id else {
+                return FileReport {
+                    kind: FileKind::Unknown,
+                    rule_count: 0,
+                    diagnostics: Vec::new(),
+                };
+            };
+            let mut report = check_file(sources.get(id), id, options, input.explicit);
+            if let Some(settings) = settings {
+                settings.config.apply(
+                    &settings.relative_path(&input.path),
+                    &mut report.diagnostics,
+                );
+            }
+            report
+        })
+        .collect();
+    (sources, reports)
 }
 
 fn list_checks() -> Result<u8, String> {
