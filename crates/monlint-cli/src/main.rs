@@ -4,6 +4,7 @@
 mod changes;
 mod discover;
 mod output;
+mod progress;
 mod settings;
 
 use std::io::{IsTerminal, Write};
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use crate::changes::Changes;
 use crate::discover::{Input, discover};
 use crate::output::{Format, Report};
+use crate::progress::Progress;
 
 /// Lint and test Prometheus rules, Alertmanager routing and Grafana dashboards.
 #[derive(Parser)]
@@ -167,7 +169,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
                 .map_err(|e| format!("cannot read {}: {e}", input.display))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let (sources, mut reports) = check_all(texts, &inputs, &options, settings.as_ref());
+    let progress = Progress::new(inputs.len(), matches!(args.format, Format::Human));
+    let (sources, mut reports) = check_all(texts, &inputs, &options, settings.as_ref(), &progress);
+    progress.finish();
     if let Some(reference) = &args.changed_since {
         let changes = Changes::collect(reference)?;
         let base_texts: Vec<Option<SourceFile>> = inputs
@@ -177,8 +181,13 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
                 Some(SourceFile::from_bytes(input.display.clone(), bytes))
             })
             .collect();
-        let (base_sources, base_reports) =
-            check_all(base_texts, &inputs, &options, settings.as_ref());
+        let (base_sources, base_reports) = check_all(
+            base_texts,
+            &inputs,
+            &options,
+            settings.as_ref(),
+            &Progress::new(0, false),
+        );
         let at_base: HashSet<FindingKey> = base_reports
             .iter()
             .flat_map(|r| &r.diagnostics)
@@ -233,6 +242,7 @@ fn check_all(
     inputs: &[Input],
     options: &Options,
     settings: Option<&settings::Settings>,
+    progress: &Progress,
 ) -> (Sources, Vec<FileReport>) {
     let mut sources = Sources::new();
     let ids: Vec<Option<FileId>> = texts
@@ -257,6 +267,7 @@ fn check_all(
                     &mut report.diagnostics,
                 );
             }
+            progress.inc();
             report
         })
         .collect();

@@ -12,7 +12,11 @@ fn repo_root() -> PathBuf {
 
 /// Runs a validator; `None` when it is not installed.
 fn validate(program: &str, args: &[&str]) -> Option<std::process::Output> {
-    match Command::new(program).args(args).current_dir(repo_root()).output() {
+    match Command::new(program)
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+    {
         Ok(output) => Some(output),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             eprintln!("skipped: {program} is not installed ({args:?})");
@@ -36,7 +40,10 @@ fn assert_valid(output: Option<std::process::Output>, what: &str) {
 #[test]
 fn github_action_validates_against_its_schema() {
     assert!(Path::new(&repo_root().join("action.yml")).is_file());
-    let output = validate("check-jsonschema", &["--builtin-schema", "vendor.github-actions", "action.yml"]);
+    let output = validate(
+        "check-jsonschema",
+        &["--builtin-schema", "vendor.github-actions", "action.yml"],
+    );
     assert_valid(output, "action.yml");
 }
 
@@ -44,7 +51,12 @@ fn github_action_validates_against_its_schema() {
 fn workflows_validate_against_their_schema() {
     let workflows: Vec<String> = std::fs::read_dir(repo_root().join(".github/workflows"))
         .unwrap()
-        .map(|entry| format!(".github/workflows/{}", entry.unwrap().file_name().to_string_lossy()))
+        .map(|entry| {
+            format!(
+                ".github/workflows/{}",
+                entry.unwrap().file_name().to_string_lossy()
+            )
+        })
         .collect();
     assert!(!workflows.is_empty());
     let mut args = vec!["--builtin-schema", "vendor.github-workflows"];
@@ -54,7 +66,10 @@ fn workflows_validate_against_their_schema() {
 
 #[test]
 fn pre_commit_manifest_is_valid() {
-    let output = validate("pre-commit", &["validate-manifest", ".pre-commit-hooks.yaml"]);
+    let output = validate(
+        "pre-commit",
+        &["validate-manifest", ".pre-commit-hooks.yaml"],
+    );
     assert_valid(output, ".pre-commit-hooks.yaml");
 }
 
@@ -66,9 +81,15 @@ fn an_invalid_action_is_refused() {
     let broken = dir.join("action.yml");
     std::fs::write(&broken, "name: x\nruns:\n  using: composite\n  stepz: []\n").unwrap();
     let path = broken.to_string_lossy().into_owned();
-    let output = validate("check-jsonschema", &["--builtin-schema", "vendor.github-actions", &path]);
+    let output = validate(
+        "check-jsonschema",
+        &["--builtin-schema", "vendor.github-actions", &path],
+    );
     std::fs::remove_dir_all(&dir).ok();
     if let Some(output) = output {
-        assert!(!output.status.success(), "a broken action.yml passed validation");
+        assert!(
+            !output.status.success(),
+            "a broken action.yml passed validation"
+        );
     }
 }
