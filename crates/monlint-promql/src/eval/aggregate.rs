@@ -60,6 +60,24 @@ pub(crate) fn quantile(q: f64, values: &mut [f64]) -> f64 {
 }
 
 impl Evaluator<'_> {
+    /// The group labels of a sample, cached for stored label sets.
+    fn group_key(
+        &mut self,
+        node: usize,
+        labels: &Arc<Labels>,
+        grouping: Option<&Grouping>,
+    ) -> Arc<Labels> {
+        if !self.storage.owns(labels) {
+            return Arc::new(grouping_labels(labels, grouping));
+        }
+        let address = Arc::as_ptr(labels) as usize;
+        Arc::clone(
+            self.group_keys
+                .entry((node, address))
+                .or_insert_with(|| Arc::new(grouping_labels(labels, grouping))),
+        )
+    }
+
     pub(super) fn aggregate(&mut self, aggregate: &AggregateExpr, step: Step) -> EvalResult<Value> {
         let op = aggregate.op;
         let param = match &aggregate.param {
@@ -102,8 +120,9 @@ impl Evaluator<'_> {
         let alg = self.algorithms();
         let mut groups: Vec<Group> = Vec::new();
         let mut index: HashMap<Labels, usize> = HashMap::new();
+        let node = std::ptr::from_ref(aggregate) as usize;
         for sample in input {
-            let key = grouping_labels(&sample.labels, grouping);
+            let key = self.group_key(node, &sample.labels, grouping);
             let f = sample.value;
             let slot = match index.get(&key) {
                 Some(&slot) => slot,
@@ -118,9 +137,9 @@ impl Evaluator<'_> {
                         AggregateOp::Stddev | AggregateOp::Stdvar => 0.0,
                         _ => f,
                     };
-                    index.insert(key.clone(), groups.len());
+                    index.insert((*key).clone(), groups.len());
                     groups.push(Group {
-                        labels: Arc::new(key),
+                        labels: key,
                         value,
                         compensation: 0.0,
                         mean: f,

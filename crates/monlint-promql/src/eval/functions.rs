@@ -6,8 +6,8 @@ use super::aggregate::quantile;
 use super::labels::METRIC_NAME;
 use super::selector::compile_anchored;
 use super::{
-    Algorithms, AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Series, Step,
-    Value, Window, go_format_g, unwrap_parens,
+    Algorithms, AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value,
+    Window, go_format_g, unwrap_parens,
 };
 use crate::ast::{Call, Expr, MatchOp};
 
@@ -487,32 +487,57 @@ impl Evaluator<'_> {
                 scalars.push(self.eval_scalar(arg, step)?);
             }
         }
-        let (series, window) = self.eval_range(&call.args[range_arg], step)?;
-        if name == "quantile_over_time" && !series.is_empty() {
+        // Windows of a plain selector are read into a reused buffer; a
+        // subquery's series are computed anyway.
+        let mut buffer = std::mem::take(&mut self.window_buffer);
+        buffer.clear();
+        let (windows, window) = match unwrap_parens(&call.args[range_arg]) {
+            Expr::MatrixSelector(matrix) => {
+                let (windows, window) = self.matrix_windows(matrix, step.ts, &mut buffer)?;
+                let windows: Vec<(Arc<Labels>, bool, std::ops::Range<usize>)> = windows
+                    .into_iter()
+                    .map(|(labels, range)| (labels, false, range))
+                    .collect();
+                (windows, window)
+            }
+            other => {
+                let (series, window) = self.eval_range(other, step)?;
+                let mut windows = Vec::with_capacity(series.len());
+                for series in series {
+                    let start = buffer.len();
+                    buffer.extend_from_slice(&series.points);
+                    windows.push((series.labels, series.drop_name, start..buffer.len()));
+                }
+                (windows, window)
+            }
+        };
+        if name == "quantile_over_time" && !windows.is_empty() {
             self.check_quantile(scalars[0], call.args[0].span().start);
         }
         let keeps_name = matches!(name, "last_over_time" | "first_over_time");
-        let mut out = Vec::with_capacity(series.len());
-        for series in series {
-            let algorithms = self.algorithms();
-            let Some(value) = range_value(name, &series, window, &scalars, step.ts, algorithms)?
+        let algorithms = self.algorithms();
+        let mut out = Vec::with_capacity(windows.len());
+        for (labels, drop_name, range) in windows {
+            let points = &buffer[range];
+            let Some(value) = range_value(name, points, window, &scalars, step.ts, algorithms)?
             else {
                 continue;
             };
             if matches!(name, "rate" | "increase") {
-                self.possible_non_counter_info(&series.labels, &call.args[range_arg]);
+                self.possible_non_counter_info(&labels, &call.args[range_arg]);
             }
             let mut sample = Sample {
-                labels: series.labels,
+                labels,
                 timestamp: step.ts,
                 value,
-                drop_name: series.drop_name,
+                drop_name,
             };
             if !keeps_name {
                 self.drop_name(&mut sample);
             }
             out.push(sample);
         }
+        self.window_buffer = buffer;
         self.check_function_output(&out)?;
         Ok(Value::Vector(out))
     }
@@ -893,13 +918,12 @@ fn bucket_fraction(lower: f64, upper: f64, buckets: &mut [(f64, f64)]) -> f64 {
 /// Applies a range-vector function to one series; `None` drops it.
 fn range_value(
     name: &str,
-    series: &Series,
+    points: &[(i64, f64)],
     window: Window,
     scalars: &[f64],
     ts: i64,
     alg: Algorithms,
 ) -> EvalResult<Option<f64>> {
-    let points = &series.points;
     let values = || points.iter().map(|p| p.1);
     let value = match name {
         "rate" => extrapolated_rate(points, window, true, true, alg),

@@ -1,6 +1,7 @@
 //! Label sets: sorted by name, compared and printed as Prometheus does.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use crate::quote::go_quote;
 
@@ -8,8 +9,45 @@ use crate::quote::go_quote;
 pub const METRIC_NAME: &str = "__name__";
 
 /// A label set sorted by name, with unique names and no empty values.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Labels(Vec<(String, String)>);
+/// Its hash is computed once, as label sets are hashed on every step.
+#[derive(Clone, Debug)]
+pub struct Labels {
+    pairs: Vec<(String, String)>,
+    hash: u64,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels::from_sorted(Vec::new())
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.pairs == other.pairs
+    }
+}
+
+impl Eq for Labels {}
+
+impl Hash for Labels {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialOrd for Labels {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Labels {
+    /// Prometheus' order: pairwise by name then value, shorter sets first.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.pairs.cmp(&other.pairs)
+    }
+}
 
 impl Labels {
     /// Builds a set from pairs in any order; a later duplicate name wins
@@ -24,32 +62,41 @@ impl Labels {
         }
         list.retain(|(_, value)| !value.is_empty());
         list.sort();
-        Labels(list)
+        Labels::from_sorted(list)
+    }
+
+    fn from_sorted(pairs: Vec<(String, String)>) -> Labels {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        pairs.hash(&mut hasher);
+        Labels {
+            hash: hasher.finish(),
+            pairs,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.pairs.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.pairs.len()
     }
 
     /// The value of `name`, or "" when absent (Prometheus' `Get`).
     pub fn get(&self, name: &str) -> &str {
-        match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
-            Ok(index) => &self.0[index].1,
+        match self.pairs.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(index) => &self.pairs[index].1,
             Err(_) => "",
         }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// A copy with `name` set to `value` (removed when `value` is empty).
     pub fn with(&self, name: &str, value: &str) -> Labels {
-        let mut list = self.0.clone();
+        let mut list = self.pairs.clone();
         match list.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
             Ok(index) if value.is_empty() => {
                 list.remove(index);
@@ -58,7 +105,7 @@ impl Labels {
             Err(_) if value.is_empty() => {}
             Err(index) => list.insert(index, (name.to_owned(), value.to_owned())),
         }
-        Labels(list)
+        Labels::from_sorted(list)
     }
 
     /// A copy without the metric name.
@@ -72,8 +119,8 @@ impl Labels {
 
     /// A copy keeping only the labels for which `keep` holds.
     pub fn filtered(&self, keep: impl Fn(&str) -> bool) -> Labels {
-        Labels(
-            self.0
+        Labels::from_sorted(
+            self.pairs
                 .iter()
                 .filter(|(name, _)| keep(name))
                 .cloned()
@@ -86,7 +133,7 @@ impl fmt::Display for Labels {
     /// Prometheus' `labels.Labels.String()`: `{a="1", b="2"}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{")?;
-        for (index, (name, value)) in self.0.iter().enumerate() {
+        for (index, (name, value)) in self.pairs.iter().enumerate() {
             if index > 0 {
                 f.write_str(", ")?;
             }
@@ -117,5 +164,8 @@ mod tests {
         assert_eq!(set.get("c"), "");
         assert_eq!(set.with("a", "").to_string(), r#"{b="3"}"#);
         assert_eq!(set.with("0", "x").to_string(), r#"{"0"="x", a="1", b="3"}"#);
+        // Equal sets are equal however they were built.
+        assert_eq!(set.with("a", "").with("b", ""), Labels::default());
+        assert_eq!(labels(&[("a", "1"), ("b", "3")]), set);
     }
 }

@@ -30,7 +30,7 @@ pub mod labels;
 mod selector;
 pub mod storage;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -196,6 +196,11 @@ pub(crate) struct Evaluator<'a> {
     samples_in_step: usize,
     depth: usize,
     annotations: Vec<Annotation>,
+    /// Aggregation group labels per (aggregation node, stored label set),
+    /// computed once per query instead of once per step.
+    group_keys: HashMap<(usize, usize), Arc<Labels>>,
+    /// Points of range-function windows, reused from step to step.
+    window_buffer: Vec<(i64, f64)>,
 }
 
 const TOO_MANY_SAMPLES: &str =
@@ -270,22 +275,31 @@ pub fn range_query_annotated(
     if end_ms > start_ms {
         evaluator.step_ms = step_ms;
     }
-    let mut series: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut index: HashMap<Arc<Labels>, usize> = HashMap::new();
+    let mut series: Vec<Series> = Vec::new();
+    let mut push = |labels: Arc<Labels>, point: (i64, f64)| {
+        let slot = *index.entry(Arc::clone(&labels)).or_insert_with(|| {
+            series.push(Series {
+                labels,
+                points: Vec::new(),
+                drop_name: false,
+            });
+            series.len() - 1
+        });
+        series[slot].points.push(point);
+    };
     let mut total_points = 0usize;
     let mut ts = start_ms;
     while ts <= end_ms {
         evaluator.samples_in_step = total_points;
         match evaluator.eval(expr, Step { ts })? {
             Value::Scalar(value) => {
-                series.entry(Arc::default()).or_default().push((ts, value));
+                push(Arc::default(), (ts, value));
                 total_points += 1;
             }
             Value::Vector(vector) => {
                 for sample in finish_vector(vector, ts)? {
-                    series
-                        .entry(sample.labels)
-                        .or_default()
-                        .push((ts, sample.value));
+                    push(sample.labels, (ts, sample.value));
                     total_points += 1;
                 }
             }
@@ -304,14 +318,7 @@ pub fn range_query_annotated(
             None => break,
         };
     }
-    let series = series
-        .into_iter()
-        .map(|(labels, points)| Series {
-            labels,
-            points,
-            drop_name: false,
-        })
-        .collect();
+    series.sort_by(|a, b| a.labels.cmp(&b.labels));
     Ok((series, evaluator.annotations))
 }
 
@@ -411,6 +418,8 @@ impl<'a> Evaluator<'a> {
             samples_in_step: 0,
             depth: 0,
             annotations: Vec::new(),
+            group_keys: HashMap::new(),
+            window_buffer: Vec::new(),
         })
     }
 
@@ -471,7 +480,10 @@ impl<'a> Evaluator<'a> {
         if self.options.delayed_name_removal {
             sample.drop_name = true;
         } else if sample.labels.has_name() {
-            sample.labels = Arc::new(sample.labels.without_name());
+            sample.labels = match self.storage.nameless(&sample.labels) {
+                Some(nameless) => nameless,
+                None => Arc::new(sample.labels.without_name()),
+            };
         }
     }
 

@@ -2,6 +2,7 @@
 //! lookback and range windows by binary search.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -11,10 +12,51 @@ use super::{EvalError, EvalResult, Evaluator, Sample, Series, Window};
 use crate::ast::{MatchOp, MatrixSelector, VectorSelector};
 use crate::series::is_stale_nan;
 
-/// Matching series (storage indices, in label order) per selector node.
+/// Matching series (storage indices, in label order) per selector node,
+/// and per node the sample positions found at the previous step, from
+/// which the next step's search starts (steps mostly move forward by a
+/// sample or two).
 #[derive(Default)]
 pub(crate) struct SelectorCache {
     matched: HashMap<usize, Arc<Vec<usize>>>,
+    cursors: HashMap<(usize, Cursor), Vec<usize>>,
+}
+
+/// A series' labels and its window's points in a shared buffer.
+pub(super) type SeriesWindow = (Arc<super::Labels>, Range<usize>);
+
+/// Which boundary a cursor tracks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Cursor {
+    End,
+    Start,
+}
+
+/// `times.partition_point(pred)` for a monotone `pred`, searching from
+/// `hint` outwards: galloping forward when the boundary moved ahead,
+/// binary search below `hint` when it moved back.
+fn seek(times: &[i64], hint: usize, pred: impl Fn(i64) -> bool) -> usize {
+    let len = times.len();
+    let hint = hint.min(len);
+    if hint > 0 && !pred(times[hint - 1]) {
+        return times[..hint].partition_point(|&t| pred(t));
+    }
+    // Everything before `low` satisfies `pred`.
+    let mut low = hint;
+    let mut step = 1usize;
+    let high = loop {
+        let probe = low.saturating_add(step);
+        if probe >= len {
+            break len;
+        }
+        if pred(times[probe]) {
+            low = probe + 1;
+            step = step.saturating_mul(2);
+        } else {
+            break probe;
+        }
+    };
+    low + times[low..high].partition_point(|&t| pred(t))
 }
 
 enum Matcher<'a> {
@@ -87,10 +129,14 @@ impl Evaluator<'_> {
         let lookback_start = reference.saturating_sub(self.options.lookback_delta_ms);
         let left_open = self.is_prometheus_3();
         let indices = self.matching_series(selector)?;
+        let key = (std::ptr::from_ref(selector) as usize, Cursor::End);
+        let mut cursors = self.selectors.cursors.remove(&key).unwrap_or_default();
+        cursors.resize(indices.len(), 0);
         let mut out = Vec::with_capacity(indices.len());
-        for &index in indices.iter() {
+        for (slot, &index) in indices.iter().enumerate() {
             let series = &self.storage.series()[index];
-            let upto = series.timestamps.partition_point(|&t| t <= reference);
+            let upto = seek(&series.timestamps, cursors[slot], |t| t <= reference);
+            cursors[slot] = upto;
             let float = upto
                 .checked_sub(1)
                 .map(|i| (series.timestamps[i], series.values[i]));
@@ -117,31 +163,51 @@ impl Evaluator<'_> {
                 drop_name: false,
             });
         }
+        self.selectors.cursors.insert(key, cursors);
         self.count_samples(out.len())?;
         Ok(out)
     }
 
-    pub(super) fn matrix_selector(
+    /// The range of a matrix selector at `ts`, as series windows whose
+    /// points are appended to `buffer` (reused across steps); stale markers
+    /// are left out and empty windows dropped.
+    pub(super) fn matrix_windows(
         &mut self,
         matrix: &MatrixSelector,
         ts: i64,
-    ) -> EvalResult<(Vec<Series>, Window)> {
+        buffer: &mut Vec<(i64, f64)>,
+    ) -> EvalResult<(Vec<SeriesWindow>, Window)> {
         let selector = &matrix.selector;
         let maxt = self.modified_time(ts, selector.at, selector.offset);
         let range = i64::try_from(matrix.range.millis()).unwrap_or(i64::MAX);
         let mint = maxt.saturating_sub(range);
         let left_open = self.is_prometheus_3();
         let indices = self.matching_series(selector)?;
-        let mut out = Vec::new();
-        let mut loaded = 0usize;
-        for &index in indices.iter() {
+        let node = std::ptr::from_ref(selector) as usize;
+        let mut starts = self
+            .selectors
+            .cursors
+            .remove(&(node, Cursor::Start))
+            .unwrap_or_default();
+        let mut ends = self
+            .selectors
+            .cursors
+            .remove(&(node, Cursor::End))
+            .unwrap_or_default();
+        starts.resize(indices.len(), 0);
+        ends.resize(indices.len(), 0);
+        let mut windows = Vec::new();
+        let loaded_before = buffer.len();
+        for (slot, &index) in indices.iter().enumerate() {
             let series = &self.storage.series()[index];
             let first = if left_open {
-                series.timestamps.partition_point(|&t| t <= mint)
+                seek(&series.timestamps, starts[slot], |t| t <= mint)
             } else {
-                series.timestamps.partition_point(|&t| t < mint)
+                seek(&series.timestamps, starts[slot], |t| t < mint)
             };
-            let end = series.timestamps.partition_point(|&t| t <= maxt);
+            let end = seek(&series.timestamps, ends[slot].max(first), |t| t <= maxt);
+            starts[slot] = first;
+            ends[slot] = end;
             let histogram_from = if left_open {
                 mint
             } else {
@@ -153,33 +219,70 @@ impl Evaluator<'_> {
             if first >= end {
                 continue;
             }
-            let points: Vec<(i64, f64)> = series.timestamps[first..end]
-                .iter()
-                .zip(&series.values[first..end])
-                .filter(|(_, v)| !is_stale_nan(**v))
-                .map(|(&t, &v)| (t, v))
-                .collect();
-            if points.is_empty() {
-                continue;
+            let start = buffer.len();
+            buffer.extend(
+                series.timestamps[first..end]
+                    .iter()
+                    .zip(&series.values[first..end])
+                    .filter(|(_, v)| !is_stale_nan(**v))
+                    .map(|(&t, &v)| (t, v)),
+            );
+            if buffer.len() > start {
+                windows.push((Arc::clone(&series.labels), start..buffer.len()));
             }
-            loaded += points.len();
+            let loaded = buffer.len() - loaded_before;
             if self.samples_in_step.saturating_add(loaded) > self.options.max_samples {
                 return Err(EvalError::failed(super::TOO_MANY_SAMPLES));
             }
-            out.push(Series {
-                labels: Arc::clone(&series.labels),
-                points,
-                drop_name: false,
-            });
         }
-        self.count_samples(loaded)?;
+        self.selectors.cursors.insert((node, Cursor::Start), starts);
+        self.selectors.cursors.insert((node, Cursor::End), ends);
+        self.count_samples(buffer.len() - loaded_before)?;
         Ok((
-            out,
+            windows,
             Window {
                 mint,
                 maxt,
                 range_ms: range,
             },
         ))
+    }
+
+    pub(super) fn matrix_selector(
+        &mut self,
+        matrix: &MatrixSelector,
+        ts: i64,
+    ) -> EvalResult<(Vec<Series>, Window)> {
+        let mut buffer = Vec::new();
+        let (windows, window) = self.matrix_windows(matrix, ts, &mut buffer)?;
+        let series = windows
+            .into_iter()
+            .map(|(labels, range)| Series {
+                labels,
+                points: buffer[range].to_vec(),
+                drop_name: false,
+            })
+            .collect();
+        Ok((series, window))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seek;
+
+    #[test]
+    fn seek_agrees_with_partition_point_from_any_hint() {
+        let times: Vec<i64> = (0..50).map(|i| i * 10).collect();
+        for target in -5..510 {
+            let expected = times.partition_point(|&t| t <= target);
+            for hint in 0..=times.len() + 2 {
+                assert_eq!(
+                    seek(&times, hint, |t| t <= target),
+                    expected,
+                    "{target} {hint}"
+                );
+            }
+        }
     }
 }

@@ -12,6 +12,9 @@ use crate::series::{NativeHistogram, SeriesValue};
 #[derive(Clone, Debug, Default)]
 pub struct StoredSeries {
     pub labels: Arc<Labels>,
+    /// The labels without the metric name, shared by every sample whose
+    /// name a function drops.
+    pub nameless: Arc<Labels>,
     /// Float sample timestamps (ms), strictly increasing once sealed.
     pub timestamps: Vec<i64>,
     pub values: Vec<f64>,
@@ -71,6 +74,12 @@ impl StoredSeries {
 pub struct Storage {
     series: Vec<StoredSeries>,
     index: HashMap<Arc<Labels>, usize>,
+    /// Series index by the address of its `labels` or `nameless` Arc, so
+    /// evaluation can recognise label sets it need not rebuild. Built by
+    /// [`Storage::seal`]; the Arcs live as long as the storage.
+    by_address: HashMap<usize, usize>,
+    /// Series were added since `by_address` was built.
+    needs_index: bool,
 }
 
 impl Storage {
@@ -81,6 +90,8 @@ impl Storage {
     pub fn clear(&mut self) {
         self.series.clear();
         self.index.clear();
+        self.by_address.clear();
+        self.needs_index = false;
     }
 
     pub fn series(&self) -> &[StoredSeries] {
@@ -88,11 +99,13 @@ impl Storage {
     }
 
     fn entry(&mut self, labels: Labels) -> &mut StoredSeries {
+        self.needs_index = true;
         let labels = Arc::new(labels);
         let index = match self.index.get(&labels) {
             Some(&index) => index,
             None => {
                 self.series.push(StoredSeries {
+                    nameless: Arc::new(labels.without_name()),
                     labels: Arc::clone(&labels),
                     sorted: true,
                     ..StoredSeries::default()
@@ -152,12 +165,36 @@ impl Storage {
         for series in &mut self.series {
             series.seal();
         }
+        if self.needs_index {
+            self.by_address.clear();
+            for (index, series) in self.series.iter().enumerate() {
+                self.by_address.insert(address(&series.labels), index);
+                self.by_address.insert(address(&series.nameless), index);
+            }
+            self.needs_index = false;
+        }
     }
 
     /// Whether every series is sorted and ready for queries.
     pub fn sealed(&self) -> bool {
-        self.series.iter().all(|s| s.sorted)
+        !self.needs_index && self.series.iter().all(|s| s.sorted)
     }
+
+    /// Whether `labels` is one of the storage's own label sets (which live
+    /// as long as it does, so their address identifies them).
+    pub(crate) fn owns(&self, labels: &Arc<Labels>) -> bool {
+        self.by_address.contains_key(&address(labels))
+    }
+
+    /// The stored nameless twin of a stored label set.
+    pub(crate) fn nameless(&self, labels: &Arc<Labels>) -> Option<Arc<Labels>> {
+        let &index = self.by_address.get(&address(labels))?;
+        Some(Arc::clone(&self.series[index].nameless))
+    }
+}
+
+fn address(labels: &Arc<Labels>) -> usize {
+    Arc::as_ptr(labels) as usize
 }
 
 #[cfg(test)]
