@@ -1,11 +1,10 @@
 //! Aggregation operators, with Prometheus' float algorithms (Neumaier
 //! summation, incremental mean on overflow, Welford variance).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::hash::labels_hash;
-use super::labels::METRIC_NAME;
+use super::labels::{FastMap, METRIC_NAME};
 use super::{
     AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, go_format_g,
 };
@@ -119,7 +118,7 @@ impl Evaluator<'_> {
         }
         let alg = self.algorithms();
         let mut groups: Vec<Group> = Vec::new();
-        let mut index: HashMap<Labels, usize> = HashMap::new();
+        let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
         let node = std::ptr::from_ref(aggregate) as usize;
         for sample in input {
             let key = self.group_key(node, &sample.labels, grouping);
@@ -137,7 +136,7 @@ impl Evaluator<'_> {
                         AggregateOp::Stddev | AggregateOp::Stdvar => 0.0,
                         _ => f,
                     };
-                    index.insert((*key).clone(), groups.len());
+                    index.insert(Arc::clone(&key), groups.len());
                     groups.push(Group {
                         labels: key,
                         value,
@@ -279,7 +278,7 @@ impl Evaluator<'_> {
         }
         let k = usize::try_from(k).unwrap_or(usize::MAX);
         let mut groups: Vec<Vec<Sample>> = Vec::new();
-        let mut index: HashMap<Labels, usize> = HashMap::new();
+        let mut index: FastMap<Labels, usize> = FastMap::default();
         for sample in input {
             let key = grouping_labels(&sample.labels, grouping);
             let slot = *index.entry(key).or_insert_with(|| {
@@ -338,7 +337,7 @@ fn count_values(
         return Err(EvalError::failed(format!("invalid label name {label:?}")));
     }
     let mut order: Vec<Labels> = Vec::new();
-    let mut counts: HashMap<Labels, f64> = HashMap::new();
+    let mut counts: FastMap<Labels, f64> = FastMap::default();
     for sample in input {
         let key =
             grouping_labels(&sample.labels, grouping).with(label, &format_float(sample.value));

@@ -1,10 +1,9 @@
 //! Binary operators: scalar/scalar, vector/scalar and vector/vector with
 //! Prometheus' matching rules and error texts.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::labels::METRIC_NAME;
+use super::labels::{FastMap, FastSet, METRIC_NAME};
 use super::{EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value};
 use crate::ast::{BinaryExpr, BinaryOp, Cardinality, VectorMatching};
 
@@ -137,7 +136,8 @@ impl Evaluator<'_> {
         }
         let swapped = matching.card == Cardinality::OneToMany;
         let (many, one) = if swapped { (rhs, lhs) } else { (lhs, rhs) };
-        let mut one_by_signature: HashMap<Labels, usize> = HashMap::with_capacity(one.len());
+        let mut one_by_signature: FastMap<Labels, usize> =
+            FastMap::with_capacity_and_hasher(one.len(), Default::default());
         for (index, sample) in one.iter().enumerate() {
             let signature = signature(&sample.labels, matching);
             if let Some(&previous) = one_by_signature.get(&signature) {
@@ -151,8 +151,8 @@ impl Evaluator<'_> {
             }
             one_by_signature.insert(signature, index);
         }
-        let mut matched_once: HashSet<Labels> = HashSet::new();
-        let mut matched_results: HashMap<Labels, HashSet<Labels>> = HashMap::new();
+        let mut matched_once: FastSet<Labels> = FastSet::default();
+        let mut matched_results: FastMap<Labels, FastSet<Labels>> = FastMap::default();
         let drop_name_now = !self.options.delayed_name_removal && return_bool;
         let mut out = Vec::new();
         for sample in &many {
@@ -238,7 +238,7 @@ fn set_and(lhs: Vec<Sample>, rhs: &[Sample], matching: &VectorMatching) -> Vec<S
     if lhs.is_empty() || rhs.is_empty() {
         return Vec::new();
     }
-    let right: HashSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
+    let right: FastSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
     lhs.into_iter()
         .filter(|s| right.contains(&signature(&s.labels, matching)))
         .collect()
@@ -251,7 +251,7 @@ fn set_or(lhs: Vec<Sample>, rhs: Vec<Sample>, matching: &VectorMatching) -> Vec<
     if rhs.is_empty() {
         return lhs;
     }
-    let left: HashSet<Labels> = lhs.iter().map(|s| signature(&s.labels, matching)).collect();
+    let left: FastSet<Labels> = lhs.iter().map(|s| signature(&s.labels, matching)).collect();
     let mut out = lhs;
     out.extend(
         rhs.into_iter()
@@ -264,7 +264,7 @@ fn set_unless(lhs: Vec<Sample>, rhs: &[Sample], matching: &VectorMatching) -> Ve
     if lhs.is_empty() || rhs.is_empty() {
         return lhs;
     }
-    let right: HashSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
+    let right: FastSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
     lhs.into_iter()
         .filter(|s| !right.contains(&signature(&s.labels, matching)))
         .collect()

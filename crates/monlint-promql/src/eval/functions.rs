@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::aggregate::quantile;
-use super::labels::METRIC_NAME;
+use super::labels::{FastMap, METRIC_NAME};
 use super::selector::compile_anchored;
 use super::{
     Algorithms, AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value,
@@ -664,7 +664,7 @@ fn absent_sample(arg: &Expr, ts: i64) -> Sample {
 fn classic_histograms(vector: Vec<Sample>) -> ClassicHistograms {
     let mut groups: Vec<(Labels, Vec<(f64, f64)>)> = Vec::new();
     let mut malformed = Vec::new();
-    let mut index: std::collections::HashMap<Labels, usize> = std::collections::HashMap::new();
+    let mut index: FastMap<Labels, usize> = FastMap::default();
     for sample in vector {
         let Ok(upper) = parse_go_float(sample.labels.get("le")) else {
             malformed.push((

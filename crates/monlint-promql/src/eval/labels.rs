@@ -1,9 +1,41 @@
 //! Label sets: sorted by name, compared and printed as Prometheus does.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::quote::go_quote;
+
+/// A multiply-rotate hasher for keys that are already well mixed (label
+/// sets carry their own hash) or are addresses; much cheaper than SipHash
+/// on the per-step hot paths.
+#[derive(Default)]
+pub(crate) struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+/// A hash map using [`FastHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// A hash set using [`FastHasher`].
+pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// The label holding the metric name.
 pub const METRIC_NAME: &str = "__name__";
@@ -24,7 +56,7 @@ impl Default for Labels {
 
 impl PartialEq for Labels {
     fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.pairs == other.pairs
+        std::ptr::eq(self, other) || (self.hash == other.hash && self.pairs == other.pairs)
     }
 }
 

@@ -30,7 +30,7 @@ pub mod labels;
 mod selector;
 pub mod storage;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -38,6 +38,7 @@ use monlint_core::Version;
 
 use crate::ast::{AtModifier, Expr, UnaryOp, ValueType};
 pub use labels::Labels;
+use labels::{FastMap, FastSet};
 pub use storage::Storage;
 
 /// Deepest expression nesting evaluated (the parser already bounds it).
@@ -198,7 +199,7 @@ pub(crate) struct Evaluator<'a> {
     annotations: Vec<Annotation>,
     /// Aggregation group labels per (aggregation node, stored label set),
     /// computed once per query instead of once per step.
-    group_keys: HashMap<(usize, usize), Arc<Labels>>,
+    group_keys: FastMap<(usize, usize), Arc<Labels>>,
     /// Points of range-function windows, reused from step to step.
     window_buffer: Vec<(i64, f64)>,
 }
@@ -275,7 +276,7 @@ pub fn range_query_annotated(
     if end_ms > start_ms {
         evaluator.step_ms = step_ms;
     }
-    let mut index: HashMap<Arc<Labels>, usize> = HashMap::new();
+    let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
     let mut series: Vec<Series> = Vec::new();
     let mut push = |labels: Arc<Labels>, point: (i64, f64)| {
         let slot = *index.entry(Arc::clone(&labels)).or_insert_with(|| {
@@ -377,7 +378,8 @@ fn check_unique(vector: &[Sample]) -> EvalResult<()> {
     if vector.len() < 2 {
         return Ok(());
     }
-    let mut seen = std::collections::HashSet::with_capacity(vector.len());
+    let mut seen: FastSet<&Labels> =
+        FastSet::with_capacity_and_hasher(vector.len(), Default::default());
     for sample in vector {
         if !seen.insert(&*sample.labels) {
             return Err(EvalError::failed(
@@ -418,7 +420,7 @@ impl<'a> Evaluator<'a> {
             samples_in_step: 0,
             depth: 0,
             annotations: Vec::new(),
-            group_keys: HashMap::new(),
+            group_keys: FastMap::default(),
             window_buffer: Vec::new(),
         })
     }

@@ -1,13 +1,12 @@
 //! Series selection: matchers compiled once per query, instant samples by
 //! lookback and range windows by binary search.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use regex::Regex;
 
-use super::labels::METRIC_NAME;
+use super::labels::{FastMap, METRIC_NAME};
 use super::{EvalError, EvalResult, Evaluator, Sample, Series, Window};
 use crate::ast::{MatchOp, MatrixSelector, VectorSelector};
 use crate::series::is_stale_nan;
@@ -18,8 +17,8 @@ use crate::series::is_stale_nan;
 /// sample or two).
 #[derive(Default)]
 pub(crate) struct SelectorCache {
-    matched: HashMap<usize, Arc<Vec<usize>>>,
-    cursors: HashMap<(usize, Cursor), Vec<usize>>,
+    matched: FastMap<usize, Arc<Vec<usize>>>,
+    cursors: FastMap<(usize, Cursor), Vec<usize>>,
 }
 
 /// A series' labels and its window's points in a shared buffer.

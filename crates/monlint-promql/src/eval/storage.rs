@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Labels;
+use super::labels::FastMap;
 use crate::series::{NativeHistogram, SeriesValue};
 
 /// One stored series.
@@ -77,7 +78,7 @@ pub struct Storage {
     /// Series index by the address of its `labels` or `nameless` Arc, so
     /// evaluation can recognise label sets it need not rebuild. Built by
     /// [`Storage::seal`]; the Arcs live as long as the storage.
-    by_address: HashMap<usize, usize>,
+    by_address: FastMap<usize, usize>,
     /// Series were added since `by_address` was built.
     needs_index: bool,
 }
