@@ -204,3 +204,59 @@ fn subqueries_default_to_the_configured_step() {
     let count = vector(query(&data, "count_over_time(x[10m:2m])", 600_000, V2));
     assert_eq!(count[0].1, 6.0);
 }
+
+#[test]
+fn deepest_parseable_expressions_evaluate_on_a_small_stack() {
+    // (opening, innermost, closing) of each nesting form.
+    let forms: [(&str, &str, &str); 12] = [
+        ("(", "x", ")"),
+        ("abs(", "x", ")"),
+        ("- ", "x", ""),
+        ("sum(", "x", ")"),
+        ("topk(1, ", "x", ")"),
+        ("clamp(", "x", ", 0, 1)"),
+        ("histogram_quantile(0.5, ", "x", ")"),
+        ("label_replace(", "x", r#", "a", "b", "c", "d")"#),
+        ("count_values(\"v\", ", "x", ")"),
+        ("scalar(vector(", "1", "))"),
+        ("last_over_time((", "x", ")[1m:1m])"),
+        ("", "x", " + on(a) group_left x"),
+    ];
+    // Each form as deep as the parser accepts it.
+    let deepest: Vec<_> = forms
+        .iter()
+        .map(|(open, inner, close)| {
+            (1..=monlint_promql::MAX_DEPTH)
+                .rev()
+                .find_map(|n| {
+                    let text = format!("{}{inner}{}", open.repeat(n), close.repeat(n));
+                    parse(&text, &ParseOptions::default()).ok()
+                })
+                .expect("some depth parses")
+        })
+        .collect();
+    let data = storage(60_000, &["x 1"]);
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for expr in &deepest {
+                let _ = instant_query(&data, expr, 0, &EvalOptions::default());
+            }
+        })
+        .expect("thread starts");
+    handle.join().expect("no stack overflow");
+}
+
+#[test]
+fn nested_subqueries_have_a_work_bound() {
+    let data = storage(60_000, &["x 1"]);
+    let expr = format!(
+        "{}x{}",
+        "max_over_time((".repeat(12),
+        ")[10m:1m])".repeat(12)
+    );
+    assert_eq!(
+        error(query(&data, &expr, 0, V3)),
+        "query would evaluate more than 1000000 subquery steps"
+    );
+}

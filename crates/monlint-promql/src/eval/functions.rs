@@ -320,7 +320,7 @@ impl Evaluator<'_> {
     fn vector_function(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let name = call.function.name;
         let ts = step.ts;
-        let mut vector = if call.args.is_empty() {
+        let vector = if call.args.is_empty() {
             // Date functions default to `vector(time())`.
             vec![Sample {
                 labels: Arc::default(),
@@ -345,6 +345,22 @@ impl Evaluator<'_> {
                 }
             }
         }
+        self.apply_vector_function(call, vector, &scalars, &strings, step)
+    }
+
+    /// The second half of [`Self::vector_function`], kept apart so that
+    /// the recursion above runs in a small stack frame.
+    #[inline(never)]
+    fn apply_vector_function(
+        &mut self,
+        call: &Call,
+        mut vector: Vec<Sample>,
+        scalars: &[f64],
+        strings: &[String],
+        step: Step,
+    ) -> EvalResult<Value> {
+        let name = call.function.name;
+        let ts = step.ts;
         match name {
             "sort" | "sort_desc" | "sort_by_label" | "sort_by_label_desc"
                 if self.start != self.end =>
@@ -365,7 +381,7 @@ impl Evaluator<'_> {
                 let descending = name == "sort_by_label_desc";
                 vector.sort_by(|a, b| {
                     let mut ordering = std::cmp::Ordering::Equal;
-                    for label in &strings {
+                    for label in strings {
                         ordering = natural_cmp(a.labels.get(label), b.labels.get(label));
                         if ordering.is_ne() {
                             break;

@@ -41,6 +41,11 @@ pub use labels::Labels;
 use labels::{FastMap, FastSet};
 pub use storage::Storage;
 
+/// Most subquery steps one evaluation step may run: nested subqueries
+/// multiply their steps, so hostile nesting would otherwise run for ages.
+/// (A week at one-minute resolution is 10080.)
+const MAX_SUBQUERY_STEPS: u64 = 1_000_000;
+
 /// Deepest expression nesting evaluated (the parser already bounds it).
 const MAX_EVAL_DEPTH: usize = crate::MAX_DEPTH + 16;
 
@@ -202,6 +207,8 @@ pub(crate) struct Evaluator<'a> {
     group_keys: FastMap<(usize, usize), Arc<Labels>>,
     /// Points of range-function windows, reused from step to step.
     window_buffer: Vec<(i64, f64)>,
+    /// Subquery steps run in the current step, against [`MAX_SUBQUERY_STEPS`].
+    subquery_steps: u64,
 }
 
 const TOO_MANY_SAMPLES: &str =
@@ -293,6 +300,7 @@ pub fn range_query_annotated(
     let mut ts = start_ms;
     while ts <= end_ms {
         evaluator.samples_in_step = total_points;
+        evaluator.subquery_steps = 0;
         match evaluator.eval(expr, Step { ts })? {
             Value::Scalar(value) => {
                 push(Arc::default(), (ts, value));
@@ -422,6 +430,7 @@ impl<'a> Evaluator<'a> {
             annotations: Vec::new(),
             group_keys: FastMap::default(),
             window_buffer: Vec::new(),
+            subquery_steps: 0,
         })
     }
 
@@ -599,6 +608,17 @@ impl<'a> Evaluator<'a> {
         };
         if !inside {
             start = start.saturating_add(interval);
+        }
+        let steps = if end >= start {
+            ((end - start) / interval) as u64 + 1
+        } else {
+            0
+        };
+        self.subquery_steps = self.subquery_steps.saturating_add(steps);
+        if self.subquery_steps > MAX_SUBQUERY_STEPS {
+            return Err(EvalError::failed(format!(
+                "query would evaluate more than {MAX_SUBQUERY_STEPS} subquery steps"
+            )));
         }
         let mut by_labels: BTreeMap<Arc<Labels>, Series> = BTreeMap::new();
         let mut t = start;
