@@ -78,8 +78,39 @@ impl Matcher<'_> {
 /// in 3.x with `.` matching newlines.
 pub(crate) fn compile_anchored(pattern: &str, dot_matches_newline: bool) -> EvalResult<Regex> {
     let flags = if dot_matches_newline { "(?s)" } else { "" };
-    Regex::new(&format!("^{flags}(?:{pattern})$"))
+    let translated = ascii_perl_classes(pattern);
+    Regex::new(&format!("^{flags}(?:{translated})$"))
         .map_err(|error| EvalError::failed(format!("error parsing regexp {pattern:?}: {error}")))
+}
+
+/// Go's RE2 reads `\d`, `\w`, `\s` and `\b` as ASCII classes; the `regex`
+/// crate reads them as Unicode ones. Spells them out in ASCII (nested
+/// brackets work inside a class too).
+fn ascii_perl_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('s') => out.push_str(r"[\t\n\f\r ]"),
+            Some('S') => out.push_str(r"[^\t\n\f\r ]"),
+            Some('b') => out.push_str(r"(?-u:\b)"),
+            Some('B') => out.push_str(r"(?-u:\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 impl Evaluator<'_> {
@@ -268,7 +299,27 @@ impl Evaluator<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::seek;
+    use super::{compile_anchored, seek};
+
+    #[test]
+    fn perl_classes_are_ascii_as_in_go() {
+        let digits = compile_anchored(r"\d+", true).expect("compiles");
+        assert!(digits.is_match("42"));
+        assert!(!digits.is_match("\u{0664}\u{0662}"));
+        let word = compile_anchored(r"[\w.]+\s\S", true).expect("compiles");
+        assert!(word.is_match("a_b.c x"));
+        assert!(!word.is_match("é x"));
+        assert!(
+            compile_anchored(r"a\b.*", true)
+                .expect("compiles")
+                .is_match("a b")
+        );
+        assert!(
+            compile_anchored(r"\\d", true)
+                .expect("compiles")
+                .is_match(r"\d")
+        );
+    }
 
     #[test]
     fn seek_agrees_with_partition_point_from_any_hint() {
