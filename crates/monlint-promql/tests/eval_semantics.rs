@@ -91,6 +91,19 @@ fn regex_dot_matches_newline_only_in_3x() {
     assert_eq!(vector(query(&data, r#"x{l=~"a.b"}"#, 0, V3)).len(), 1);
     // Matchers are fully anchored.
     assert!(vector(query(&data, r#"x{l=~"a"}"#, 0, V3)).is_empty());
+    // label_replace follows the same rule.
+    let replaced = |version| {
+        vector(query(
+            &data,
+            r#"label_replace(x, "m", "yes", "l", "a.b")"#,
+            0,
+            version,
+        ))[0]
+            .0
+            .contains("m=")
+    };
+    assert!(!replaced(V2));
+    assert!(replaced(V3));
 }
 
 #[test]

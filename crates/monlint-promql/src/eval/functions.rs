@@ -103,7 +103,7 @@ impl Evaluator<'_> {
         let replacement = self.string_arg(call, 2, step)?;
         let source = self.string_arg(call, 3, step)?;
         let pattern = self.string_arg(call, 4, step)?;
-        let regex = compile_anchored(&pattern, true).map_err(|_| {
+        let regex = compile_anchored(&pattern, self.is_prometheus_3()).map_err(|_| {
             EvalError::failed(format!(
                 "invalid regular expression in label_replace(): {pattern}"
             ))
