@@ -4,10 +4,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use monlint_core::{SourceFile, Sources};
-use monlint_lint::{Options, check_file};
+use monlint_lint::{Options, check_files};
 
 fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::from_bytes("fuzz.yml", data.to_vec()));
-    let _ = check_file(sources.get(id), id, &Options::default(), true);
+    let _ = check_files(&sources, &[(id, true)], &Options::default(), &|| {});
 });

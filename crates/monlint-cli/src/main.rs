@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::HashSet;
 
 use monlint_core::{Diagnostic, FileId, Severity, SourceFile, Sources, Version};
-use monlint_lint::{FileKind, FileReport, Options, Selection, check_file};
+use monlint_lint::{FileKind, FileReport, Options, Selection, check_files};
 use rayon::prelude::*;
 
 use crate::changes::Changes;
@@ -249,25 +249,27 @@ fn check_all(
         .into_iter()
         .map(|text| text.map(|t| sources.add(t)))
         .collect();
+    let present: Vec<(FileId, bool)> = ids
+        .iter()
+        .zip(inputs)
+        .filter_map(|(id, input)| id.map(|id| (id, input.explicit)))
+        .collect();
+    let mut checked = check_files(&sources, &present, options, &|| progress.inc()).into_iter();
     let reports = ids
-        .par_iter()
+        .iter()
         .zip(inputs)
         .map(|(id, input)| {
-            let Some(id) = *id else {
+            let Some(mut report) = id.and_then(|_| checked.next()) else {
                 return FileReport {
                     kind: FileKind::Unknown,
                     rule_count: 0,
                     diagnostics: Vec::new(),
                 };
             };
-            let mut report = check_file(sources.get(id), id, options, input.explicit);
             if let Some(settings) = settings {
-                settings.config.apply(
-                    &settings.relative_path(&input.path),
-                    &mut report.diagnostics,
-                );
+                let path = settings.relative_path(&input.path);
+                settings.config.apply(&path, &mut report.diagnostics);
             }
-            progress.inc();
             report
         })
         .collect();

@@ -135,6 +135,21 @@ fn reports_changed_lines_and_what_the_change_caused_and_nothing_else() {
 }
 
 #[test]
+fn a_removed_recording_rule_is_reported_where_it_is_still_used() {
+    let repo = Repo::new("removed");
+    repo.write("recording.yml", &rules_file(&[RULE]));
+    let alert = "groups:\n  - name: alerts\n    rules:\n      - alert: NoTraffic\n        expr: job:requests:rate5m == 0\n";
+    repo.write("alerts.yml", alert);
+    repo.commit();
+    // The change only touches recording.yml; the finding is in alerts.yml, unchanged.
+    repo.write("recording.yml", &rules_file(&[]));
+    assert_eq!(
+        repo.findings("HEAD"),
+        vec![("alerts.yml:C101".to_owned(), 5)]
+    );
+}
+
+#[test]
 fn new_untracked_files_count_as_changed() {
     let repo = Repo::new("untracked");
     repo.write("api.yml", &rules_file(&[RULE]));

@@ -1,12 +1,14 @@
-//! One file in, findings out: detect what the file is, load it, run the checks.
+//! Files in, findings out: detect what each file is, load it, run the per-file checks
+//! (in parallel), then the checks across files, then apply suppression comments.
 //! Pure: the caller reads files and prints.
 
 use monlint_core::yaml::{self, Document, Node};
-use monlint_core::{Diagnostic, FileId, SourceFile, Span, Version};
+use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
+use rayon::prelude::*;
 
-use crate::checks::{RuleContext, ignored_document, yaml_syntax};
+use crate::checks::{RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
 use crate::policy::Policy;
-use crate::registry::RULE_CHECKS;
+use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
 use crate::rules::load::{load_plain, load_prometheus_rules};
 use crate::rules::model::{RuleFile, RuleFileFlavor};
 use crate::selection::Selection;
@@ -62,6 +64,12 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A file's report with its model, kept until the checks across files have run.
+struct Loaded {
+    report: FileReport,
+    rules: Option<RuleFile>,
+}
+
 fn is_prometheus_rule_object(node: &Node) -> bool {
     node.get("kind").and_then(Node::as_str) == Some("PrometheusRule")
 }
@@ -90,14 +98,75 @@ fn looks_like_rule_file(text: &str) -> bool {
         .any(|line| line.trim_end() == "groups:" || line.trim() == "kind: PrometheusRule")
 }
 
-/// Checks one file. `explicit` files (named on the command line) that are not recognised
-/// are read as plain rule files, as promtool would; walked files are skipped instead.
-pub fn check_file(
-    source: &SourceFile,
-    file: FileId,
+/// Checks the files of one run: `(file, explicit)` pairs. `explicit` files (named on the
+/// command line) that are not recognised are read as plain rule files, as promtool would;
+/// walked files are skipped instead. `on_file_done` is called as each file's own checks end
+/// (for progress). Reports line up with `files`.
+pub fn check_files(
+    sources: &Sources,
+    files: &[(FileId, bool)],
     options: &Options,
-    explicit: bool,
-) -> FileReport {
+    on_file_done: &(dyn Fn() + Sync),
+) -> Vec<FileReport> {
+    let mut loaded: Vec<Loaded> = files
+        .par_iter()
+        .map(|&(file, explicit)| {
+            let loaded = check_file(sources.get(file), file, options, explicit);
+            on_file_done();
+            loaded
+        })
+        .collect();
+    let rule_files: Vec<(&SourceFile, &RuleFile)> = loaded
+        .iter()
+        .filter_map(|l| l.rules.as_ref())
+        .map(|rules| (sources.get(rules.file), rules))
+        .collect();
+    let workspace = WorkspaceContext {
+        files: rule_files,
+        version: options.prometheus_version,
+        policy: &options.policy,
+    };
+    let mut across = Vec::new();
+    for (check, run) in WORKSPACE_CHECKS {
+        if options.selection.is_enabled(check) {
+            run(&workspace, &mut across);
+        }
+    }
+    for diagnostic in across {
+        if let Some(target) = loaded.iter_mut().find(|l| {
+            l.rules
+                .as_ref()
+                .is_some_and(|r| r.file == diagnostic.primary.file)
+        }) {
+            target.report.diagnostics.push(diagnostic);
+        }
+    }
+    loaded
+        .into_iter()
+        .map(|Loaded { mut report, rules }| {
+            if let Some(rules) = rules {
+                let source = sources.get(rules.file);
+                suppress::apply(
+                    source,
+                    rules.file,
+                    &rules,
+                    &options.selection,
+                    &mut report.diagnostics,
+                );
+            }
+            report
+                .diagnostics
+                .retain(|d| options.selection.is_enabled(d.check));
+            report
+                .diagnostics
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            report
+        })
+        .collect()
+}
+
+/// One file's own checks; suppressions wait for the checks across files.
+fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bool) -> Loaded {
     let version = options.prometheus_version;
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
     let mut kind = detect(&documents);
@@ -108,10 +177,13 @@ pub fn check_file(
     }
     let mut diagnostics = Vec::new();
     if !kind.is_checked() {
-        return FileReport {
-            kind,
-            rule_count: 0,
-            diagnostics,
+        return Loaded {
+            report: FileReport {
+                kind,
+                rule_count: 0,
+                diagnostics,
+            },
+            rules: None,
         };
     }
     if let Some(offset) = source.invalid_utf8_at {
@@ -162,15 +234,14 @@ pub fn check_file(
             run(&ctx, &mut diagnostics);
         }
     }
-    diagnostics.retain(|d| options.selection.is_enabled(d.check));
-    suppress::apply(source, file, &rules, &options.selection, &mut diagnostics);
-    diagnostics.retain(|d| options.selection.is_enabled(d.check));
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let rule_count = rules.groups.iter().map(|g| g.rules.len()).sum();
-    FileReport {
-        kind,
-        rule_count,
-        diagnostics,
+    Loaded {
+        report: FileReport {
+            kind,
+            rule_count,
+            diagnostics,
+        },
+        rules: Some(rules),
     }
 }
 

@@ -16,5 +16,5 @@ pub mod selection;
 mod suggest;
 mod suppress;
 
-pub use analyze::{FileKind, FileReport, Options, check_file};
+pub use analyze::{FileKind, FileReport, Options, check_files};
 pub use selection::Selection;

@@ -2,7 +2,7 @@
 
 use monlint_core::Check;
 
-use crate::checks::{self, RuleCheckFn};
+use crate::checks::{self, RuleCheckFn, WorkspaceCheckFn};
 
 /// Checks run over a loaded rule file, in the order they run.
 pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
@@ -122,6 +122,12 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     ),
 ];
 
+/// Checks across all the files of a run, after each file's own checks.
+pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[(
+    &checks::recording_rule_undefined::CHECK,
+    checks::recording_rule_undefined::check,
+)];
+
 /// Checks the loaders report themselves.
 pub static LOADER_CHECKS: &[&Check] = &[
     &checks::yaml_syntax::CHECK,
@@ -140,6 +146,7 @@ pub fn all_checks() -> Vec<&'static Check> {
         .iter()
         .copied()
         .chain(RULE_CHECKS.iter().map(|(check, _)| *check))
+        .chain(WORKSPACE_CHECKS.iter().map(|(check, _)| *check))
         .collect();
     all.sort_by_key(|check| check.code);
     all

@@ -13,7 +13,7 @@ use monlint_core::render::render_human;
 use monlint_core::{SourceFile, Sources, Version};
 use monlint_lint::config::load_config;
 use monlint_lint::registry::all_checks;
-use monlint_lint::{Options, Selection, check_file};
+use monlint_lint::{Options, Selection, check_files};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
@@ -49,7 +49,9 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let diagnostics = if file_is_config(check) {
         load_config(sources.get(id), id).1
     } else {
-        check_file(sources.get(id), id, &options, true).diagnostics
+        check_files(&sources, &[(id, true)], &options, &|| {})
+            .remove(0)
+            .diagnostics
     };
     let diagnostics: Vec<_> = diagnostics
         .into_iter()

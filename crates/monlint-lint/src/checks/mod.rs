@@ -38,6 +38,7 @@ pub mod rate_window_too_short;
 pub mod ratio_percent_mismatch;
 pub mod record_or_alert;
 pub mod recording_rule_field;
+pub mod recording_rule_undefined;
 pub mod regex_smells;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
@@ -51,6 +52,15 @@ pub mod value_in_label;
 pub mod value_not_humanized;
 pub mod wrong_type;
 pub mod yaml_syntax;
+
+/// What a check across files sees: every loaded rule file of the run with its text.
+pub struct WorkspaceContext<'a> {
+    pub files: Vec<(&'a SourceFile, &'a RuleFile)>,
+    pub version: Version,
+    pub policy: &'a Policy,
+}
+
+pub type WorkspaceCheckFn = fn(&WorkspaceContext, &mut Vec<Diagnostic>);
 
 /// What a rule-file check sees: one loaded file, its text, and the targeted version.
 pub struct RuleContext<'a> {
