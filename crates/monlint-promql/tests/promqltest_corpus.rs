@@ -24,6 +24,7 @@ const EXPECTED_PASSES: &[(&str, usize)] = &[
     ("selectors.test", 31),
     ("staleness.test", 17),
     ("subquery.test", 32),
+    ("type_and_unit.test", 58),
     ("trig_functions.test", 19),
 ];
 

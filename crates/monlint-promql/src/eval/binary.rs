@@ -170,8 +170,12 @@ impl Evaluator<'_> {
             if return_bool {
                 value = if keep { 1.0 } else { 0.0 };
             }
-            let drop_name = drop_name_now || changes_schema(op, self);
-            let labels = result_labels(&sample.labels, &other.labels, matching, drop_name);
+            let base = if drop_name_now || changes_schema(op, self) {
+                self.name_dropped(&sample.labels)
+            } else {
+                Arc::clone(&sample.labels)
+            };
+            let labels = result_labels(&base, &other.labels, matching);
             if matching.card == Cardinality::OneToOne {
                 if !matched_once.insert(signature) {
                     return Err(EvalError::failed(
@@ -210,17 +214,8 @@ fn changes_schema(op: BinaryOp, evaluator: &Evaluator<'_>) -> bool {
     }
 }
 
-fn result_labels(
-    many: &Labels,
-    one: &Labels,
-    matching: &VectorMatching,
-    drop_name: bool,
-) -> Labels {
-    let mut labels = if drop_name {
-        many.without_name()
-    } else {
-        many.clone()
-    };
+fn result_labels(many: &Labels, one: &Labels, matching: &VectorMatching) -> Labels {
+    let mut labels = many.clone();
     if matching.card == Cardinality::OneToOne {
         labels = if matching.on {
             labels.filtered(|name| matching.labels.iter().any(|l| l == name))

@@ -40,6 +40,11 @@ pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 /// The label holding the metric name.
 pub const METRIC_NAME: &str = "__name__";
 
+/// The labels Prometheus 3.5+ treats as the metric's identity metadata.
+fn is_metadata_label(name: &str) -> bool {
+    matches!(name, METRIC_NAME | "__type__" | "__unit__")
+}
+
 /// A label set sorted by name, with unique names and no empty values.
 /// Its hash is computed once, as label sets are hashed on every step.
 #[derive(Clone, Debug)]
@@ -145,8 +150,10 @@ impl Labels {
         self.filtered(|name| name != METRIC_NAME)
     }
 
-    pub fn has_name(&self) -> bool {
-        !self.get(METRIC_NAME).is_empty()
+    /// A copy without the name and, as Prometheus 3.5+ drops them with
+    /// it, the `__type__` and `__unit__` labels.
+    pub fn without_metadata(&self) -> Labels {
+        self.filtered(|name| !is_metadata_label(name))
     }
 
     /// A copy keeping only the labels for which `keep` holds.

@@ -235,8 +235,8 @@ pub fn instant_query_annotated(
     let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
     let value = evaluator.eval(expr, Step { ts: time_ms })?;
     let value = match value {
-        Value::Vector(vector) => Value::Vector(finish_vector(vector, time_ms)?),
-        Value::Matrix(matrix) => Value::Matrix(finish_matrix(matrix)?),
+        Value::Vector(vector) => Value::Vector(evaluator.finish_vector(vector, time_ms)?),
+        Value::Matrix(matrix) => Value::Matrix(evaluator.finish_matrix(matrix)?),
         other => other,
     };
     Ok((value, evaluator.annotations))
@@ -307,7 +307,7 @@ pub fn range_query_annotated(
                 total_points += 1;
             }
             Value::Vector(vector) => {
-                for sample in finish_vector(vector, ts)? {
+                for sample in evaluator.finish_vector(vector, ts)? {
                     push(sample.labels, (ts, sample.value));
                     total_points += 1;
                 }
@@ -329,57 +329,6 @@ pub fn range_query_annotated(
     }
     series.sort_by(|a, b| a.labels.cmp(&b.labels));
     Ok((series, evaluator.annotations))
-}
-
-/// Applies delayed name removal and checks that labels stay unique.
-fn finish_vector(mut vector: Vec<Sample>, ts: i64) -> EvalResult<Vec<Sample>> {
-    for sample in &mut vector {
-        if sample.drop_name {
-            sample.labels = Arc::new(sample.labels.without_name());
-            sample.drop_name = false;
-        }
-        sample.timestamp = ts;
-    }
-    check_unique(&vector)?;
-    Ok(vector)
-}
-
-fn finish_matrix(matrix: Vec<Series>) -> EvalResult<Vec<Series>> {
-    let mut merged: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
-    let mut order = Vec::new();
-    for series in matrix {
-        let labels = if series.drop_name {
-            Arc::new(series.labels.without_name())
-        } else {
-            series.labels
-        };
-        match merged.get_mut(&labels) {
-            Some(points) => {
-                points.extend(series.points);
-                points.sort_by_key(|p| p.0);
-                if points.windows(2).any(|w| w[0].0 == w[1].0) {
-                    return Err(EvalError::failed(
-                        "vector cannot contain metrics with the same labelset",
-                    ));
-                }
-            }
-            None => {
-                order.push(Arc::clone(&labels));
-                merged.insert(labels, series.points);
-            }
-        }
-    }
-    Ok(order
-        .into_iter()
-        .filter_map(|labels| {
-            let points = merged.remove(&labels)?;
-            Some(Series {
-                labels,
-                points,
-                drop_name: false,
-            })
-        })
-        .collect())
 }
 
 fn check_unique(vector: &[Sample]) -> EvalResult<()> {
@@ -486,15 +435,74 @@ impl<'a> Evaluator<'a> {
         base.saturating_sub(offset.unwrap_or(0))
     }
 
+    /// Applies delayed name removal and checks that labels stay unique.
+    fn finish_vector(&self, mut vector: Vec<Sample>, ts: i64) -> EvalResult<Vec<Sample>> {
+        for sample in &mut vector {
+            if sample.drop_name {
+                sample.labels = self.name_dropped(&sample.labels);
+                sample.drop_name = false;
+            }
+            sample.timestamp = ts;
+        }
+        check_unique(&vector)?;
+        Ok(vector)
+    }
+
+    fn finish_matrix(&self, matrix: Vec<Series>) -> EvalResult<Vec<Series>> {
+        let mut merged: BTreeMap<Arc<Labels>, Vec<(i64, f64)>> = BTreeMap::new();
+        let mut order = Vec::new();
+        for series in matrix {
+            let labels = if series.drop_name {
+                self.name_dropped(&series.labels)
+            } else {
+                series.labels
+            };
+            match merged.get_mut(&labels) {
+                Some(points) => {
+                    points.extend(series.points);
+                    points.sort_by_key(|p| p.0);
+                    if points.windows(2).any(|w| w[0].0 == w[1].0) {
+                        return Err(EvalError::failed(
+                            "vector cannot contain metrics with the same labelset",
+                        ));
+                    }
+                }
+                None => {
+                    order.push(Arc::clone(&labels));
+                    merged.insert(labels, series.points);
+                }
+            }
+        }
+        Ok(order
+            .into_iter()
+            .filter_map(|labels| {
+                let points = merged.remove(&labels)?;
+                Some(Series {
+                    labels,
+                    points,
+                    drop_name: false,
+                })
+            })
+            .collect())
+    }
+
+    /// The labels without the name (and from 3.5 without `__type__` and
+    /// `__unit__`), shared with the storage when it holds them.
+    fn name_dropped(&self, labels: &Arc<Labels>) -> Arc<Labels> {
+        let metadata = self.algorithms().metadata_with_name;
+        match self.storage.nameless(labels, metadata) {
+            Some(shared) => shared,
+            None if metadata => Arc::new(labels.without_metadata()),
+            None => Arc::new(labels.without_name()),
+        }
+    }
+
     /// Marks `sample` for name removal, or removes the name now.
     fn drop_name(&self, sample: &mut Sample) {
         if self.options.delayed_name_removal {
             sample.drop_name = true;
-        } else if sample.labels.has_name() {
-            sample.labels = match self.storage.nameless(&sample.labels) {
-                Some(nameless) => nameless,
-                None => Arc::new(sample.labels.without_name()),
-            };
+        } else {
+            sample.labels = self.name_dropped(&sample.labels);
         }
     }
 
@@ -695,6 +703,9 @@ pub(crate) struct Algorithms {
     /// From 2.47, `atan2` drops the metric name like the arithmetic
     /// operators.
     pub atan2_drops_name: bool,
+    /// From 3.5, dropping the metric name drops `__type__` and `__unit__`
+    /// too.
+    pub metadata_with_name: bool,
 }
 
 impl Algorithms {
@@ -705,6 +716,7 @@ impl Algorithms {
             kahan_2_54: !before(2, 54),
             running_mean: before(3, 0),
             atan2_drops_name: !before(2, 47),
+            metadata_with_name: !before(3, 5),
         }
     }
 

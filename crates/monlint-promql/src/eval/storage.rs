@@ -16,6 +16,8 @@ pub struct StoredSeries {
     /// The labels without the metric name, shared by every sample whose
     /// name a function drops.
     pub nameless: Arc<Labels>,
+    /// The labels without name, `__type__` and `__unit__` (3.5+).
+    pub metadata_free: Arc<Labels>,
     /// Float sample timestamps (ms), strictly increasing once sealed.
     pub timestamps: Vec<i64>,
     pub values: Vec<f64>,
@@ -75,7 +77,7 @@ impl StoredSeries {
 pub struct Storage {
     series: Vec<StoredSeries>,
     index: HashMap<Arc<Labels>, usize>,
-    /// Series index by the address of its `labels` or `nameless` Arc, so
+    /// Series index by the address of any of its label-set Arcs, so
     /// evaluation can recognise label sets it need not rebuild. Built by
     /// [`Storage::seal`]; the Arcs live as long as the storage.
     by_address: FastMap<usize, usize>,
@@ -107,6 +109,7 @@ impl Storage {
             None => {
                 self.series.push(StoredSeries {
                     nameless: Arc::new(labels.without_name()),
+                    metadata_free: Arc::new(labels.without_metadata()),
                     labels: Arc::clone(&labels),
                     sorted: true,
                     ..StoredSeries::default()
@@ -171,6 +174,8 @@ impl Storage {
             for (index, series) in self.series.iter().enumerate() {
                 self.by_address.insert(address(&series.labels), index);
                 self.by_address.insert(address(&series.nameless), index);
+                self.by_address
+                    .insert(address(&series.metadata_free), index);
             }
             self.needs_index = false;
         }
@@ -187,10 +192,16 @@ impl Storage {
         self.by_address.contains_key(&address(labels))
     }
 
-    /// The stored nameless twin of a stored label set.
-    pub(crate) fn nameless(&self, labels: &Arc<Labels>) -> Option<Arc<Labels>> {
+    /// The stored twin of a stored label set without its name (and, when
+    /// `metadata`, without `__type__` and `__unit__`).
+    pub(crate) fn nameless(&self, labels: &Arc<Labels>, metadata: bool) -> Option<Arc<Labels>> {
         let &index = self.by_address.get(&address(labels))?;
-        Some(Arc::clone(&self.series[index].nameless))
+        let series = &self.series[index];
+        Some(Arc::clone(if metadata {
+            &series.metadata_free
+        } else {
+            &series.nameless
+        }))
     }
 }
 
