@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod diff;
+mod docs;
 mod util;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     /// Differential tests against promtool.
     #[command(subcommand)]
     Diff(DiffCommand),
+    /// Write the generated documents: docs/checks.md and docs/monlint.schema.json.
+    Docs,
 }
 
 #[derive(Subcommand)]
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
+        Command::Docs => docs::write(),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)
         }

@@ -7,7 +7,7 @@ use crate::registry::all_checks;
 /// `docs/checks.md`: a table of every check, then each check's documentation.
 pub fn checks_markdown() -> String {
     let mut out = String::from(
-        "# Checks\n\n<!-- Generated from the check registry: run `MONLINT_UPDATE_DOCS=1 cargo test -p monlint-lint --test docs` after changing a check. -->\n\n",
+        "# Checks\n\n<!-- Generated from the check registry: run `cargo xtask docs` after changing a check. -->\n\n",
     );
     out.push_str(
         "| code | name | category | default severity | summary |\n|---|---|---|---|---|\n",

@@ -1,6 +1,6 @@
 //! Generated documents: `docs/checks.md` from the registry and `docs/monlint.schema.json`
-//! from the configuration reader; a stale copy fails these tests and
-//! `MONLINT_UPDATE_DOCS=1` rewrites them.
+//! from the configuration reader; a stale copy fails these tests, `cargo xtask docs`
+//! rewrites them (as does `MONLINT_UPDATE_DOCS=1` here).
 
 use std::path::PathBuf;
 
@@ -18,7 +18,7 @@ fn check_generated(name: &str, expected: &str) {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/{name} is stale: run `MONLINT_UPDATE_DOCS=1 cargo test -p monlint-lint --test docs`"
+        "docs/{name} is stale: run `cargo xtask docs`"
     );
 }
 
