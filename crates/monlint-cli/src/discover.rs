@@ -119,3 +119,34 @@ pub fn discover(arguments: &[String], excluded: Excluded) -> Result<Vec<Input>, 
     inputs.retain(|input| seen.insert(input.path.clone()));
     Ok(inputs)
 }
+
+/// At most this many files are recorded for link checks; a larger tree is cut off there.
+const MAX_DOCUMENT_FILES: usize = 50_000;
+/// Markdown files larger than this are recorded as existing, without their headings.
+const MAX_MARKDOWN_BYTES: u64 = 1024 * 1024;
+
+/// The files under `root` that relative links may point at, with Markdown headings.
+pub fn scan_documents(root: &Path, base: &Path) -> monlint_lint::documents::Documents {
+    let mut documents = monlint_lint::documents::Documents::new(root, base);
+    let walker = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| !is_hidden_or_build_dir(e))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .take(MAX_DOCUMENT_FILES);
+    for entry in walker {
+        let path = entry.path();
+        let is_markdown = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "markdown")
+        );
+        let small = entry
+            .metadata()
+            .is_ok_and(|m| m.len() <= MAX_MARKDOWN_BYTES);
+        let text = (is_markdown && small)
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten();
+        documents.add(path, text.as_deref());
+    }
+    documents
+}

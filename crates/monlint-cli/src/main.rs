@@ -154,7 +154,22 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .unwrap_or(Version::PROMETHEUS_LATEST),
         selection: Selection::new(&select, &ignore)?,
         policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
+        documents: Default::default(),
     };
+    let mut options = options;
+    if options
+        .selection
+        .is_enabled(&monlint_lint::checks::runbook_url::CHECK)
+    {
+        let base =
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+        let root = settings
+            .as_ref()
+            .map(|s| s.root.clone())
+            .or_else(git_toplevel)
+            .unwrap_or_else(|| base.clone());
+        options.documents = discover::scan_documents(&root, &base);
+    }
     let excluded = |path: &std::path::Path| {
         settings
             .as_ref()
@@ -216,6 +231,17 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .iter()
         .any(|d| d.severity >= args.fail_on);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// The top folder of the git work tree around the current folder, if any.
+fn git_toplevel() -> Option<std::path::PathBuf> {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    (output.status.success() && !text.trim().is_empty())
+        .then(|| std::path::PathBuf::from(text.trim()))
 }
 
 /// What a finding is about, without where: check, file, the text under the span, message.

@@ -7,6 +7,7 @@ use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
 use rayon::prelude::*;
 
 use crate::checks::{RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
+use crate::documents::Documents;
 use crate::policy::Policy;
 use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
 use crate::rules::load::{load_plain, load_prometheus_rules};
@@ -20,6 +21,8 @@ pub struct Options {
     pub prometheus_version: Version,
     pub selection: Selection,
     pub policy: Policy,
+    /// The repository's files, for relative links; empty when the caller scanned none.
+    pub documents: Documents,
 }
 
 /// What a file was recognised as, from its content.
@@ -228,6 +231,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         rules: &rules,
         version,
         policy: &options.policy,
+        documents: &options.documents,
     };
     for (check, run) in RULE_CHECKS {
         if options.selection.is_enabled(check) {

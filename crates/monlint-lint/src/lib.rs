@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod checks;
 pub mod config;
 pub mod docs;
+pub mod documents;
 pub mod policy;
 mod read;
 pub mod registry;

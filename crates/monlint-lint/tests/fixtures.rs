@@ -12,11 +12,33 @@ use std::path::PathBuf;
 use monlint_core::render::render_human;
 use monlint_core::{SourceFile, Sources, Version};
 use monlint_lint::config::load_config;
+use monlint_lint::documents::Documents;
 use monlint_lint::registry::all_checks;
 use monlint_lint::{Options, Selection, check_files};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// The files of a fixture's folder, for checks that resolve relative links.
+fn fixture_documents(check: &str) -> Documents {
+    let repo = fixtures_dir().join("..");
+    let folder = fixtures_dir().join(check);
+    let mut documents = Documents::new(&folder, &repo);
+    let mut pending = vec![folder];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let markdown = path.extension().is_some_and(|e| e == "md");
+                let text = markdown.then(|| std::fs::read_to_string(&path).unwrap());
+                documents.add(&path, text.as_deref());
+            }
+        }
+    }
+    documents
 }
 
 /// The configuration check's fixtures are `.monlint.yml` files, not rule files.
@@ -43,6 +65,7 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let options = Options {
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
+        documents: fixture_documents(check),
         ..Options::default()
     };
     // Configuration checks read monlint's own configuration file, not rule files.

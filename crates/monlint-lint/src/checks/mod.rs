@@ -68,6 +68,7 @@ pub struct RuleContext<'a> {
     pub rules: &'a RuleFile,
     pub version: Version,
     pub policy: &'a Policy,
+    pub documents: &'a crate::documents::Documents,
 }
 
 impl RuleContext<'_> {

@@ -4,6 +4,7 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 
 use super::RuleContext;
 use super::common::find;
+use crate::documents::Resolution;
 
 pub static CHECK: Check = Check {
     code: "R100",
@@ -18,8 +19,11 @@ Checks the `runbook_url` annotation of alerts:
 - an absolute `http`/`https` URL has a host and no spaces;
 - no placeholder: `example.com`, `TODO`, `CHANGEME`, `FIXME`, `TBD`, `<...>`.
 
-Template actions (`{{ $labels.job }}`) are taken as filled in. Relative links and `file://`
-URLs are not resolved here: that needs the repository's files.
+- a relative link or `file://` URL leads to a file of the repository, and its `#anchor` to
+  a heading of that Markdown file (links leading outside the checked repository are not
+  judged).
+Template actions (`{{ $labels.job }}`) are taken as filled in; a templated relative link is
+not resolved.
 
 ## Why is this bad?
 The runbook is what turns a page into a fix. A missing or placeholder link leaves the
@@ -91,6 +95,27 @@ fn problem(url: &str) -> Option<String> {
     None
 }
 
+/// A relative or `file://` link that leads nowhere in the repository.
+fn broken_link(ctx: &RuleContext, url: &str) -> Option<String> {
+    let url = url.trim();
+    let is_relative = !url.contains("://") && !url.contains(':');
+    if url.contains("{{") || !(is_relative || url.starts_with("file://")) {
+        return None;
+    }
+    match ctx.documents.resolve(&ctx.source.path, url) {
+        Resolution::Unknown | Resolution::Found => None,
+        Resolution::MissingFile(_) => {
+            let written = url.split('#').next().unwrap_or(url);
+            Some(format!(
+                "leads to `{written}`, which is not a file of the repository"
+            ))
+        }
+        Resolution::MissingAnchor(anchor) => Some(format!(
+            "leads to a heading `#{anchor}` its document does not have"
+        )),
+    }
+}
+
 /// Whether `word` occurs in `text` not as part of a longer word (`todo` but not `todos-api`).
 fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(start, _)| {
@@ -104,7 +129,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (group, _, rule) in ctx.rules().filter(|(_, _, rule)| rule.is_alert()) {
         match find(&rule.annotations, "runbook_url") {
             Some(pair) => {
-                if let Some(problem) = problem(pair.value.text()) {
+                let problem =
+                    problem(pair.value.text()).or_else(|| broken_link(ctx, pair.value.text()));
+                if let Some(problem) = problem {
                     out.push(
                         Diagnostic::new(
                             &CHECK,

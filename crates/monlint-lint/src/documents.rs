@@ -1,0 +1,161 @@
+//! The repository's files that relative links may point at, with the anchors of its
+//! Markdown headings, so a `runbook_url` such as `runbooks/api.md#apidown` can be checked
+//! without touching the disk here. The caller (the CLI) scans the repository once.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// Files under one root, as absolute, lexically normalised paths.
+#[derive(Clone, Debug, Default)]
+pub struct Documents {
+    /// The folder the scan covered; links leading outside it are not judged.
+    root: Option<PathBuf>,
+    /// What relative display paths of checked files are relative to (the working folder).
+    base: PathBuf,
+    files: HashSet<PathBuf>,
+    anchors: HashMap<PathBuf, Vec<String>>,
+}
+
+/// What a relative link leads to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Outside what was scanned, or nothing was scanned: no verdict.
+    Unknown,
+    Found,
+    MissingFile(PathBuf),
+    /// The file exists but has no heading with this anchor.
+    MissingAnchor(String),
+}
+
+/// Resolves `.` and `..` without asking the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The anchor a Markdown renderer (GitHub's) gives a heading: lowercase, punctuation
+/// dropped, spaces as hyphens.
+pub fn heading_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+fn markdown_anchors(text: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut anchors = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && let Some(heading) = line.strip_prefix('#') {
+            let heading = heading.trim_start_matches('#');
+            if heading.starts_with(' ') {
+                anchors.push(heading_anchor(heading));
+            }
+        }
+    }
+    anchors
+}
+
+impl Documents {
+    /// An empty scan of `root`; `base` is the folder relative display paths start from.
+    pub fn new(root: &Path, base: &Path) -> Self {
+        Documents {
+            root: Some(normalize(root)),
+            base: normalize(base),
+            ..Documents::default()
+        }
+    }
+
+    /// Records a file; Markdown files also give their headings' anchors.
+    pub fn add(&mut self, path: &Path, markdown: Option<&str>) {
+        let path = normalize(&self.base.join(path));
+        if let Some(text) = markdown {
+            self.anchors.insert(path.clone(), markdown_anchors(text));
+        }
+        self.files.insert(path);
+    }
+
+    /// Resolves `link` (relative, or `file://`) written in the file displayed as `from`.
+    pub fn resolve(&self, from: &str, link: &str) -> Resolution {
+        let Some(root) = &self.root else {
+            return Resolution::Unknown;
+        };
+        let link = link.strip_prefix("file://").unwrap_or(link);
+        let (path, anchor) = match link.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (link, None),
+        };
+        let from_folder = self
+            .base
+            .join(from)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let target = if path.is_empty() {
+            self.base.join(from)
+        } else {
+            normalize(&from_folder.join(path))
+        };
+        if !target.starts_with(root) {
+            return Resolution::Unknown;
+        }
+        if !self.files.contains(&target) {
+            return Resolution::MissingFile(target);
+        }
+        match (anchor, self.anchors.get(&target)) {
+            (Some(anchor), Some(anchors))
+                if !anchor.is_empty() && !anchors.iter().any(|a| a == anchor) =>
+            {
+                Resolution::MissingAnchor(anchor.to_owned())
+            }
+            _ => Resolution::Found,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_links_and_anchors() {
+        let mut documents = Documents::new(Path::new("/repo"), Path::new("/repo"));
+        documents.add(
+            Path::new("rules/runbooks/api.md"),
+            Some("# Api\n\n## ApiDown\n```\n# not a heading\n```\n## Error ratio (5xx)\n"),
+        );
+        let resolve = |link| documents.resolve("rules/api.yml", link);
+        assert_eq!(resolve("runbooks/api.md#apidown"), Resolution::Found);
+        assert_eq!(
+            resolve("./runbooks/api.md#error-ratio-5xx"),
+            Resolution::Found
+        );
+        assert_eq!(
+            resolve("runbooks/api.md#not-a-heading"),
+            Resolution::MissingAnchor("not-a-heading".to_owned())
+        );
+        assert_eq!(
+            resolve("runbooks/web.md"),
+            Resolution::MissingFile(PathBuf::from("/repo/rules/runbooks/web.md"))
+        );
+        assert_eq!(resolve("../../elsewhere.md"), Resolution::Unknown);
+        assert_eq!(
+            Documents::default().resolve("rules/api.yml", "runbooks/api.md"),
+            Resolution::Unknown
+        );
+    }
+}
