@@ -2,11 +2,13 @@
 //! (in parallel), then the checks across files, then apply suppression comments.
 //! Pure: the caller reads files and prints.
 
+use std::collections::HashMap;
+
 use monlint_core::yaml::{self, Document, Node};
 use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
 use rayon::prelude::*;
 
-use crate::checks::{RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
+use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
 use crate::documents::Documents;
 use crate::policy::Policy;
 use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
@@ -70,7 +72,7 @@ pub struct FileReport {
 /// A file's report with its model, kept until the checks across files have run.
 struct Loaded {
     report: FileReport,
-    rules: Option<RuleFile>,
+    facts: Option<FileFacts>,
 }
 
 fn is_prometheus_rule_object(node: &Node) -> bool {
@@ -119,13 +121,8 @@ pub fn check_files(
             loaded
         })
         .collect();
-    let rule_files: Vec<(&SourceFile, &RuleFile)> = loaded
-        .iter()
-        .filter_map(|l| l.rules.as_ref())
-        .map(|rules| (sources.get(rules.file), rules))
-        .collect();
     let workspace = WorkspaceContext {
-        files: rule_files,
+        files: loaded.iter().filter_map(|l| l.facts.as_ref()).collect(),
         version: options.prometheus_version,
         policy: &options.policy,
     };
@@ -135,24 +132,25 @@ pub fn check_files(
             run(&workspace, &mut across);
         }
     }
+    let index_of: HashMap<FileId, usize> = loaded
+        .iter()
+        .enumerate()
+        .filter_map(|(index, l)| l.facts.as_ref().map(|f| (f.file, index)))
+        .collect();
     for diagnostic in across {
-        if let Some(target) = loaded.iter_mut().find(|l| {
-            l.rules
-                .as_ref()
-                .is_some_and(|r| r.file == diagnostic.primary.file)
-        }) {
-            target.report.diagnostics.push(diagnostic);
+        if let Some(&index) = index_of.get(&diagnostic.primary.file) {
+            loaded[index].report.diagnostics.push(diagnostic);
         }
     }
     loaded
         .into_iter()
-        .map(|Loaded { mut report, rules }| {
-            if let Some(rules) = rules {
-                let source = sources.get(rules.file);
+        .map(|Loaded { mut report, facts }| {
+            if let Some(facts) = facts {
+                let source = sources.get(facts.file);
                 suppress::apply(
                     source,
-                    rules.file,
-                    &rules,
+                    facts.file,
+                    &facts.rule_spans,
                     &options.selection,
                     &mut report.diagnostics,
                 );
@@ -186,7 +184,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 rule_count: 0,
                 diagnostics,
             },
-            rules: None,
+            facts: None,
         };
     }
     if let Some(offset) = source.invalid_utf8_at {
@@ -245,7 +243,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             rule_count,
             diagnostics,
         },
-        rules: Some(rules),
+        facts: Some(FileFacts::of(source, &rules)),
     }
 }
 

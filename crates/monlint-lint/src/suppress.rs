@@ -7,7 +7,6 @@ use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span};
 
 use crate::checks::{invalid_suppression, unused_suppression};
 use crate::registry;
-use crate::rules::model::RuleFile;
 use crate::selection::Selection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,15 +44,11 @@ fn comment_of(line: &str, line_start: usize) -> Option<(&str, usize)> {
 fn parse(
     source: &SourceFile,
     file: FileId,
-    rules: &RuleFile,
+    rule_spans: &[Span],
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     let mut suppressions = Vec::new();
-    let mut rule_starts: Vec<Span> = rules
-        .groups
-        .iter()
-        .flat_map(|g| g.rules.iter().map(|r| r.span))
-        .collect();
+    let mut rule_starts = rule_spans.to_vec();
     rule_starts.sort_by_key(|span| span.start);
     let mut line_start = 0;
     for (index, line) in source.text.split('\n').enumerate() {
@@ -151,7 +146,7 @@ fn parse(
 pub fn apply(
     source: &SourceFile,
     file: FileId,
-    rules: &RuleFile,
+    rule_spans: &[Span],
     selection: &Selection,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -159,7 +154,7 @@ pub fn apply(
         return;
     }
     let mut reports = Vec::new();
-    let mut suppressions = parse(source, file, rules, &mut reports);
+    let mut suppressions = parse(source, file, rule_spans, &mut reports);
     diagnostics.retain(|diagnostic| {
         let line = source.line_index(diagnostic.primary.span.start);
         let start = diagnostic.primary.span.start;

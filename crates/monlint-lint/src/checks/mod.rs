@@ -4,7 +4,8 @@
 //! The checks emitted while loading (`yaml-syntax`, `unknown-key`, `duplicate-key`,
 //! `wrong-type`, `ignored-document`) have no function here: the loader reports them.
 
-use monlint_core::{Diagnostic, SourceFile, Version};
+use monlint_core::{Diagnostic, FileId, SourceFile, Span, Version};
+use monlint_promql::ast::Expr;
 
 use crate::policy::Policy;
 use crate::rules::model::RuleFile;
@@ -53,11 +54,67 @@ pub mod value_not_humanized;
 pub mod wrong_type;
 pub mod yaml_syntax;
 
-/// What a check across files sees: every loaded rule file of the run with its text.
+/// What a check across files sees: the facts of every rule file of the run. Each file's
+/// model is dropped after its own checks, so a run over many files stays small.
 pub struct WorkspaceContext<'a> {
-    pub files: Vec<(&'a SourceFile, &'a RuleFile)>,
+    pub files: Vec<&'a FileFacts>,
     pub version: Version,
     pub policy: &'a Policy,
+}
+
+/// What the checks across files and the suppressions need of one rule file.
+pub struct FileFacts {
+    pub file: FileId,
+    /// Every rule's span, for `disable-next-rule` suppressions.
+    pub rule_spans: Vec<Span>,
+    /// The names the file's recording rules write.
+    pub recorded: Vec<String>,
+    /// Colon-named metrics the file's queries select (the recording-rule convention).
+    pub recording_uses: Vec<RecordingUse>,
+}
+
+pub struct RecordingUse {
+    pub name: String,
+    /// Where the name is written in the file.
+    pub span: Span,
+    /// The name the using rule records, when it is a recording rule.
+    pub in_record: Option<String>,
+}
+
+impl FileFacts {
+    pub fn of(source: &SourceFile, rules: &RuleFile) -> FileFacts {
+        let all_rules = || rules.groups.iter().flat_map(|g| &g.rules);
+        let mut recording_uses = Vec::new();
+        for rule in all_rules() {
+            let Some(expr) = &rule.expr else { continue };
+            let Ok(parsed) = &expr.parsed else { continue };
+            parsed.walk(&mut |node| {
+                let selector = match node {
+                    Expr::VectorSelector(selector) => selector,
+                    Expr::MatrixSelector(matrix) => &matrix.selector,
+                    _ => return,
+                };
+                let Some(name) = selector.name.as_deref().filter(|n| n.contains(':')) else {
+                    return;
+                };
+                let start = selector.span.start;
+                let name_span = Span::new(start, start + name.len() as u32);
+                recording_uses.push(RecordingUse {
+                    name: name.to_owned(),
+                    span: expr.text.file_span(&source.text, name_span),
+                    in_record: rule.record.as_ref().map(|r| r.value.clone()),
+                });
+            });
+        }
+        FileFacts {
+            file: rules.file,
+            rule_spans: all_rules().map(|r| r.span).collect(),
+            recorded: all_rules()
+                .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
+                .collect(),
+            recording_uses,
+        }
+    }
 }
 
 pub type WorkspaceCheckFn = fn(&WorkspaceContext, &mut Vec<Diagnostic>);
