@@ -179,6 +179,18 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// The comparison that holds with the operands swapped: `a > b` is `b < a`. Other
+    /// operators are returned as they are.
+    pub fn mirrored(self) -> BinaryOp {
+        match self {
+            BinaryOp::Gtr => BinaryOp::Lss,
+            BinaryOp::Lss => BinaryOp::Gtr,
+            BinaryOp::Gte => BinaryOp::Lte,
+            BinaryOp::Lte => BinaryOp::Gte,
+            other => other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             BinaryOp::Add => "+",

@@ -371,7 +371,7 @@ fn binary_range(binary: &BinaryExpr, depth: usize) -> ValueRange {
         return match (literal_number(&binary.lhs), literal_number(&binary.rhs)) {
             (None, Some(threshold)) => lhs.filtered(binary.op, threshold),
             (Some(threshold), None) => {
-                infer_at(&binary.rhs, depth).filtered(mirrored(binary.op), threshold)
+                infer_at(&binary.rhs, depth).filtered(binary.op.mirrored(), threshold)
             }
             _ => lhs,
         };
@@ -492,16 +492,6 @@ fn only_gauge_at(expr: &Expr, depth: usize) -> Option<&str> {
             only_gauge_at(&call.args[0], depth + 1)
         }
         _ => None,
-    }
-}
-
-fn mirrored(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Gtr => BinaryOp::Lss,
-        BinaryOp::Lss => BinaryOp::Gtr,
-        BinaryOp::Gte => BinaryOp::Lte,
-        BinaryOp::Lte => BinaryOp::Gte,
-        other => other,
     }
 }
 

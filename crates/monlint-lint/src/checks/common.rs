@@ -51,20 +51,10 @@ pub fn threshold(binary: &BinaryExpr) -> Option<Threshold<'_>> {
         }),
         (Some(threshold), None) => Some(Threshold {
             value: &binary.rhs,
-            op: mirrored(binary.op),
+            op: binary.op.mirrored(),
             threshold,
         }),
         _ => None,
-    }
-}
-
-fn mirrored(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Gtr => BinaryOp::Lss,
-        BinaryOp::Lss => BinaryOp::Gtr,
-        BinaryOp::Gte => BinaryOp::Lte,
-        BinaryOp::Lte => BinaryOp::Gte,
-        other => other,
     }
 }
 
