@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`.
 
 mod bench;
+mod bench_eval;
 mod conformance;
 mod diff;
 mod docs;
@@ -36,6 +37,8 @@ enum Command {
 enum BenchCommand {
     /// Time `monlint check --select validity` against `promtool check rules` on a large corpus.
     Check(bench::CheckArgs),
+    /// Replay a week of one-minute samples through the evaluator with a rule set.
+    Eval(bench_eval::EvalArgs),
 }
 
 #[derive(Subcommand)]
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
+        Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
         Command::Docs => docs::write(),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
