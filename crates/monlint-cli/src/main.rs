@@ -60,6 +60,10 @@ struct CheckArgs {
     /// elsewhere that the change caused (new since that commit).
     #[arg(long, value_name = "GIT_REF")]
     changed_since: Option<String>,
+    /// Prometheus feature flags to check as if enabled (comma-separated); monlint supports
+    /// `promql-experimental-functions`.
+    #[arg(long, value_name = "FEATURES", value_delimiter = ',')]
+    enable_feature: Vec<String>,
     /// Use this configuration file instead of the nearest `.monlint.yml` above the checked paths.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
@@ -147,7 +151,19 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     };
     let mut ignore = config.map(|c| c.ignore.clone()).unwrap_or_default();
     ignore.extend(args.ignore);
+    let mut experimental_functions = false;
+    for feature in &args.enable_feature {
+        match feature.as_str() {
+            "promql-experimental-functions" => experimental_functions = true,
+            other => {
+                return Err(format!(
+                    "--enable-feature {other}: monlint supports only promql-experimental-functions so far"
+                ));
+            }
+        }
+    }
     let options = Options {
+        experimental_functions,
         prometheus_version: args
             .prometheus_version
             .or(config.and_then(|c| c.prometheus_version))

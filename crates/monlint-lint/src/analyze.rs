@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use monlint_core::yaml::{self, Document, Node};
 use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
+use monlint_promql::ParseOptions;
 use rayon::prelude::*;
 
 use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
@@ -21,6 +22,8 @@ use crate::suppress;
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub prometheus_version: Version,
+    /// Prometheus' `--enable-feature=promql-experimental-functions`.
+    pub experimental_functions: bool,
     pub selection: Selection,
     pub policy: Policy,
     /// The repository's files, for relative links; empty when the caller scanned none.
@@ -169,6 +172,10 @@ pub fn check_files(
 /// One file's own checks; suppressions wait for the checks across files.
 fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bool) -> Loaded {
     let version = options.prometheus_version;
+    let promql = ParseOptions {
+        version,
+        experimental_functions: options.experimental_functions,
+    };
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
     let mut kind = detect(&documents);
     if kind == FileKind::Unknown
@@ -206,13 +213,13 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             .map(|d| &d.root)
             .filter(|root| is_prometheus_rule_object(root))
             .collect();
-        load_prometheus_rules(file, &objects, version)
+        load_prometheus_rules(file, &objects, &promql)
     } else {
         for document in documents.iter().skip(1) {
             diagnostics.push(ignored(file, source, document));
         }
         match documents.first() {
-            Some(document) => load_plain(file, &document.root, version),
+            Some(document) => load_plain(file, &document.root, &promql),
             None => (
                 RuleFile {
                     file,

@@ -3,7 +3,7 @@
 //! of the file is still loaded.
 
 use monlint_core::yaml::Node;
-use monlint_core::{Diagnostic, FileId, Version};
+use monlint_core::{Diagnostic, FileId};
 use monlint_promql::ParseOptions;
 
 use super::model::{Group, Rule, RuleExpr, RuleFile, RuleFileFlavor, Spanned};
@@ -38,13 +38,12 @@ const RULE_FIELDS: &[Field] = &[
 
 struct Loader {
     reader: YamlReader,
+    promql: ParseOptions,
 }
 
 /// Loads the groups of a plain rule file (the first YAML document, as Prometheus does).
-pub fn load_plain(file: FileId, root: &Node, version: Version) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader {
-        reader: YamlReader::new(file, version, &RULE_FILE_CHECKS),
-    };
+pub fn load_plain(file: FileId, root: &Node, promql: &ParseOptions) -> (RuleFile, Vec<Diagnostic>) {
+    let mut loader = Loader::new(file, promql);
     let mut groups = Vec::new();
     for (name, value) in loader.reader.fields(root, "a rule file", TOP_FIELDS) {
         if name == "groups" {
@@ -66,11 +65,9 @@ pub fn load_plain(file: FileId, root: &Node, version: Version) -> (RuleFile, Vec
 pub fn load_prometheus_rules(
     file: FileId,
     objects: &[&Node],
-    version: Version,
+    promql: &ParseOptions,
 ) -> (RuleFile, Vec<Diagnostic>) {
-    let mut loader = Loader {
-        reader: YamlReader::new(file, version, &RULE_FILE_CHECKS),
-    };
+    let mut loader = Loader::new(file, promql);
     let mut groups = Vec::new();
     for object in objects {
         if let Some(spec) = object.get("spec") {
@@ -96,6 +93,14 @@ pub fn load_prometheus_rules(
 
 /// Rule-file structure on top of the generic reader.
 impl Loader {
+    /// Keys and PromQL are both judged as `promql.version` would.
+    fn new(file: FileId, promql: &ParseOptions) -> Loader {
+        Loader {
+            reader: YamlReader::new(file, promql.version, &RULE_FILE_CHECKS),
+            promql: promql.clone(),
+        }
+    }
+
     fn groups(&mut self, node: &Node) -> Vec<Group> {
         self.reader
             .sequence(node, "groups")
@@ -160,11 +165,7 @@ impl Loader {
                 "alert" => rule.alert = self.reader.string(value).filter(|s| !s.value.is_empty()),
                 "expr" => {
                     rule.expr = self.reader.embedded(value).map(|text| {
-                        let options = ParseOptions {
-                            version: self.reader.version,
-                            ..ParseOptions::default()
-                        };
-                        let parsed = monlint_promql::parse(text.text(), &options);
+                        let parsed = monlint_promql::parse(text.text(), &self.promql);
                         RuleExpr { text, parsed }
                     });
                 }
