@@ -3,8 +3,8 @@
 //!
 //! The parser reproduces Go's grammar, variable scoping and error messages,
 //! line numbers included, and records byte spans so diagnostics can point into
-//! the template. It does not execute templates; the AST keeps decoded literals
-//! and every span an executor will need.
+//! the template. [`Template::execute`] and [`expand_alert_template`] run a parsed
+//! template with Prometheus' functions and Go's value formatting.
 //!
 //! # Fidelity
 //!
@@ -30,17 +30,27 @@
 //! ```
 
 mod ast;
+mod exec;
+mod format;
+mod functions;
 mod lexer;
 mod literal;
 mod parser;
 mod prometheus;
+mod value;
 
 use monlint_core::Span;
+
+pub use value::{AlertData, Labels, Value};
 
 pub use ast::{
     Branch, Command, Definition, DefinitionKind, Expr, FieldChain, FieldRoot, FunctionCall, List,
     Node, NumberValue, Pipeline, Template, Variable,
 };
+pub use exec::{
+    Environment, ExecError, MAX_TEMPLATE_DEPTH, NoQueries, Sample, Source, expand_alert_template,
+};
+pub use format::{format_float_g, sprintf};
 pub use parser::MAX_NESTING;
 pub use prometheus::{
     ALERT_TEMPLATE_NAME_PREFIX, GO_BUILTIN_FUNCTIONS, check_prometheus_alert_template,

@@ -1,0 +1,218 @@
+//! Alert template expansion checked against promtool 2.42: every expected
+//! text below was printed by `promtool test rules` for an alert whose sample
+//! is `m{job="j",instance="i:9"} 1234567.5`, with external label `env="prod"`
+//! and external URL `http://ex.com:9090/prom`.
+
+use std::collections::BTreeMap;
+
+use monlint_core::Version;
+use monlint_gotemplate::{AlertData, Environment, NoQueries, Sample, expand_alert_template};
+use proptest::prelude::*;
+
+fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn alert_data() -> AlertData {
+    AlertData {
+        labels: labels(&[("__name__", "m"), ("job", "j"), ("instance", "i:9")]),
+        external_labels: labels(&[("env", "prod")]),
+        external_url: "http://ex.com:9090/prom".to_owned(),
+        value: 1234567.5,
+    }
+}
+
+fn expand(text: &str) -> String {
+    expand_alert_template("X", text, &alert_data(), Version::new(2, 42), &NoQueries)
+}
+
+const PROMTOOL_CASES: &[(&str, &str)] = &[
+    ("{{ $value }}", "1.2345675e+06"),
+    (
+        "{{ humanize \"x\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <humanize \"x\">: error calling humanize: strconv.ParseFloat: parsing \"x\": invalid syntax>",
+    ),
+    (
+        "{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}",
+        "__name__=m;instance=i:9;job=j;",
+    ),
+    (
+        "{{ range $labels }}[{{ . }}]{{ else }}none{{ end }}",
+        "[m][i:9][j]",
+    ),
+    (
+        "{{ if eq $labels.job \"j\" }}yes{{ else if gt $value 1.0 }}big{{ else }}no{{ end }}",
+        "yes",
+    ),
+    (
+        "{{ $labels.missing }}|{{ index $labels \"job\" }}|{{ len $labels }}",
+        "|j|3",
+    ),
+    (
+        "{{ printf \"%.2f %s %d %v\" $value $labels.job 42 $labels }}",
+        "1234567.50 j 42 map[__name__:m instance:i:9 job:j]",
+    ),
+    (
+        "{{ with $labels.job }}job={{ . }}{{ end }}{{ with $labels.nope }}x{{ else }}empty{{ end }}",
+        "job=jempty",
+    ),
+    (
+        "{{ define \"t\" }}<{{ . }}>{{ end }}{{ template \"t\" $labels.job }}{{ block \"b\" 3 }}[{{ . }}]{{ end }}",
+        "<j>[3]",
+    ),
+    (
+        "{{ \"a\" | printf \"%s-%s\" \"b\" }}|{{ print 1 2 \"x\" 3 }}|{{ println \"a\" 1 }}",
+        "b-a|1 2x3|a 1\n",
+    ),
+    (
+        "{{ humanize 1234567 }}|{{ humanize 0.000123 }}|{{ humanize1024 1048576 }}|{{ humanizeDuration 0.25 }}|{{ humanizePercentage 0.5 }}",
+        "1.235M|123u|1Mi|250ms|50%",
+    ),
+    (
+        "{{ humanizeTimestamp 1700000000.123 }}|{{ toTime 1700000000 }}|{{ title \"foo bar\" }}|{{ toUpper \"a\" }}|{{ toLower \"B\" }}",
+        "2023-11-14 22:13:20.122 +0000 UTC|2023-11-14 22:13:20 +0000 UTC|Foo Bar|A|b",
+    ),
+    (
+        "{{ match \"^j\" $labels.job }}|{{ reReplaceAll \"(j)\" \"x$1\" \"jjj\" }}|{{ stripPort \"a.b:80\" }}|{{ stripDomain \"a.b.c:80\" }}|{{ parseDuration \"1h\" }}",
+        "true|xjxjxj|a.b|a:80|3600",
+    ),
+    (
+        "{{ eq 1 1.0 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <eq 1 1.0>: error calling eq: incompatible types for comparison>",
+    ),
+    (
+        "{{ lt \"a\" \"b\" }}|{{ and 1 0 }}|{{ or 0 \"\" \"z\" }}|{{ not 0 }}|{{ html \"<a&b>\" }}|{{ js \"a'b<\" }}|{{ urlquery \"a b&c\" }}|{{ slice \"hello\" 1 3 }}",
+        "true|0|z|true|&lt;a&amp;b&gt;|a\\'b\\u003C|a+b%26c|el",
+    ),
+    (
+        "{{ range $i, $e := $labels }}{{ if eq $i \"job\" }}{{ break }}{{ end }}{{ $i }}{{ end }}",
+        "__name__instance",
+    ),
+    (
+        "{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}",
+        "2",
+    ),
+    (
+        "{{ printf \"%q %x %X %5s|%-5d|%+d %e %g %t %08.3f\" \"q\\n\" \"hi\" 255 \"ab\" 3 4 1234.5678 0.00001 true 3.14159 }}",
+        "\"q\\n\" 6869 FF    ab|3    |+4 1.234568e+03 1e-05 true 0003.142",
+    ),
+    (
+        "{{ 1 | humanize }}|{{ 1.5e3 }}|{{ 0x10 }}|{{ 'a' }}|{{ -0.0 }}",
+        "1|1500|16|97|-0",
+    ),
+    (
+        "{{ template \"nope\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:124: executing \"__alert_X\" at <{{template \"nope\"}}>: template \"nope\" not defined>",
+    ),
+    (
+        "{{ len 3 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <len 3>: error calling len: len of type int>",
+    ),
+    (
+        "{{ index $labels 1 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <index $labels 1>: error calling index: value has type int; should be string>",
+    ),
+    (
+        "{{ .Foo }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <.Foo>: can't evaluate field Foo in type struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>",
+    ),
+    ("{{ printf \"%d\" }}", "%!d(MISSING)"),
+    (
+        "{{ humanizeDuration -3700 }}|{{ humanize -0.5 }}|{{ humanize1024 -2048 }}|{{ humanizeTimestamp \"NaN\" }}",
+        "-1h 1m 40s|-500m|-2ki|NaN",
+    ),
+    (
+        "{{ toTime \"x\" }}|",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <toTime \"x\">: error calling toTime: strconv.ParseFloat: parsing \"x\": invalid syntax>",
+    ),
+];
+
+#[test]
+fn expansions_match_promtool() {
+    let mut mismatches = Vec::new();
+    for (template, expected) in PROMTOOL_CASES {
+        let got = expand(template);
+        if got != *expected {
+            mismatches.push(format!("{template}\n  got: {got}\n  exp: {expected}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn query_without_engine_is_a_clear_error() {
+    assert_eq!(
+        expand("{{ query \"up\" }}"),
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: \
+         executing \"__alert_X\" at <query \"up\">: error calling query: query is not supported yet>"
+    );
+}
+
+struct OneSample;
+
+impl Environment for OneSample {
+    fn query(&self, expression: &str) -> Result<Vec<Sample>, String> {
+        Ok(vec![Sample {
+            labels: labels(&[("expr", expression), ("__value__", "7")]),
+            value: 7.0,
+        }])
+    }
+}
+
+#[test]
+fn query_results_feed_first_label_and_value() {
+    let text = "{{ with query \"up\" }}{{ . | first | label \"expr\" }}={{ . | first | value }}\
+                /{{ range . }}{{ .Value }}{{ end }}{{ end }}";
+    assert_eq!(
+        expand_alert_template("X", text, &alert_data(), Version::new(2, 42), &OneSample),
+        "up=7/7"
+    );
+}
+
+struct NoSamples;
+
+impl Environment for NoSamples {
+    fn query(&self, _expression: &str) -> Result<Vec<Sample>, String> {
+        Ok(Vec::new())
+    }
+}
+
+#[test]
+fn first_of_an_empty_result_fails_as_in_promtool() {
+    let text = "{{ first (query \"up\") }}";
+    assert_eq!(
+        expand_alert_template("X", text, &alert_data(), Version::new(2, 42), &NoSamples),
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: \
+         executing \"__alert_X\" at <first (query \"up\")>: error calling first: \
+         first() called on vector with no elements>"
+    );
+}
+
+#[test]
+fn parse_errors_use_promtool_wording() {
+    assert_eq!(
+        expand("{{ $nope }}"),
+        "<error expanding template: error parsing template __alert_X: \
+         template: __alert_X:1: undefined variable \"$nope\">"
+    );
+}
+
+#[test]
+fn recursive_templates_stop() {
+    let text = "{{define \"a\"}}{{template \"a\"}}{{template \"a\"}}{{end}}{{template \"a\"}}";
+    assert!(expand(text).starts_with("<error expanding template:"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn executing_any_parsed_template_never_panics(
+        text in "(\\{\\{|\\}\\}|range|if|else|end|with|define|template|block|break|continue|\\$labels|\\$value|\\.Labels|\\.|\\||\"a\"|1|2\\.5|humanize|printf|\"%d\"|eq|len|index|and|or|not|\\(|\\)|:=|\\$x|=| ){0,24}"
+    ) {
+        let _ = expand(&text);
+    }
+}
