@@ -7,7 +7,7 @@ use monlint_core::{Span, Version};
 
 use crate::ast::{Branch, Command, Expr, List, Node, Pipeline, Template, Variable};
 use crate::format::quote;
-use crate::functions::call_function;
+use crate::functions::{call_function, signature};
 use crate::prometheus::{ALERT_TEMPLATE_NAME_PREFIX, check_prometheus_alert_template};
 use crate::value::{AlertData, Value};
 
@@ -204,11 +204,6 @@ impl State<'_> {
             Some(newline) => start - newline - 1,
             None => start + self.source.first_line_offset,
         };
-        let node = if node.chars().count() > 20 {
-            format!("{}...", node.chars().take(20).collect::<String>())
-        } else {
-            node.to_owned()
-        };
         ExecError {
             message: format!(
                 "template: {}:{line}:{column}: executing {} at <{node}>: {message}",
@@ -246,7 +241,7 @@ impl State<'_> {
             Node::Action { pipeline, .. } => {
                 let value = self.eval_pipeline(pipeline, dot)?;
                 if pipeline.declarations.is_empty() {
-                    self.print_value(&value, pipeline.span)?;
+                    self.print_value(&value);
                 }
             }
             Node::If(branch) | Node::With(branch) => {
@@ -266,15 +261,11 @@ impl State<'_> {
         Ok(Flow::Normal)
     }
 
-    fn print_value(&mut self, value: &Value, span: Span) -> Result<(), ExecError> {
+    fn print_value(&mut self, value: &Value) {
         match value {
             Value::Nil => self.output.push_str("<no value>"),
-            Value::Data(_) => {
-                return Err(self.error_at(span, "can't print value of type *template.tmplData"));
-            }
             other => self.output.push_str(&other.go_string()),
         }
-        Ok(())
     }
 
     fn walk_if_or_with(
@@ -468,14 +459,26 @@ impl State<'_> {
         piped: Option<Value>,
     ) -> Result<Value, ExecError> {
         let operands = command.args.get(1..).unwrap_or_default();
+        let count = operands.len() + usize::from(piped.is_some());
+        let signature = signature(name);
+        // Go checks the count before evaluating anything, and reports it at the name.
+        let count_fits = if signature.variadic {
+            count >= signature.fixed
+        } else {
+            count == signature.fixed
+        };
+        if !count_fits {
+            let at_least = if signature.variadic { "at least " } else { "" };
+            let message = format!(
+                "wrong number of args for {name}: want {at_least}{} got {count}",
+                signature.fixed
+            );
+            let name_span = command.args.first().map_or(command.span, Expr::span);
+            return Err(self.error_at(name_span, message));
+        }
         // `and` and `or` evaluate their operands only as far as needed.
         if name == "and" || name == "or" {
             let mut last = Value::Nil;
-            let count = operands.len() + usize::from(piped.is_some());
-            if count == 0 {
-                let message = format!("wrong number of args for {name}: want at least 1 got 0");
-                return Err(self.error_at(command.span, message));
-            }
             let mut values = operands.iter().map(Some).chain(std::iter::once(None));
             for _ in 0..count {
                 last = match values.next().flatten() {
@@ -488,11 +491,40 @@ impl State<'_> {
             }
             return Ok(last);
         }
-        let mut args = Vec::with_capacity(operands.len() + 1);
-        for operand in operands {
-            args.push(self.eval_arg(operand, dot)?);
+        let mut args = Vec::with_capacity(count);
+        for (index, operand) in operands.iter().enumerate() {
+            let wants_string = signature.string_params.contains(&index);
+            if wants_string {
+                if let Expr::Number { .. } | Expr::Bool { .. } = operand {
+                    let message = format!(
+                        "expected string; found {}",
+                        self.source_text(operand.span())
+                    );
+                    return Err(self.error_at(operand.span(), message));
+                }
+            }
+            let value = self.eval_arg(operand, dot)?;
+            if wants_string && !matches!(value, Value::String(_)) {
+                let message = format!(
+                    "wrong type for value; expected string; got {}",
+                    value.go_type_name()
+                );
+                return Err(self.error_at(operand.span(), message));
+            }
+            args.push(value);
         }
-        args.extend(piped);
+        if let Some(piped) = piped {
+            if signature.string_params.contains(&operands.len())
+                && !matches!(piped, Value::String(_))
+            {
+                let message = format!(
+                    "wrong type for value; expected string; got {}",
+                    piped.go_type_name()
+                );
+                return Err(self.error_at(command.span, message));
+            }
+            args.push(piped);
+        }
         let context = FunctionContext { env: self.env, dot };
         call_function(name, &args, &context).map_err(|error| self.error_at(command.span, error))
     }
@@ -515,7 +547,9 @@ impl State<'_> {
                 }
             }
             Expr::String { value, .. } => Ok(Value::String(value.clone())),
-            Expr::Field { span, fields } => self.eval_fields(dot.clone(), fields, *span),
+            Expr::Field { span, fields } => {
+                Self::eval_fields(dot.clone(), fields).map_err(|error| self.error_at(*span, error))
+            }
             Expr::Variable(variable) => self.eval_variable(variable),
             Expr::Identifier { name, span } => {
                 let command = Command {
@@ -532,7 +566,7 @@ impl State<'_> {
             }
             Expr::Chain { span, base, fields } => {
                 let base = self.eval_arg(base, dot)?;
-                self.eval_fields(base, fields, *span)
+                Self::eval_fields(base, fields).map_err(|error| self.error_at(*span, error))
             }
         }
     }
@@ -548,15 +582,20 @@ impl State<'_> {
             let message = format!("undefined variable: {}", variable.name);
             return Err(self.error_at(variable.span, message));
         };
-        self.eval_fields(value, &variable.fields, variable.span)
+        Self::eval_fields(value, &variable.fields).map_err(|error| {
+            // Go places a variable's field chain at its first field.
+            let name_length = u32::try_from(variable.name.len()).unwrap_or(0);
+            let position = Span {
+                start: variable.span.start.saturating_add(name_length),
+                end: variable.span.end,
+            };
+            let node = self.source_text(variable.span).to_owned();
+            self.error_with_context(position, &node, error)
+        })
     }
 
-    fn eval_fields(
-        &self,
-        mut value: Value,
-        fields: &[String],
-        span: Span,
-    ) -> Result<Value, ExecError> {
+    /// Takes `fields` from `value` in turn; the error is Go's message.
+    fn eval_fields(mut value: Value, fields: &[String]) -> Result<Value, String> {
         for field in fields {
             value = match &value {
                 Value::Labels(labels) => {
@@ -569,7 +608,7 @@ impl State<'_> {
                             "can't evaluate field {field} in type {}",
                             value.go_type_name()
                         );
-                        return Err(self.error_at(span, message));
+                        return Err(message);
                     }
                 },
                 Value::Sample(sample) => match field.as_str() {
@@ -578,19 +617,19 @@ impl State<'_> {
                     _ => {
                         let message =
                             format!("can't evaluate field {field} in type *template.sample");
-                        return Err(self.error_at(span, message));
+                        return Err(message);
                     }
                 },
                 Value::Nil => {
                     let message = format!("nil pointer evaluating interface {{}}.{field}");
-                    return Err(self.error_at(span, message));
+                    return Err(message);
                 }
                 other => {
                     let message = format!(
                         "can't evaluate field {field} in type {}",
                         other.go_type_name()
                     );
-                    return Err(self.error_at(span, message));
+                    return Err(message);
                 }
             };
         }

@@ -15,6 +15,49 @@ const SI_LARGE: [&str; 8] = ["k", "M", "G", "T", "P", "E", "Z", "Y"];
 const SI_SMALL: [&str; 8] = ["m", "u", "n", "p", "f", "a", "z", "y"];
 const BINARY: [&str; 8] = ["ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"];
 
+/// How a function is called: its fixed parameter count (the minimum when
+/// variadic) and which parameters are Go `string`s.
+pub(crate) struct Signature {
+    pub fixed: usize,
+    pub variadic: bool,
+    pub string_params: &'static [usize],
+}
+
+const fn fixed(count: usize, string_params: &'static [usize]) -> Signature {
+    Signature {
+        fixed: count,
+        variadic: false,
+        string_params,
+    }
+}
+
+const fn variadic(minimum: usize, string_params: &'static [usize]) -> Signature {
+    Signature {
+        fixed: minimum,
+        variadic: true,
+        string_params,
+    }
+}
+
+/// The Go signature of each template function.
+pub(crate) fn signature(name: &str) -> Signature {
+    match name {
+        "and" | "or" | "eq" | "index" | "slice" => variadic(1, &[]),
+        "printf" => variadic(1, &[0]),
+        "print" | "println" | "html" | "js" | "urlquery" | "call" | "args" => variadic(0, &[]),
+        "ne" | "lt" | "le" | "gt" | "ge" => fixed(2, &[]),
+        "match" => fixed(2, &[0, 1]),
+        "reReplaceAll" => fixed(3, &[0, 1, 2]),
+        "label" | "sortByLabel" => fixed(2, &[0]),
+        "title" | "toUpper" | "toLower" | "stripPort" | "stripDomain" | "parseDuration"
+        | "safeHtml" | "graphLink" | "tableLink" | "query" | "toDuration" | "urlQueryEscape" => {
+            fixed(1, &[0])
+        }
+        "externalURL" | "pathPrefix" | "now" => fixed(0, &[]),
+        _ => fixed(1, &[]),
+    }
+}
+
 /// Calls the function `name` with evaluated arguments (a piped value last).
 pub(crate) fn call_function(
     name: &str,
@@ -120,6 +163,12 @@ fn index(args: &[Value]) -> Result<Value, String> {
                     Some(sample) => Value::Sample(Rc::new(sample.clone())),
                     None => return Err(format!("index out of range: {i}")),
                 }
+            }
+            (Value::String(_) | Value::Samples(_), other) => {
+                return Err(format!(
+                    "cannot index slice/array with type {}",
+                    other.go_type_name()
+                ));
             }
             (Value::Nil, _) => return Err("index of untyped nil".to_owned()),
             (other, _) => return Err(format!("can't index item of type {}", other.go_type_name())),

@@ -128,6 +128,71 @@ const PROMTOOL_CASES: &[(&str, &str)] = &[
         "{{ toTime \"x\" }}|",
         "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <toTime \"x\">: error calling toTime: strconv.ParseFloat: parsing \"x\": invalid syntax>",
     ),
+    (
+        "{{ . }}",
+        "{map[__name__:m instance:i:9 job:j] map[env:prod] http://ex.com:9090/prom 1.2345675e+06}",
+    ),
+    (
+        "{{ humanize 1 2 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <humanize>: wrong number of args for humanize: want 1 got 2>",
+    ),
+    (
+        "{{ toUpper 1 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:123: executing \"__alert_X\" at <1>: expected string; found 1>",
+    ),
+    (
+        "{{ printf 1 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:122: executing \"__alert_X\" at <1>: expected string; found 1>",
+    ),
+    ("{{ \"x\" | toUpper }}", "X"),
+    (
+        "{{ not }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <not>: wrong number of args for not: want 1 got 0>",
+    ),
+    (
+        "{{ eq 1 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <eq 1>: error calling eq: missing argument for comparison>",
+    ),
+    (
+        "{{ lt true false }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <lt true false>: error calling lt: invalid type for comparison>",
+    ),
+    (
+        "{{ index $labels \"a\" \"b\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <index $labels \"a\" \"b\">: error calling index: cannot index slice/array with type string>",
+    ),
+    (
+        "{{ 1 | humanize | toUpper }}{{ nil | print }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:143: executing \"__alert_X\" at <nil>: nil is not a command>",
+    ),
+    (
+        "{{ range 3 }}x{{ end }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:121: executing \"__alert_X\" at <3>: range can't iterate over 3>",
+    ),
+    (
+        "{{ $labels.job.x }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:122: executing \"__alert_X\" at <$labels.job.x>: can't evaluate field x in type string>",
+    ),
+    (
+        "{{ and }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <and>: wrong number of args for and: want at least 1 got 0>",
+    ),
+    (
+        "{{ match \"a\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <match>: wrong number of args for match: want 2 got 1>",
+    ),
+    (
+        "{{ eq \"a\" \"b\" \"a\" }}|{{ ne 1 2 }}|{{ le 2.5 2.5 }}|{{ len \"h\u{e9}llo\" }}",
+        "true|true|true|6",
+    ),
+    (
+        "{{ html 1 2 }}|{{ print nil }}|{{ printf \"%s\" nil }}|{{ printf \"%v %d\" true 1.5 }}",
+        "1 2|<nil>|%!s(<nil>)|true %!d(float64=1.5)",
+    ),
+    (
+        "line1\n{{ humanize \"y\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:2:3: executing \"__alert_X\" at <humanize \"y\">: error calling humanize: strconv.ParseFloat: parsing \"y\": invalid syntax>",
+    ),
 ];
 
 #[test]
