@@ -48,8 +48,11 @@ impl std::fmt::Display for ExecError {
 
 impl std::error::Error for ExecError {}
 
-/// Nested `{{template}}` calls allowed before execution stops.
-pub const MAX_TEMPLATE_DEPTH: usize = 100;
+/// Nested `{{template}}` calls and control structures allowed before
+/// execution stops with Go's `exceeded maximum template depth` error. Go
+/// allows 100000 nested templates; counting control structures as well keeps
+/// a hostile template from exhausting the stack.
+pub const MAX_EXEC_DEPTH: usize = 256;
 /// Nodes and commands executed before execution stops, so that templates
 /// calling each other many times cannot run for ever.
 const MAX_STEPS: usize = 1_000_000;
@@ -221,6 +224,15 @@ impl State<'_> {
         Ok(())
     }
 
+    fn enter(&mut self, span: Span) -> Result<(), ExecError> {
+        if self.depth >= MAX_EXEC_DEPTH {
+            let message = format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})");
+            return Err(self.error_at(span, message));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn walk_list(&mut self, list: &List, dot: &Value) -> Result<Flow, ExecError> {
         let mark = self.variables.len();
         let mut flow = Flow::Normal;
@@ -244,11 +256,15 @@ impl State<'_> {
                     self.print_value(&value);
                 }
             }
-            Node::If(branch) | Node::With(branch) => {
-                let is_with = matches!(node, Node::With(_));
-                return self.walk_if_or_with(branch, dot, is_with);
+            Node::If(branch) | Node::With(branch) | Node::Range(branch) => {
+                self.enter(branch.span)?;
+                let flow = match node {
+                    Node::Range(_) => self.walk_range(branch, dot),
+                    _ => self.walk_if_or_with(branch, dot, matches!(node, Node::With(_))),
+                };
+                self.depth -= 1;
+                return flow;
             }
-            Node::Range(branch) => return self.walk_range(branch, dot),
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),
             Node::Template {
@@ -374,14 +390,10 @@ impl State<'_> {
             Some(pipeline) => self.eval_pipeline(pipeline, dot)?,
             None => Value::Nil,
         };
-        if self.depth >= MAX_TEMPLATE_DEPTH {
-            let message = format!("exceeded maximum template depth ({MAX_TEMPLATE_DEPTH})");
-            return Err(self.error_at(span, message));
-        }
         let saved_variables =
             std::mem::replace(&mut self.variables, vec![("$".to_owned(), new_dot.clone())]);
         let saved_name = std::mem::replace(&mut self.executing, name.to_owned());
-        self.depth += 1;
+        self.enter(span)?;
         let result = self.walk_list(&definition.body, &new_dot);
         self.depth -= 1;
         self.executing = saved_name;

@@ -555,21 +555,48 @@ fn call_prometheus(
             sorted.sort_by(|a, b| a.labels.get(&label).cmp(&b.labels.get(&label)));
             Value::Samples(Rc::new(sorted))
         }
-        "now" | "toDuration" | "urlQueryEscape" | "args" => {
+        "urlQueryEscape" => Value::String(query_escape(&text(0)?)),
+        "now" | "toDuration" | "args" => {
             return Err(format!("{name} is not supported yet"));
         }
         _ => return Err(format!("function {} not defined", quote(name))),
     })
 }
 
+/// Compiles with the `regex` crate, whose syntax is RE2's, and words the
+/// error as Go's `regexp.MustCompile` panic does for the common mistakes.
 fn compile(pattern: &str) -> Result<Regex, String> {
     Regex::new(pattern).map_err(|error| {
+        let text = error.to_string();
+        let kind = text
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches("error: ");
+        let kind = match kind {
+            "unclosed group" => "missing closing )",
+            "unopened group" => "unexpected )",
+            "unclosed character class" => "missing closing ]",
+            other => other,
+        };
         format!(
-            "regexp: Compile({}): {}",
-            quote(pattern),
-            error.to_string().lines().last().unwrap_or_default().trim()
+            "regexp: Compile({}): error parsing regexp: {kind}: `{pattern}`",
+            go_regexp_quote(pattern)
         )
     })
+}
+
+/// The regexp package's quoting: backquotes when the text allows them.
+fn go_regexp_quote(text: &str) -> String {
+    let can_backquote = !text
+        .chars()
+        .any(|c| c == '`' || c == '\u{FEFF}' || (c.is_control() && c != '\t'));
+    if can_backquote {
+        format!("`{text}`")
+    } else {
+        quote(text)
+    }
 }
 
 /// Go's deprecated `strings.Title`: upper-cases each letter that follows a

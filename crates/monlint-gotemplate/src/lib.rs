@@ -20,6 +20,17 @@
 //! parentheses and unlimited blocks) and reported as Go's
 //! `max expression depth exceeded`.
 //!
+//! Execution follows Go's `text/template` with `missingkey=zero` and
+//! Prometheus' functions; outputs and error texts were checked against
+//! promtool 2.42 (see `tests/execute.rs`). Known differences: regular
+//! expressions use the `regex` crate, whose `\d`, `\w`, `\s` and `\b` are
+//! Unicode-aware where Go's are ASCII-only, and only the commonest regexp
+//! errors are worded as Go words them; `args`, `now` and `toDuration` are not
+//! implemented; `pathPrefix` returns the external URL's path where promtool
+//! fails; nested templates and control structures together are limited to
+//! [`MAX_EXEC_DEPTH`], and execution stops after a fixed step and output
+//! budget, so that hostile templates end quickly.
+//!
 //! ```
 //! use monlint_core::Version;
 //! use monlint_gotemplate::check_prometheus_alert_template;
@@ -27,6 +38,13 @@
 //! let error = check_prometheus_alert_template("{{ $label.instance }}", Version::new(3, 5)).unwrap_err();
 //! assert_eq!(error.go_text("__alert_Down"), "template: __alert_Down:1: undefined variable \"$label\"");
 //! assert_eq!(error.span.range(), 3..9);
+//!
+//! use monlint_gotemplate::{AlertData, NoQueries, expand_alert_template};
+//!
+//! let data = AlertData { value: 1234567.0, ..AlertData::default() };
+//! let text = "{{ $value }} is {{ humanize $value }}";
+//! let expanded = expand_alert_template("Big", text, &data, Version::new(2, 42), &NoQueries);
+//! assert_eq!(expanded, "1.234567e+06 is 1.235M");
 //! ```
 
 mod ast;
@@ -48,7 +66,7 @@ pub use ast::{
     Node, NumberValue, Pipeline, Template, Variable,
 };
 pub use exec::{
-    Environment, ExecError, MAX_TEMPLATE_DEPTH, NoQueries, Sample, Source, expand_alert_template,
+    Environment, ExecError, MAX_EXEC_DEPTH, NoQueries, Sample, Source, expand_alert_template,
 };
 pub use format::{format_float_g, sprintf};
 pub use parser::MAX_NESTING;

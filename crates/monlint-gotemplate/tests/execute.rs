@@ -193,6 +193,12 @@ const PROMTOOL_CASES: &[(&str, &str)] = &[
         "line1\n{{ humanize \"y\" }}",
         "<error expanding template: error executing template __alert_X: template: __alert_X:2:3: executing \"__alert_X\" at <humanize \"y\">: error calling humanize: strconv.ParseFloat: parsing \"y\": invalid syntax>",
     ),
+    (
+        "{{ reReplaceAll \"(\" \"\" \"x\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: \
+         executing \"__alert_X\" at <reReplaceAll \"(\" \"\" \"x\">: error calling reReplaceAll: \
+         regexp: Compile(`(`): error parsing regexp: missing closing ): `(`>",
+    ),
 ];
 
 #[test]
@@ -269,6 +275,20 @@ fn parse_errors_use_promtool_wording() {
 fn recursive_templates_stop() {
     let text = "{{define \"a\"}}{{template \"a\"}}{{template \"a\"}}{{end}}{{template \"a\"}}";
     assert!(expand(text).starts_with("<error expanding template:"));
+}
+
+#[test]
+fn deep_recursion_through_nested_blocks_stops_without_overflowing_the_stack() {
+    let nested_ifs = "{{if true}}".repeat(60);
+    let ends = "{{end}}".repeat(60);
+    let text = format!(
+        "{{{{define \"a\"}}}}{nested_ifs}{{{{template \"a\"}}}}{ends}{{{{end}}}}{{{{template \"a\"}}}}"
+    );
+    let expanded = expand(&text);
+    assert!(
+        expanded.contains("exceeded maximum template depth (256)"),
+        "{expanded}"
+    );
 }
 
 proptest! {
