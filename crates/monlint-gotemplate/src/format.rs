@@ -166,6 +166,11 @@ fn format_float_f(value: f64, precision: usize, plus: bool) -> String {
 
 /// Go's `%q` of a string: double-quoted with Go escapes.
 pub fn quote(text: &str) -> String {
+    quote_with(text, false)
+}
+
+/// `%q`, or with `ascii_only` `%+q`, which escapes every non-ASCII character.
+fn quote_with(text: &str, ascii_only: bool) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -178,7 +183,7 @@ pub fn quote(text: &str) -> String {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             '\u{b}' => out.push_str("\\v"),
-            c if c.is_control() => {
+            c if c.is_control() || (ascii_only && !c.is_ascii()) => {
                 let code = u32::from(c);
                 if code < 0x80 {
                     out.push_str(&format!("\\x{code:02x}"));
@@ -298,6 +303,14 @@ fn read_number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<u
     number
 }
 
+fn signed_digits(value: i64, digits: String) -> String {
+    if value < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
 fn bad_verb(arg: &Value, verb: char) -> String {
     match arg {
         Value::Nil => format!("%!{verb}(<nil>)"),
@@ -324,7 +337,21 @@ fn format_arg(arg: &Value, verb: char, directive: &Directive) -> String {
         ('v', other) => (other.go_string(), false),
         ('s', Value::Labels(_) | Value::Time { .. }) => (arg.go_string(), false),
         ('t', Value::Bool(b)) => (b.to_string(), false),
-        ('q', Value::String(s)) => (quote(s), false),
+        ('q', Value::String(s)) => (quote_with(s, plus), false),
+        ('o', Value::Int(i)) => (signed_digits(*i, format!("{:o}", i.unsigned_abs())), true),
+        ('b', Value::Int(i)) => (signed_digits(*i, format!("{:b}", i.unsigned_abs())), true),
+        ('c', Value::Int(i)) => (
+            u32::try_from(*i)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{FFFD}')
+                .to_string(),
+            false,
+        ),
+        ('U', Value::Int(i)) => (
+            signed_digits(*i, format!("U+{:04X}", i.unsigned_abs())),
+            false,
+        ),
         ('x' | 'X', Value::Int(i)) => {
             let digits = format!("{:x}", i.unsigned_abs());
             let digits = if verb == 'X' {
@@ -348,7 +375,15 @@ fn format_arg(arg: &Value, verb: char, directive: &Directive) -> String {
             format_float_e(*f, directive.precision.unwrap_or(6), plus),
             true,
         ),
+        ('E', Value::Float(f)) => (
+            format_float_e(*f, directive.precision.unwrap_or(6), plus).to_uppercase(),
+            true,
+        ),
         ('g', Value::Float(f)) => (format_float_g_signed(*f, directive.precision, plus), true),
+        ('G', Value::Float(f)) => (
+            format_float_g_signed(*f, directive.precision, plus).to_uppercase(),
+            true,
+        ),
         _ => return bad_verb(arg, verb),
     };
     let body = if directive.space && numeric && !body.starts_with(['-', '+']) {

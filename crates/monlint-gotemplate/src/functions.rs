@@ -482,8 +482,8 @@ fn call_prometheus(
         }
         "toTime" => float_to_time(one_float(args)?)?,
         "title" => Value::String(title(&text(0)?)),
-        "toUpper" => Value::String(text(0)?.to_uppercase()),
-        "toLower" => Value::String(text(0)?.to_lowercase()),
+        "toUpper" => Value::String(text(0)?.chars().map(single_rune_upper).collect()),
+        "toLower" => Value::String(text(0)?.chars().map(single_rune_lower).collect()),
         "match" => {
             let pattern = compile(&text(0)?)?;
             Value::Bool(pattern.is_match(&text(1)?))
@@ -606,13 +606,32 @@ fn title(text: &str) -> String {
     let mut after_separator = true;
     for c in text.chars() {
         if after_separator {
-            out.extend(c.to_uppercase());
+            out.push(single_rune_upper(c));
         } else {
             out.push(c);
         }
         after_separator = !(c.is_alphanumeric() || c == '_');
     }
     out
+}
+
+/// Go's `unicode.ToUpper`: a character whose upper case is several
+/// characters, such as `ß`, stays as it is.
+fn single_rune_upper(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(single), None) => single,
+        _ => c,
+    }
+}
+
+/// Go's `unicode.ToLower`, one character to one character.
+fn single_rune_lower(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => c,
+    }
 }
 
 /// `net.SplitHostPort`'s host, or the input when it has no port.
@@ -659,6 +678,9 @@ fn url_path(url: &str) -> &str {
 /// Prometheus' duration syntax, such as `1h30m` or `500ms`, in seconds.
 fn parse_duration(text: &str) -> Result<f64, String> {
     let invalid = || format!("not a valid duration string: {}", quote(text));
+    if text.is_empty() {
+        return Err("empty duration string".to_owned());
+    }
     if text == "0" {
         return Ok(0.0);
     }
@@ -694,9 +716,6 @@ fn parse_duration(text: &str) -> Result<f64, String> {
             .and_then(|part| millis.checked_add(part))
             .ok_or_else(|| "duration out of range".to_owned())?;
         next_unit = unit + 1;
-    }
-    if text.is_empty() {
-        return Err(invalid());
     }
     Ok(millis as f64 / 1000.0)
 }

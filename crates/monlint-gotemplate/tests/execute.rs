@@ -199,6 +199,74 @@ const PROMTOOL_CASES: &[(&str, &str)] = &[
          executing \"__alert_X\" at <reReplaceAll \"(\" \"\" \"x\">: error calling reReplaceAll: \
          regexp: Compile(`(`): error parsing regexp: missing closing ): `(`>",
     ),
+    (
+        "{{ humanize 999.99 }}|{{ humanize 1000 }}|{{ humanize 1e30 }}|{{ humanize 0.0000000000000000000000000001 }}|{{ humanize \"Inf\" }}|{{ humanize \"-inf\" }}|{{ humanize \"NaN\" }}",
+        "1000|1k|1e+06Y|0.0001y|+Inf|-Inf|NaN",
+    ),
+    (
+        "{{ humanize1024 1 }}|{{ humanize1024 1023.9 }}|{{ humanize1024 1e30 }}|{{ humanize1024 0.5 }}",
+        "1|1024|8.272e+05Yi|0.5",
+    ),
+    (
+        "{{ humanizeDuration 59.99 }}|{{ humanizeDuration 60 }}|{{ humanizeDuration 86400 }}|{{ humanizeDuration 0.000001 }}|{{ humanizeDuration -0.5 }}|{{ humanizeDuration \"1e10\" }}",
+        "59.99s|1m 0s|1d 0h 0m 0s|1us|-500ms|115740d 17h 46m 40s",
+    ),
+    (
+        "{{ humanizePercentage 1 }}|{{ humanizePercentage 0.000123 }}|{{ humanizePercentage -0.5 }}",
+        "100%|0.0123%|-50%",
+    ),
+    (
+        "{{ humanizeTimestamp 0 }}|{{ humanizeTimestamp -1.5 }}|{{ humanizeTimestamp 253402300800 }}|{{ toTime 1.5 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:170: executing \"__alert_X\" at <humanizeTimestamp 253402300800>: error calling humanizeTimestamp: 2.534023008e+11 cannot be represented as a nanoseconds timestamp since it overflows int64>",
+    ),
+    (
+        "{{ printf \"%6.2f|%-8.3e|%+.1f|%x|%X|%o|%b|%c|%U\" 3.14159 1234.5 2.0 -255 \"Hi\" 8 5 65 65 }}",
+        "  3.14|1.234e+03|+2.0|-ff|4869|10|101|A|U+0041",
+    ),
+    (
+        "{{ printf \"%v|%.3v|%10v|%-10v|%s\" 0.1 3.14159 \"r\" \"l\" 1 }}",
+        "0.1|3.14|         r|l         |%!s(int=1)",
+    ),
+    (
+        "{{ printf \"%5t|%q|%#x|% d|%+q\" false \"tab\\there\" 255 5 \"é\" }}",
+        "false|\"tab\\there\"|0xff| 5|\"\\u00e9\"",
+    ),
+    (
+        "{{ printf \"%.0f|%.1f|%.0f|%g|%G|%E\" 2.5 0.25 3.5 1e-7 1e21 12.5 }}",
+        "2|0.2|4|1e-07|1E+21|1.250000E+01",
+    ),
+    (
+        "{{ 0.1 }}|{{ 123456.7 }}|{{ 1e100 }}|{{ 5e-324 }}|{{ 1.7976931348623157e308 }}|{{ 100000.0 }}|{{ 999999.0 }}|{{ 0.0001 }}|{{ 0.00001234 }}",
+        "0.1|123456.7|1e+100|5e-324|1.7976931348623157e+308|100000|999999|0.0001|1.234e-05",
+    ),
+    (
+        "{{ title \"ßtraße über-all_x 3rd\" }}|{{ toUpper \"straße\" }}|{{ toLower \"ÀB\" }}",
+        "ßtraße Über-All_x 3rd|STRAßE|àb",
+    ),
+    (
+        "{{ stripPort \"[::1]\" }}|{{ stripPort \"a:b:c\" }}|{{ stripPort \"host\" }}|{{ stripDomain \"[::1]:80\" }}|{{ stripDomain \"h\" }}|{{ stripDomain \"a.b\" }}",
+        "[::1]|a:b:c|host|[::1]:80|h|a",
+    ),
+    (
+        "{{ parseDuration \"1y2w3d4h5m6s7ms\" }}|{{ parseDuration \"0\" }}|{{ parseDuration \"90m\" }}",
+        "3.3019506007e+07|0|5400",
+    ),
+    (
+        "{{ parseDuration \"\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <parseDuration \"\">: error calling parseDuration: empty duration string>",
+    ),
+    (
+        "{{ parseDuration \"1.5h\" }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <parseDuration \"1.5h\">: error calling parseDuration: not a valid duration string: \"1.5h\">",
+    ),
+    (
+        "{{ printf \"%s %d\" }}|{{ printf \"%!\" }}|{{ printf \"%\" }}|{{ printf \"%z\" 1 }}",
+        "%!s(MISSING) %!d(MISSING)|%!!(MISSING)|%!(NOVERB)|%!z(int=1)",
+    ),
+    (
+        "{{ len $labels.job }}|{{ slice \"abc\" 1 }}|{{ index \"abc\" 1 }}|{{ print \"a\" \"b\" 1 2 true }}",
+        "1|bc|98|ab1 2 true",
+    ),
 ];
 
 #[test]
