@@ -319,6 +319,18 @@ fn bad_verb(arg: &Value, verb: char) -> String {
 }
 
 fn format_arg(arg: &Value, verb: char, directive: &Directive) -> String {
+    // Go formats a map's keys and values each with the directive.
+    if let Value::Labels(labels) = arg {
+        let pairs: Vec<String> = labels
+            .iter()
+            .map(|(key, value)| {
+                let key = format_arg(&Value::String(key.clone()), verb, directive);
+                let value = format_arg(&Value::String(value.clone()), verb, directive);
+                format!("{key}:{value}")
+            })
+            .collect();
+        return format!("map[{}]", pairs.join(" "));
+    }
     let plus = directive.plus;
     let (body, numeric) = match (verb, arg) {
         ('v', Value::Float(f)) => (format_float_g_signed(*f, directive.precision, plus), true),
@@ -335,7 +347,7 @@ fn format_arg(arg: &Value, verb: char, directive: &Directive) -> String {
             None => (s.clone(), false),
         },
         ('v', other) => (other.go_string(), false),
-        ('s', Value::Labels(_) | Value::Time { .. }) => (arg.go_string(), false),
+        ('s', Value::Time { .. }) => (arg.go_string(), false),
         ('t', Value::Bool(b)) => (b.to_string(), false),
         ('q', Value::String(s)) => (quote_with(s, plus), false),
         ('o', Value::Int(i)) => (signed_digits(*i, format!("{:o}", i.unsigned_abs())), true),

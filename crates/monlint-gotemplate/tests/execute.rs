@@ -267,6 +267,67 @@ const PROMTOOL_CASES: &[(&str, &str)] = &[
         "{{ len $labels.job }}|{{ slice \"abc\" 1 }}|{{ index \"abc\" 1 }}|{{ print \"a\" \"b\" 1 2 true }}",
         "1|bc|98|ab1 2 true",
     ),
+    (
+        "{{ with $x := $labels.job }}{{ $x }}-{{ . }}{{ end }}",
+        "j-j",
+    ),
+    (
+        "{{ range $k, $v := .Labels }}{{ if eq $k \"job\" }}{{ continue }}{{ end }}{{ $k }},{{ end }}",
+        "__name__,instance,",
+    ),
+    (
+        "{{ if and (eq $labels.job \"j\") (gt $value 1.0) }}both{{ end }}",
+        "both",
+    ),
+    (
+        "{{ define \"T\" }}{{ $.job }}/{{ .instance }}{{ end }}{{ template \"T\" .Labels }}",
+        "j/i:9",
+    ),
+    (
+        "{{ block \"b\" . }}default{{ .job }}{{ end }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:139: executing \"b\" at <.job>: can't evaluate field job in type struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>",
+    ),
+    ("{{- \" a \" -}}  {{- \" b \" -}}", " a  b "),
+    (
+        "{{ $v := 1 }}{{ range $labels }}{{ $v = . }}{{ end }}{{ $v }}",
+        "j",
+    ),
+    (
+        "{{ with $labels.nope }}x{{ else }}{{ with $labels.job }}w{{ . }}{{ end }}{{ end }}",
+        "wj",
+    ),
+    (
+        "{{ range $i, $e := $labels }}{{ $i }}{{ break }}{{ end }}|{{ range $labels }}{{ else }}e{{ end }}",
+        "__name__|",
+    ),
+    (
+        "{{ len .Labels }}|{{ .Labels.job }}|{{ $.Labels.instance }}|{{ $externalLabels.env }}|{{ .ExternalLabels.nope }}|{{ $externalURL }}",
+        "3|j|i:9|prod||http://ex.com:9090/prom",
+    ),
+    (
+        "{{ if $value }}t{{ end }}{{ if \"\" }}s{{ else }}f{{ end }}{{ if 0.0 }}z{{ end }}{{ if .Labels }}m{{ end }}",
+        "tfm",
+    ),
+    (
+        "{{ (index $labels \"job\") | printf \"%s!\" }}|{{ ($labels).job }}|{{ printf \"%v\" (len $labels) }}",
+        "j!|j|3",
+    ),
+    (
+        "{{ not $labels }}|{{ not \"\" }}|{{ or $labels.nope \"dflt\" }}|{{ and \"a\" \"b\" }}",
+        "false|true|dflt|b",
+    ),
+    (
+        "{{ printf \"%.2f\" (humanize 1 | len | print) }}",
+        "%!f(string=1)",
+    ),
+    (
+        "{{ template \"x\" }}{{ define \"x\" }}X{{ . }}{{ end }}",
+        "X<no value>",
+    ),
+    (
+        "{{ printf \"%s\" $labels }}|{{ printf \"%d\" $labels }}|{{ printf \"%v\" . }}",
+        "map[__name__:m instance:i:9 job:j]|map[%!d(string=__name__):%!d(string=m) %!d(string=instance):%!d(string=i:9) %!d(string=job):%!d(string=j)]|{map[__name__:m instance:i:9 job:j] map[env:prod] http://ex.com:9090/prom 1.2345675e+06}",
+    ),
 ];
 
 #[test]
