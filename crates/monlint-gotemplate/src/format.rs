@@ -406,6 +406,25 @@ fn format_arg(arg: &Value, verb: char, directive: &Directive) -> String {
     directive.pad(body, numeric)
 }
 
+/// Go's `fmt.Sprint`: spaces between operands when neither is a string.
+pub(crate) fn sprint(args: &[Value]) -> String {
+    let mut out = String::new();
+    for (index, arg) in args.iter().enumerate() {
+        let is_string = matches!(arg, Value::String(_));
+        if index > 0 && !is_string && !matches!(args[index - 1], Value::String(_)) {
+            out.push(' ');
+        }
+        out.push_str(&arg.go_string());
+    }
+    out
+}
+
+/// Go's `fmt.Sprintln`: always spaces, and a final newline.
+pub(crate) fn sprintln(args: &[Value]) -> String {
+    let parts: Vec<String> = args.iter().map(Value::go_string).collect();
+    format!("{}\n", parts.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use regex::Regex;
 
-use crate::exec::{FunctionContext, sprint, sprintln};
-use crate::format::{format_float_g, quote, sprintf};
+use crate::exec::FunctionContext;
+use crate::format::{format_float_g, quote, sprint, sprintf, sprintln};
 use crate::value::Value;
 
 const SI_LARGE: [&str; 8] = ["k", "M", "G", "T", "P", "E", "Z", "Y"];
