@@ -420,6 +420,104 @@ fn deep_recursion_through_nested_blocks_stops_without_overflowing_the_stack() {
     );
 }
 
+/// Operands of every type the executor handles.
+const OPERANDS: &[&str] = &[
+    "$value",
+    "$labels",
+    "$labels.job",
+    ".Labels",
+    ".Value",
+    "$externalURL",
+    ".",
+    "\"x\"",
+    "\"1.5\"",
+    "\"%d %s %v %.2f %q\"",
+    "\"(a)\"",
+    "\"a.b:1\"",
+    "\"1h\"",
+    "0",
+    "-3",
+    "2.5",
+    "1e300",
+    "true",
+    "nil",
+    "(len $labels)",
+    "(query \"up\")",
+];
+
+/// Function names, including ones that will get the wrong argument types.
+const FUNCTIONS: &[&str] = &[
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "toTime",
+    "title",
+    "toUpper",
+    "match",
+    "reReplaceAll",
+    "stripPort",
+    "stripDomain",
+    "parseDuration",
+    "first",
+    "label",
+    "value",
+    "sortByLabel",
+    "printf",
+    "print",
+    "len",
+    "index",
+    "slice",
+    "eq",
+    "lt",
+    "and",
+    "or",
+    "not",
+    "html",
+    "js",
+    "urlquery",
+];
+
+/// Well-formed templates built from actions, conditionals, ranges and
+/// template calls over the operands and functions above.
+fn template_text() -> impl Strategy<Value = String> {
+    let operand = proptest::sample::select(OPERANDS).prop_map(str::to_owned);
+    let call = (
+        proptest::sample::select(FUNCTIONS),
+        proptest::collection::vec(operand.clone(), 0..4),
+    )
+        .prop_map(|(function, args)| format!("{function} {}", args.join(" ")));
+    let pipeline = prop_oneof![
+        operand.clone(),
+        call.clone(),
+        (operand, call).prop_map(|(o, c)| format!("{o} | {c}"))
+    ];
+    let leaf = prop_oneof![
+        Just("text ".to_owned()),
+        pipeline.clone().prop_map(|p| format!("{{{{ {p} }}}}")),
+        pipeline
+            .clone()
+            .prop_map(|p| format!("{{{{ $v := {p} }}}}{{{{ $v }}}}")),
+        Just("{{ template \"t\" . }}".to_owned()),
+    ];
+    leaf.prop_recursive(4, 24, 4, move |inner| {
+        let body = proptest::collection::vec(inner, 1..4).prop_map(|parts| parts.concat());
+        (
+            proptest::sample::select(&["if", "with", "range"][..]),
+            pipeline.clone(),
+            body.clone(),
+            body,
+        )
+            .prop_map(|(keyword, condition, then, otherwise)| {
+                format!(
+                    "{{{{ {keyword} {condition} }}}}{then}{{{{ else }}}}{otherwise}{{{{ end }}}}"
+                )
+            })
+    })
+    .prop_map(|body| format!("{{{{ define \"t\" }}}}[{{{{ . }}}}]{{{{ end }}}}{body}"))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -428,5 +526,11 @@ proptest! {
         text in "(\\{\\{|\\}\\}|range|if|else|end|with|define|template|block|break|continue|\\$labels|\\$value|\\.Labels|\\.|\\||\"a\"|1|2\\.5|humanize|printf|\"%d\"|eq|len|index|and|or|not|\\(|\\)|:=|\\$x|=| ){0,24}"
     ) {
         let _ = expand(&text);
+    }
+
+    #[test]
+    fn well_formed_templates_parse_and_execute_without_panicking(text in template_text()) {
+        let expanded = expand_alert_template("X", &text, &alert_data(), Version::new(2, 42), &OneSample);
+        prop_assert!(!expanded.starts_with("<error expanding template: error parsing"), "{text}: {expanded}");
     }
 }
