@@ -547,15 +547,25 @@ impl State<'_> {
             Expr::Nil { .. } => Ok(Value::Nil),
             Expr::Bool { value, .. } => Ok(Value::Bool(*value)),
             Expr::Number { text, value, span } => {
-                let is_float_syntax = !text.starts_with("0x")
-                    && !text.starts_with("0X")
-                    && !text.starts_with('\'')
-                    && text.contains(['.', 'e', 'E', 'p', 'P']);
-                match (value.int, value.float) {
-                    (_, Some(float)) if is_float_syntax => Ok(Value::Float(float)),
-                    (Some(int), _) => Ok(Value::Int(int)),
-                    (None, Some(float)) => Ok(Value::Float(float)),
-                    _ => Err(self.error_at(*span, format!("{text} overflows int"))),
+                // Go's choice of type for an untyped constant passed as `any`.
+                let unsigned = text.trim_start_matches(['+', '-']);
+                let is_hex_int = (unsigned.starts_with("0x") || unsigned.starts_with("0X"))
+                    && !unsigned.contains(['p', 'P']);
+                let is_float_syntax = !is_hex_int
+                    && !unsigned.starts_with('\'')
+                    && unsigned.contains(['.', 'e', 'E', 'p', 'P']);
+                if value.complex.is_some() {
+                    let message = format!("complex constant {text} is not supported");
+                    return Err(self.error_at(*span, message));
+                }
+                match (value.int, value.uint, value.float) {
+                    (_, _, Some(float)) if is_float_syntax => Ok(Value::Float(float)),
+                    (Some(int), _, _) => Ok(Value::Int(int)),
+                    (None, Some(_), _) => {
+                        Err(self.error_at(*span, format!("{text} overflows int")))
+                    }
+                    // Go yields no value for a constant that fits none of its types.
+                    _ => Ok(Value::Nil),
                 }
             }
             Expr::String { value, .. } => Ok(Value::String(value.clone())),

@@ -328,6 +328,14 @@ const PROMTOOL_CASES: &[(&str, &str)] = &[
         "{{ printf \"%s\" $labels }}|{{ printf \"%d\" $labels }}|{{ printf \"%v\" . }}",
         "map[__name__:m instance:i:9 job:j]|map[%!d(string=__name__):%!d(string=m) %!d(string=instance):%!d(string=i:9) %!d(string=job):%!d(string=j)]|{map[__name__:m instance:i:9 job:j] map[env:prod] http://ex.com:9090/prom 1.2345675e+06}",
     ),
+    (
+        "{{ 0x1p3 }}|{{ -0x10 }}|{{ 1_000 }}|{{ 1e3 }}",
+        "8|-16|1000|1000",
+    ),
+    (
+        "{{ 18446744073709551615 }}",
+        "<error expanding template: error executing template __alert_X: template: __alert_X:1:115: executing \"__alert_X\" at <18446744073709551615>: 18446744073709551615 overflows int>",
+    ),
 ];
 
 #[test]
