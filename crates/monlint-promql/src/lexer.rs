@@ -375,6 +375,22 @@ impl<'a> Lexer<'a> {
         Ok(Some(token))
     }
 
+    /// `(` in any state: one more level open.
+    fn left_paren(&mut self) -> Step {
+        self.paren_depth += 1;
+        self.emit(TokenKind::LeftParen)
+    }
+
+    /// `)` in any state: one level closed, an error when none was open.
+    fn right_paren(&mut self) -> Step {
+        let token = self.emit(TokenKind::RightParen);
+        self.paren_depth -= 1;
+        if self.paren_depth < 0 {
+            return self.error("unexpected right parenthesis ')'".to_owned());
+        }
+        token
+    }
+
     fn error(&mut self, message: String) -> Step {
         self.finished = true;
         Err(LexError {
@@ -525,18 +541,8 @@ impl<'a> Lexer<'a> {
                     go_quote_rune(Some(c))
                 ))
             }
-            '(' => {
-                self.paren_depth += 1;
-                self.emit(TokenKind::LeftParen)
-            }
-            ')' => {
-                let token = self.emit(TokenKind::RightParen);
-                self.paren_depth -= 1;
-                if self.paren_depth < 0 {
-                    return self.error("unexpected right parenthesis ')'".to_owned());
-                }
-                token
-            }
+            '(' => self.left_paren(),
+            ')' => self.right_paren(),
             '{' => {
                 self.brace_open = true;
                 self.emit(TokenKind::LeftBrace)
@@ -650,18 +656,8 @@ impl<'a> Lexer<'a> {
                 self.got_colon = true;
                 token
             }
-            '(' => {
-                self.paren_depth += 1;
-                self.emit(TokenKind::LeftParen)
-            }
-            ')' => {
-                let token = self.emit(TokenKind::RightParen);
-                self.paren_depth -= 1;
-                if self.paren_depth < 0 {
-                    return self.error("unexpected right parenthesis ')'".to_owned());
-                }
-                token
-            }
+            '(' => self.left_paren(),
+            ')' => self.right_paren(),
             ' ' | '\t' | '\n' | '\r' => {
                 self.skip_spaces();
                 Ok(None)
