@@ -71,6 +71,27 @@ pub struct FileFacts {
     pub recorded: Vec<String>,
     /// Colon-named metrics the file's queries select (the recording-rule convention).
     pub recording_uses: Vec<RecordingUse>,
+    /// The file's alerting rules, for checks against routes and dashboards.
+    pub alerts: Vec<AlertFacts>,
+}
+
+/// What other artifacts need of one alerting rule: its name, its static labels (group
+/// labels merged under the rule's own) and its query.
+pub struct AlertFacts {
+    pub name: String,
+    pub name_span: Span,
+    /// Label name and value as written; a value holding a template is not a fixed value
+    /// and is kept with `templated` set.
+    pub labels: Vec<StaticLabel>,
+    /// The expression text, when it parsed.
+    pub expr: Option<String>,
+}
+
+pub struct StaticLabel {
+    pub name: String,
+    pub value: String,
+    pub templated: bool,
+    pub span: Span,
 }
 
 pub struct RecordingUse {
@@ -106,8 +127,40 @@ impl FileFacts {
                 });
             });
         }
+        let mut alerts = Vec::new();
+        for group in &rules.groups {
+            for rule in &group.rules {
+                let Some(name) = &rule.alert else { continue };
+                let mut labels: Vec<StaticLabel> = Vec::new();
+                for label in group.labels.iter().chain(&rule.labels) {
+                    let value = label.value.text();
+                    let entry = StaticLabel {
+                        name: label.key.value.clone(),
+                        value: value.to_owned(),
+                        templated: value.contains("{{"),
+                        span: label.key.span,
+                    };
+                    // The rule's own label overrides the group's.
+                    match labels.iter_mut().find(|l| l.name == entry.name) {
+                        Some(existing) => *existing = entry,
+                        None => labels.push(entry),
+                    }
+                }
+                alerts.push(AlertFacts {
+                    name: name.value.clone(),
+                    name_span: name.span,
+                    labels,
+                    expr: rule
+                        .expr
+                        .as_ref()
+                        .filter(|e| e.parsed.is_ok())
+                        .map(|e| e.text.text().to_owned()),
+                });
+            }
+        }
         FileFacts {
             file: rules.file,
+            alerts,
             rule_spans: all_rules().map(|r| r.span).collect(),
             recorded: all_rules()
                 .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
