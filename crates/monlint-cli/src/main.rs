@@ -6,6 +6,7 @@ mod discover;
 mod output;
 mod progress;
 mod settings;
+mod test_rules;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -41,6 +42,15 @@ enum Command {
         /// A check code (V104) or name (promql-syntax).
         check: String,
     },
+    /// Run unit tests.
+    #[command(subcommand)]
+    Test(TestCommand),
+}
+
+#[derive(Subcommand)]
+enum TestCommand {
+    /// Run promtool rule unit tests: the same files, output and exit codes as `promtool test rules`.
+    Rules(test_rules::TestRulesArgs),
 }
 
 #[derive(clap::Args)]
@@ -126,6 +136,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Checks => list_checks(),
         Command::Explain { check } => explain(&check),
+        Command::Test(TestCommand::Rules(args)) => test_rules::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

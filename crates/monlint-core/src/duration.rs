@@ -42,6 +42,11 @@ impl Duration {
         Duration(secs * 1000)
     }
 
+    /// A duration of `ms` milliseconds; negative counts as zero.
+    pub fn from_millis(ms: i64) -> Self {
+        Duration(ms.max(0) as u64)
+    }
+
     pub fn millis(self) -> u64 {
         self.0
     }

@@ -40,3 +40,4 @@ mod regex;
 pub mod series;
 
 pub use parser::{MAX_DEPTH, ParseError, ParseOptions, parse};
+pub use quote::go_quote;

@@ -36,7 +36,7 @@ fn escape_into(out: &mut String, c: char, quote: char) {
 }
 
 /// Go's `strconv.Quote` (`%q` of a string).
-pub(crate) fn go_quote(text: &str) -> String {
+pub fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

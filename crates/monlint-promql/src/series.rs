@@ -150,6 +150,7 @@ pub fn selector_length(text: &str) -> Result<usize, SeriesError> {
     }
     let mut quote: Option<u8> = None;
     let mut escaped = false;
+    let mut in_identifier = false;
     for (index, &byte) in bytes.iter().enumerate().skip(pos + 1) {
         match quote {
             Some(_) if escaped => escaped = false,
@@ -158,7 +159,20 @@ pub fn selector_length(text: &str) -> Result<usize, SeriesError> {
             Some(_) => {}
             None if byte == b'"' || byte == b'\'' || byte == b'`' => quote = Some(byte),
             None if byte == b'}' => return Ok(index + 1),
-            None => {}
+            None if byte.is_ascii_alphabetic() || byte == b'_' => in_identifier = true,
+            None if byte.is_ascii_digit() && in_identifier => {}
+            None if b" \t\r\n,=!~".contains(&byte) => in_identifier = false,
+            None => {
+                // What Prometheus' lexer stops at inside braces.
+                let character = text[index..].chars().next();
+                return Err(SeriesError::new(
+                    index,
+                    format!(
+                        "unexpected character inside braces: {}",
+                        crate::quote::go_quote_rune(character)
+                    ),
+                ));
+            }
         }
     }
     Err(SeriesError::new(pos, "unclosed '{' in series selector"))

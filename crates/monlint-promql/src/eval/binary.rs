@@ -1,6 +1,7 @@
 //! Binary operators: scalar/scalar, vector/scalar and vector/vector with
 //! Prometheus' matching rules and error texts.
 
+use monlint_core::Version;
 use std::sync::Arc;
 
 use super::labels::{FastMap, FastSet, METRIC_NAME};
@@ -143,7 +144,10 @@ impl Evaluator<'_> {
             if let Some(&previous) = one_by_signature.get(&signature) {
                 let side = if swapped { "left" } else { "right" };
                 let mut pair = [sample.labels.to_string(), one[previous].labels.to_string()];
-                pair.sort();
+                // Prometheus orders the pair only since 3.12; before, the later series is first.
+                if self.options.version >= Version::new(3, 12) {
+                    pair.sort();
+                }
                 return Err(EvalError::failed(format!(
                     "found duplicate series for the match group {signature} on the {side} hand-side of the operation: [{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
                     pair[0], pair[1]

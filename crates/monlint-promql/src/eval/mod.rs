@@ -39,6 +39,7 @@ use monlint_core::Version;
 use crate::ast::{AtModifier, Expr, UnaryOp, ValueType};
 pub use labels::Labels;
 use labels::{FastMap, FastSet};
+pub use selector::RawValue;
 pub use storage::Storage;
 
 /// Most subquery steps one evaluation step may run: nested subqueries
@@ -240,6 +241,18 @@ pub fn instant_query_annotated(
         other => other,
     };
     Ok((value, evaluator.annotations))
+}
+
+/// The newest sample of each series a bare selector picks at `time_ms`, native
+/// histograms included (their arithmetic is not supported yet, reading them is).
+pub fn select_latest(
+    storage: &Storage,
+    selector: &crate::ast::VectorSelector,
+    time_ms: i64,
+    options: &EvalOptions,
+) -> Result<Vec<(Arc<Labels>, RawValue)>, EvalError> {
+    let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
+    evaluator.latest_raw(selector, time_ms)
 }
 
 /// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result

@@ -336,3 +336,108 @@ mod tests {
         }
     }
 }
+
+/// One raw sample: a float or a native histogram.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValue {
+    Float(f64),
+    Histogram(crate::series::NativeHistogram),
+}
+
+impl Evaluator<'_> {
+    /// The newest sample in the lookback window of each series `selector` picks, float
+    /// or histogram: what an instant query of a bare selector returns.
+    pub(super) fn latest_raw(
+        &mut self,
+        selector: &VectorSelector,
+        ts: i64,
+    ) -> EvalResult<Vec<(Arc<super::Labels>, RawValue)>> {
+        let reference = self.modified_time(ts, selector.at, selector.offset);
+        let lookback_start = reference.saturating_sub(self.options.lookback_delta_ms);
+        let left_open = self.is_prometheus_3();
+        let in_lookback = |t: i64| {
+            if left_open {
+                t > lookback_start
+            } else {
+                t >= lookback_start
+            }
+        };
+        let indices = self.matching_series(selector)?;
+        let mut out = Vec::with_capacity(indices.len());
+        for &index in indices.iter() {
+            let series = &self.storage.series()[index];
+            let floats = series.timestamps.partition_point(|&t| t <= reference);
+            let float = floats
+                .checked_sub(1)
+                .map(|i| (series.timestamps[i], series.values[i]));
+            let histograms = series
+                .histogram_timestamps
+                .partition_point(|&t| t <= reference);
+            let histogram = histograms.checked_sub(1).map(|i| {
+                (
+                    series.histogram_timestamps[i],
+                    stored_histogram(&series.histograms, i),
+                )
+            });
+            let latest = match (float, histogram) {
+                (Some((ft, _)), Some((ht, h))) if ht > ft => Some((ht, RawValue::Histogram(h))),
+                (Some((ft, f)), _) => Some((ft, RawValue::Float(f))),
+                (None, Some((ht, h))) => Some((ht, RawValue::Histogram(h))),
+                (None, None) => None,
+            };
+            let Some((t, value)) = latest else { continue };
+            if !in_lookback(t) || matches!(value, RawValue::Float(f) if is_stale_nan(f)) {
+                continue;
+            }
+            out.push((Arc::clone(&series.labels), value));
+        }
+        Ok(out)
+    }
+}
+
+/// A histogram sample as the TSDB reads it back: without a hint of its own, a sample
+/// after another is marked a counter reset or not by comparing the two.
+fn stored_histogram(
+    histograms: &[crate::series::NativeHistogram],
+    index: usize,
+) -> crate::series::NativeHistogram {
+    use crate::series::CounterResetHint;
+    let mut histogram = histograms[index].clone();
+    if histogram.counter_reset_hint != CounterResetHint::Unknown || index == 0 {
+        return histogram;
+    }
+    let previous = &histograms[index - 1];
+    let bucket = |buckets: &[f64], offset: i64, at: i64| {
+        usize::try_from(at - offset)
+            .ok()
+            .and_then(|i| buckets.get(i).copied())
+            .unwrap_or(0.0)
+    };
+    let decreased = |current: &[f64], current_offset: i64, before: &[f64], before_offset: i64| {
+        (0..before.len()).any(|i| {
+            let at = before_offset + i as i64;
+            bucket(current, current_offset, at) < before[i]
+        })
+    };
+    let reset = histogram.schema != previous.schema
+        || histogram.count < previous.count
+        || histogram.zero_count < previous.zero_count
+        || decreased(
+            &histogram.buckets,
+            histogram.offset,
+            &previous.buckets,
+            previous.offset,
+        )
+        || decreased(
+            &histogram.negative_buckets,
+            histogram.negative_offset,
+            &previous.negative_buckets,
+            previous.negative_offset,
+        );
+    histogram.counter_reset_hint = if reset {
+        CounterResetHint::Reset
+    } else {
+        CounterResetHint::NotReset
+    };
+    histogram
+}

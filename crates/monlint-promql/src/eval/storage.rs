@@ -83,6 +83,17 @@ pub struct Storage {
     by_address: FastMap<usize, usize>,
     /// Series were added since `by_address` was built.
     needs_index: bool,
+    /// Some series holds samples out of order, to be sorted by [`Storage::seal`].
+    needs_sort: bool,
+}
+
+/// Why [`Storage::push`] refused a sample, as Prometheus' head refuses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppendError {
+    /// Older than the series' newest sample.
+    OutOfOrder,
+    /// At the newest sample's timestamp with another value.
+    Duplicate,
 }
 
 impl Storage {
@@ -95,6 +106,7 @@ impl Storage {
         self.index.clear();
         self.by_address.clear();
         self.needs_index = false;
+        self.needs_sort = false;
     }
 
     pub fn series(&self) -> &[StoredSeries] {
@@ -102,11 +114,17 @@ impl Storage {
     }
 
     fn entry(&mut self, labels: Labels) -> &mut StoredSeries {
-        self.needs_index = true;
+        let index = self.series_id(labels);
+        &mut self.series[index]
+    }
+
+    /// The index of the series with `labels`, created empty when new.
+    pub fn series_id(&mut self, labels: Labels) -> usize {
         let labels = Arc::new(labels);
-        let index = match self.index.get(&labels) {
+        match self.index.get(&labels) {
             Some(&index) => index,
             None => {
+                self.needs_index = true;
                 self.series.push(StoredSeries {
                     nameless: Arc::new(labels.without_name()),
                     metadata_free: Arc::new(labels.without_metadata()),
@@ -117,26 +135,49 @@ impl Storage {
                 self.index.insert(labels, self.series.len() - 1);
                 self.series.len() - 1
             }
-        };
-        &mut self.series[index]
+        }
+    }
+
+    /// Appends a float sample to series `id` as Prometheus' head appends it: a sample
+    /// older than the newest is refused, and so is one at the newest timestamp unless it
+    /// is bit-identical (then it is a no-op). The storage stays sealed.
+    pub fn push(&mut self, id: usize, timestamp: i64, value: f64) -> Result<(), AppendError> {
+        let series = &mut self.series[id];
+        if let Some(&last) = series.timestamps.last() {
+            if timestamp < last {
+                return Err(AppendError::OutOfOrder);
+            }
+            if timestamp == last {
+                let last_value = series.values[series.values.len() - 1];
+                return if last_value.to_bits() == value.to_bits() {
+                    Ok(())
+                } else {
+                    Err(AppendError::Duplicate)
+                };
+            }
+        }
+        series.timestamps.push(timestamp);
+        series.values.push(value);
+        Ok(())
     }
 
     /// Adds one float sample (a stale marker is a float too).
     pub fn append(&mut self, labels: Labels, timestamp: i64, value: f64) {
         let series = self.entry(labels);
-        if series
+        let out_of_order = series
             .timestamps
             .last()
-            .is_some_and(|&last| last >= timestamp)
-        {
-            series.sorted = false;
-        }
+            .is_some_and(|&last| last >= timestamp);
+        series.sorted &= !out_of_order;
         series.timestamps.push(timestamp);
         series.values.push(value);
+        self.needs_sort |= out_of_order;
     }
 
     /// Loads expanded notation values: value `i` at `start + i * interval`.
     pub fn load(&mut self, labels: Labels, start: i64, interval: i64, values: Vec<SeriesValue>) {
+        // Loading may reorder; sealing sorts.
+        self.needs_sort = true;
         let series = self.entry(labels);
         let mut timestamp = start;
         for value in values {
@@ -166,8 +207,11 @@ impl Storage {
     /// Sorts and deduplicates samples appended out of order; queries call
     /// it implicitly through [`Storage::sealed`].
     pub fn seal(&mut self) {
-        for series in &mut self.series {
-            series.seal();
+        if self.needs_sort {
+            for series in &mut self.series {
+                series.seal();
+            }
+            self.needs_sort = false;
         }
         if self.needs_index {
             self.by_address.clear();
@@ -183,7 +227,7 @@ impl Storage {
 
     /// Whether every series is sorted and ready for queries.
     pub fn sealed(&self) -> bool {
-        !self.needs_index && self.series.iter().all(|s| s.sorted)
+        !self.needs_index && !self.needs_sort
     }
 
     /// Whether `labels` is one of the storage's own label sets (which live

@@ -1,0 +1,751 @@
+//! Runs the test groups of one test file as `promtool test rules` does, collecting
+//! promtool's error texts. Pure: rule files come through [`Files`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use monlint_core::{Duration, SourceFile, Version};
+use monlint_gotemplate::format_float_g;
+use monlint_promql::ast::Expr;
+use monlint_promql::eval::{EvalOptions, Labels, RawValue, Storage, select_latest};
+use monlint_promql::series::{
+    CounterResetHint, MAX_EXPANDED_VALUES, NativeHistogram, SeriesValue, parse_series_line,
+    parse_values,
+};
+use monlint_promql::{ParseOptions, go_quote, parse};
+use regex::Regex;
+
+use crate::gofmt::{format_float_e, go_duration};
+use crate::groups::{Alert, Context, Group, GroupDef, RuleKind, query_vector};
+use crate::rules::{go_dir, join_clean, load_rule_file};
+use crate::testfile::{AlertTest, ExprTest, TestGroup, read_test_file};
+
+/// Expanded input samples one test group may load; promtool has no cap, but a
+/// hostile `0+1x1e12` must fail rather than exhaust memory.
+const MAX_GROUP_SAMPLES: usize = MAX_EXPANDED_VALUES;
+
+/// How a run behaves.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub version: Version,
+    /// `--run`: only test groups whose name matches.
+    pub run: Option<Regex>,
+    pub ignore_unknown_fields: bool,
+    pub debug: bool,
+}
+
+/// What the runner needs of the file system.
+pub trait Files: Sync {
+    /// Paths matching a glob pattern (no `**`), sorted; an error for a bad pattern.
+    fn glob(&self, pattern: &str) -> Result<Vec<String>, String>;
+    /// A file's text; the error as Go words it (`open x: no such file or directory`).
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// The outcome of one test file.
+#[derive(Clone, Debug, Default)]
+pub struct FileResult {
+    pub path: String,
+    /// Lines promtool writes to stderr before the verdict (`  WARNING: ...`, `DEBUG: ...`).
+    pub notices: Vec<String>,
+    /// promtool's error texts; empty means `SUCCESS`.
+    pub errors: Vec<String>,
+    /// Per test group that ran: its name (or `unnamed#N`) and its errors.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// Rules of the loaded rule files and what the tests made of them.
+    pub coverage: Vec<RuleCoverage>,
+}
+
+/// What the tests of a file did with one rule.
+#[derive(Clone, Debug)]
+pub struct RuleCoverage {
+    pub name: String,
+    pub alerting: bool,
+    pub location: String,
+    /// Test groups in which the rule's query returned samples.
+    pub produced_in: Vec<String>,
+    /// Test groups that assert on the alert by name (`alert_rule_test`).
+    pub asserted_in: Vec<String>,
+}
+
+/// Runs one test file.
+pub fn run_test_file(
+    path: &str,
+    text: &str,
+    options: &RunOptions,
+    files: &dyn Files,
+) -> FileResult {
+    let mut result = FileResult {
+        path: path.to_owned(),
+        ..FileResult::default()
+    };
+    let source = SourceFile::new(path, text);
+    let file = match read_test_file(&source, options.version) {
+        Ok(file) => file,
+        Err(error) => {
+            result.errors.push(error);
+            return result;
+        }
+    };
+    let base = go_dir(path);
+    let mut rule_files = Vec::new();
+    for pattern in &file.rule_files {
+        let pattern = if pattern.is_empty() || pattern.starts_with('/') {
+            pattern.clone()
+        } else {
+            join_clean(&base, pattern)
+        };
+        match files.glob(&pattern) {
+            Ok(matches) if matches.is_empty() => result
+                .notices
+                .push(format!("  WARNING: no file match pattern {pattern}")),
+            Ok(matches) => rule_files.extend(matches),
+            Err(error) => {
+                result.errors.push(error);
+                return result;
+            }
+        }
+    }
+    let evaluation_interval = if file.evaluation_interval_ms == 0 {
+        60_000
+    } else {
+        file.evaluation_interval_ms
+    };
+    let mut order: HashMap<&str, usize> = HashMap::new();
+    for (index, name) in file.group_eval_order.iter().enumerate() {
+        if order.insert(name, index).is_some() {
+            result
+                .errors
+                .push(format!("group name repeated in evaluation order: {name}"));
+            return result;
+        }
+    }
+    let mut loaded: Option<Result<Vec<GroupDef>, Vec<String>>> = None;
+    let mut activity: HashMap<(usize, usize), RuleActivity> = HashMap::new();
+    for (index, group) in file.tests.iter().enumerate() {
+        if let Some(run) = &options.run
+            && !run.is_match(&group.name)
+        {
+            continue;
+        }
+        let name = if group.name.is_empty() {
+            format!("unnamed#{index}")
+        } else {
+            group.name.clone()
+        };
+        let definitions = loaded.get_or_insert_with(|| {
+            load_all(
+                &rule_files,
+                files,
+                options.version,
+                options.ignore_unknown_fields,
+            )
+        });
+        let run = GroupRun {
+            group,
+            name: &name,
+            evaluation_interval,
+            order: &order,
+            options,
+            fuzzy_compare: file.fuzzy_compare,
+        };
+        let errors = match definitions {
+            Ok(definitions) => run.test(definitions, &mut result.notices, &mut activity),
+            Err(errors) => errors.clone(),
+        };
+        result.errors.extend(errors.iter().cloned());
+        result.groups.push((name, errors));
+    }
+    if let Some(Ok(definitions)) = &loaded {
+        result.coverage = coverage(definitions, &file.tests, &activity);
+    }
+    result
+}
+
+#[derive(Default)]
+struct RuleActivity {
+    produced_in: Vec<String>,
+}
+
+fn load_all(
+    paths: &[String],
+    files: &dyn Files,
+    version: Version,
+    ignore_unknown_fields: bool,
+) -> Result<Vec<GroupDef>, Vec<String>> {
+    let mut groups = Vec::new();
+    for path in paths {
+        let text = files.read(path).map_err(|e| vec![format!("{path}: {e}")])?;
+        groups.extend(load_rule_file(path, &text, version, ignore_unknown_fields)?);
+    }
+    Ok(groups)
+}
+
+fn coverage(
+    definitions: &[GroupDef],
+    tests: &[TestGroup],
+    activity: &HashMap<(usize, usize), RuleActivity>,
+) -> Vec<RuleCoverage> {
+    let mut out = Vec::new();
+    for (group_index, group) in definitions.iter().enumerate() {
+        for (rule_index, rule) in group.rules.iter().enumerate() {
+            let alerting = matches!(rule.kind, RuleKind::Alerting { .. });
+            let asserted_in = tests
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| {
+                    alerting && t.alert_rule_test.iter().any(|a| a.alertname == rule.name)
+                })
+                .map(|(i, t)| {
+                    if t.name.is_empty() {
+                        format!("unnamed#{i}")
+                    } else {
+                        t.name.clone()
+                    }
+                })
+                .collect();
+            out.push(RuleCoverage {
+                name: rule.name.clone(),
+                alerting,
+                location: rule.location.clone(),
+                produced_in: activity
+                    .get(&(group_index, rule_index))
+                    .map(|a| a.produced_in.clone())
+                    .unwrap_or_default(),
+                asserted_in,
+            });
+        }
+    }
+    out
+}
+
+struct GroupRun<'a> {
+    group: &'a TestGroup,
+    name: &'a str,
+    evaluation_interval: i64,
+    order: &'a HashMap<&'a str, usize>,
+    options: &'a RunOptions,
+    fuzzy_compare: bool,
+}
+
+/// promtool's test-group interval: given, else the evaluation interval (2.49+), else 0.
+fn group_interval(group: &TestGroup, evaluation_interval: i64, version: Version) -> i64 {
+    if group.interval_ms == 0 && version >= Version::new(2, 49) {
+        evaluation_interval
+    } else {
+        group.interval_ms
+    }
+}
+
+/// One input sample.
+#[derive(Clone, Debug)]
+enum InputValue {
+    Float(f64),
+    Histogram(Box<NativeHistogram>),
+}
+
+/// Input samples by series, in load order, as the lazy loader holds them.
+struct InputSamples {
+    series: Vec<(Labels, Vec<(i64, InputValue)>)>,
+}
+
+impl GroupRun<'_> {
+    fn eval_options(&self) -> EvalOptions {
+        EvalOptions {
+            version: self.options.version,
+            lookback_delta_ms: 5 * 60 * 1000,
+            max_samples: 10_000,
+            subquery_step_ms: self.evaluation_interval,
+            delayed_name_removal: false,
+        }
+    }
+
+    fn load_input(&self, start: i64) -> Result<InputSamples, String> {
+        let interval = group_interval(self.group, self.evaluation_interval, self.options.version);
+        let mut by_labels: Vec<(Labels, Vec<(i64, InputValue)>)> = Vec::new();
+        let mut total = 0usize;
+        for input in &self.group.input_series {
+            let line = format!("{} {}", input.series.trim(), input.values.trim());
+            let (labels, values) = parse_series_line(&line).map_err(|error| {
+                format!("1:{}: parse error: {}", error.offset + 1, error.message)
+            })?;
+            total = total.saturating_add(values.len());
+            if total > MAX_GROUP_SAMPLES {
+                return Err(format!(
+                    "the input series expand to more than {MAX_GROUP_SAMPLES} samples"
+                ));
+            }
+            let mut samples: Vec<(i64, InputValue)> = Vec::with_capacity(values.len());
+            for (index, value) in values.into_iter().enumerate() {
+                let timestamp = start.saturating_add((index as i64).saturating_mul(interval));
+                let value = match value {
+                    SeriesValue::Omitted => continue,
+                    SeriesValue::Float(value) => InputValue::Float(value),
+                    SeriesValue::Histogram(histogram) => InputValue::Histogram(histogram),
+                };
+                // The head keeps the first of two samples at one timestamp.
+                if samples.last().is_none_or(|(last, _)| *last < timestamp) {
+                    samples.push((timestamp, value));
+                }
+            }
+            match by_labels
+                .iter_mut()
+                .find(|(existing, _)| *existing == labels)
+            {
+                Some(slot) => slot.1 = samples,
+                None => by_labels.push((labels, samples)),
+            }
+        }
+        Ok(InputSamples { series: by_labels })
+    }
+
+    fn test(
+        &self,
+        definitions: &[GroupDef],
+        notices: &mut Vec<String>,
+        activity: &mut HashMap<(usize, usize), RuleActivity>,
+    ) -> Vec<String> {
+        if self.options.debug {
+            notices.push(format!("DEBUG: Starting test {}", self.name));
+        }
+        let start = self.group.start_timestamp_ms.unwrap_or(0);
+        let input = match self.load_input(start) {
+            Ok(input) => input,
+            Err(error) => return vec![error],
+        };
+        for alert in &self.group.alert_rule_test {
+            if alert.alertname.is_empty() {
+                let in_group = if self.group.name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (in TestGroup {})", self.group.name)
+                };
+                return vec![format!(
+                    "an item under alert_rule_test misses required attribute alertname at eval_time {}{in_group}",
+                    Duration::from_millis(alert.eval_time_ms)
+                )];
+            }
+        }
+        let mut ordered: Vec<(usize, &GroupDef)> = definitions.iter().enumerate().collect();
+        ordered.sort_by_key(|(_, def)| self.order.get(def.name.as_str()).copied().unwrap_or(0));
+        let mut groups: Vec<(usize, Group)> = ordered
+            .into_iter()
+            .map(|(index, def)| (index, Group::new(def)))
+            .collect();
+        let eval = self.eval_options();
+        let ctx = Context {
+            version: self.options.version,
+            eval: &eval,
+            external_labels: &self.group.external_labels,
+            external_url: &self.group.external_url,
+        };
+        let max_eval = self
+            .group
+            .alert_rule_test
+            .iter()
+            .map(|a| a.eval_time_ms)
+            .chain(self.group.promql_expr_test.iter().map(|p| p.eval_time_ms))
+            .max()
+            .unwrap_or(0);
+        let mut alert_times: Vec<i64> = self
+            .group
+            .alert_rule_test
+            .iter()
+            .map(|a| a.eval_time_ms)
+            .collect();
+        alert_times.sort_unstable();
+        alert_times.dedup();
+        let mut next_alert_time = 0;
+        let mut storage = Storage::new();
+        let ids: Vec<usize> = input
+            .series
+            .iter()
+            .map(|(labels, _)| storage.series_id(labels.clone()))
+            .collect();
+        let mut cursors = vec![0usize; input.series.len()];
+        let mut errors = Vec::new();
+        let maxt = start.saturating_add(max_eval);
+        let mut ts = start;
+        while ts <= maxt {
+            for ((id, (_, samples)), cursor) in ids.iter().zip(&input.series).zip(&mut cursors) {
+                while let Some((t, value)) = samples.get(*cursor) {
+                    if *t > ts {
+                        break;
+                    }
+                    match value {
+                        InputValue::Float(v) => {
+                            let _ = storage.push(*id, *t, *v);
+                        }
+                        InputValue::Histogram(h) => storage.load(
+                            storage.series()[*id].labels.as_ref().clone(),
+                            *t,
+                            0,
+                            vec![SeriesValue::Histogram(h.clone())],
+                        ),
+                    }
+                    *cursor += 1;
+                }
+            }
+            storage.seal();
+            let mut eval_errors = Vec::new();
+            for (_, group) in &mut groups {
+                group.eval(&mut storage, ts, &ctx);
+                for (rule, error) in group.errors() {
+                    eval_errors.push(format!(
+                        "    rule: {rule}, time: {}, err: {error}",
+                        go_duration(ts)
+                    ));
+                }
+            }
+            if !eval_errors.is_empty() {
+                errors.extend(eval_errors);
+                return errors;
+            }
+            while let Some(&time) = alert_times.get(next_alert_time) {
+                let since_start = ts - start;
+                if !(since_start <= time && time < since_start + self.evaluation_interval) {
+                    break;
+                }
+                for test in self
+                    .group
+                    .alert_rule_test
+                    .iter()
+                    .filter(|a| a.eval_time_ms == time)
+                {
+                    if let Some(error) = self.check_alerts(test, &groups) {
+                        errors.push(error);
+                    }
+                }
+                next_alert_time += 1;
+            }
+            ts = match ts.checked_add(self.evaluation_interval) {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        for (index, group) in &groups {
+            for (rule_index, (_, produced, _)) in group.activity().enumerate() {
+                if produced {
+                    activity
+                        .entry((*index, rule_index))
+                        .or_default()
+                        .produced_in
+                        .push(self.name.to_owned());
+                }
+            }
+        }
+        for test in &self.group.promql_expr_test {
+            if let Some(error) = self.check_expr(test, &storage, start, &eval) {
+                errors.push(error);
+            }
+        }
+        if self.options.debug {
+            notices.push(format!("DEBUG: Test {} finished", self.name));
+        }
+        errors
+    }
+
+    fn check_alerts(&self, test: &AlertTest, groups: &[(usize, Group)]) -> Option<String> {
+        let mut got: Vec<ComparedAlert> = groups
+            .iter()
+            .flat_map(|(_, group)| group.firing(&test.alertname))
+            .map(|alert: &Alert| (alert.labels.clone(), alert.annotations.clone()))
+            .collect();
+        let mut expected: Vec<ComparedAlert> = test
+            .exp_alerts
+            .iter()
+            .map(|alert| {
+                let mut labels: BTreeMap<String, String> = alert.exp_labels.clone();
+                labels.insert("alertname".to_owned(), test.alertname.clone());
+                (
+                    labels.into_iter().collect(),
+                    alert.exp_annotations.clone().into_iter().collect(),
+                )
+            })
+            .collect();
+        got.sort();
+        expected.sort();
+        if got == expected {
+            return None;
+        }
+        let name = if self.group.name.is_empty() {
+            String::new()
+        } else {
+            format!("    name: {},\n", self.group.name)
+        };
+        Some(format!(
+            "{name}    alertname: {}, time: {}, \n        exp:{}, \n        got:{}",
+            test.alertname,
+            Duration::from_millis(test.eval_time_ms),
+            indent_lines(&alerts_text(&expected), "            "),
+            indent_lines(&alerts_text(&got), "            "),
+        ))
+    }
+
+    fn check_expr(
+        &self,
+        test: &ExprTest,
+        storage: &Storage,
+        start: i64,
+        eval: &EvalOptions,
+    ) -> Option<String> {
+        let time = Duration::from_millis(test.eval_time_ms);
+        let quoted = go_quote(&test.expr);
+        let parse_options = ParseOptions {
+            version: self.options.version,
+            experimental_functions: false,
+        };
+        let got = parse(&test.expr, &parse_options)
+            .map_err(|e| e.prometheus_text(&test.expr))
+            .and_then(|expr| query_samples(storage, &expr, start + test.eval_time_ms, eval));
+        let got = match got {
+            Ok(got) => got,
+            Err(error) => return Some(format!("    expr: {quoted}, time: {time}, err: {error}")),
+        };
+        let mut expected = Vec::new();
+        for sample in &test.exp_samples {
+            let parsed = parse_expected_labels(&sample.labels).and_then(|labels| {
+                if sample.histogram.is_empty() {
+                    return Ok((labels, sample.value, String::new()));
+                }
+                parse_expected_histogram(&sample.histogram)
+                    .map(|histogram| (labels, sample.value, histogram))
+            });
+            match parsed {
+                Ok(parsed) => expected.push(parsed),
+                Err(error) => {
+                    return Some(format!(
+                        "    expr: {quoted}, time: {time}, err: labels {}: {error}",
+                        go_quote(&sample.labels)
+                    ));
+                }
+            }
+        }
+        let mut got = got;
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        let same = expected.len() == got.len()
+            && expected.iter().zip(&got).all(|(e, g)| {
+                e.0 == g.0 && e.2 == g.2 && floats_equal(e.1, g.1, self.fuzzy_compare)
+            });
+        if same {
+            return None;
+        }
+        Some(format!(
+            "    expr: {quoted}, time: {time},\n        exp: {}\n        got: {}",
+            samples_text(&expected),
+            samples_text(&got)
+        ))
+    }
+}
+
+/// An alert as promtool compares them: labels, then annotations.
+type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
+
+/// A sample as promtool compares them: labels, float value, histogram test expression.
+type ComparedSample = (Vec<(String, String)>, f64, String);
+
+/// An expression test's query result. Reading native histograms is supported for a
+/// bare selector; anything computing with them fails as not supported yet.
+fn query_samples(
+    storage: &Storage,
+    expr: &Expr,
+    ts: i64,
+    eval: &EvalOptions,
+) -> Result<Vec<ComparedSample>, String> {
+    match query_vector(storage, expr, ts, eval) {
+        Ok(vector) => Ok(vector
+            .into_iter()
+            .map(|(labels, value)| (pairs(&labels), value, String::new()))
+            .collect()),
+        Err(error) => {
+            let Expr::VectorSelector(selector) = expr else {
+                return Err(error);
+            };
+            let samples = select_latest(storage, selector, ts, eval).map_err(|e| e.to_string())?;
+            Ok(samples
+                .into_iter()
+                .map(|(labels, value)| match value {
+                    RawValue::Float(value) => (pairs(&labels), value, String::new()),
+                    RawValue::Histogram(h) => (pairs(&labels), 0.0, histogram_test_expression(&h)),
+                })
+                .collect())
+        }
+    }
+}
+
+/// An expected `histogram:` in series notation, as its test expression.
+fn parse_expected_histogram(text: &str) -> Result<String, String> {
+    let values = parse_values(text, 2)
+        .map_err(|error| format!("1:{}: parse error: {}", error.offset + 4, error.message))?;
+    match values.as_slice() {
+        [SeriesValue::Histogram(histogram)] => Ok(histogram_test_expression(histogram)),
+        [_] => Err("expected histogram".to_owned()),
+        other => Err(format!("expected 1 value, got {}", other.len())),
+    }
+}
+
+/// Prometheus' `FloatHistogram.TestExpression()`: non-zero fields in a fixed order,
+/// buckets compacted (no zero buckets at either end).
+fn histogram_test_expression(h: &NativeHistogram) -> String {
+    let g = |v: f64| format_float_g(v, None);
+    let mut parts = Vec::new();
+    if h.schema != 0 {
+        parts.push(format!("schema:{}", h.schema));
+    }
+    if h.count != 0.0 {
+        parts.push(format!("count:{}", g(h.count)));
+    }
+    if h.sum != 0.0 {
+        parts.push(format!("sum:{}", g(h.sum)));
+    }
+    if h.zero_count != 0.0 {
+        parts.push(format!("z_bucket:{}", g(h.zero_count)));
+    }
+    if h.zero_threshold != 0.0 {
+        parts.push(format!("z_bucket_w:{}", g(h.zero_threshold)));
+    }
+    if !h.custom_values.is_empty() {
+        let values: Vec<String> = h.custom_values.iter().map(|&v| g(v)).collect();
+        parts.push(format!("custom_values:[{}]", values.join(" ")));
+    }
+    match h.counter_reset_hint {
+        CounterResetHint::Unknown => {}
+        CounterResetHint::Reset => parts.push("counter_reset_hint:reset".to_owned()),
+        CounterResetHint::NotReset => parts.push("counter_reset_hint:not_reset".to_owned()),
+        CounterResetHint::Gauge => parts.push("counter_reset_hint:gauge".to_owned()),
+    }
+    for (offset, buckets, offset_key, buckets_key) in [
+        (h.offset, &h.buckets, "offset", "buckets"),
+        (
+            h.negative_offset,
+            &h.negative_buckets,
+            "n_offset",
+            "n_buckets",
+        ),
+    ] {
+        let leading = buckets.iter().take_while(|&&b| b == 0.0).count();
+        let trailing = buckets[leading..]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == 0.0)
+            .count();
+        let kept = &buckets[leading..buckets.len() - trailing];
+        if kept.is_empty() {
+            continue;
+        }
+        let offset = offset + leading as i64;
+        if offset != 0 {
+            parts.push(format!("{offset_key}:{offset}"));
+        }
+        let values: Vec<String> = kept.iter().map(|&v| g(v)).collect();
+        parts.push(format!("{buckets_key}:[{}]", values.join(" ")));
+    }
+    format!("{{{{{}}}}}", parts.join(" "))
+}
+
+fn pairs(labels: &Labels) -> Vec<(String, String)> {
+    labels
+        .iter()
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// `parser.ParseMetric`: a series selector without matchers other than `=`.
+fn parse_expected_labels(text: &str) -> Result<Vec<(String, String)>, String> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let line = format!("{text} 0");
+    parse_series_line(&line)
+        .map(|(labels, _)| pairs(&labels))
+        .map_err(|error| format!("1:{}: parse error: {}", error.offset + 1, error.message))
+}
+
+/// Go's `reflect.DeepEqual` on floats (NaN never equal), or one ULP apart when fuzzy.
+fn floats_equal(a: f64, b: f64, fuzzy: bool) -> bool {
+    if a == b {
+        return true;
+    }
+    fuzzy && (next_toward(a, f64::NEG_INFINITY) == b || next_toward(a, f64::INFINITY) == b)
+}
+
+fn next_toward(value: f64, direction: f64) -> f64 {
+    if value.is_nan() || value == direction {
+        return value;
+    }
+    if value == 0.0 {
+        let tiny = f64::from_bits(1);
+        return if direction > 0.0 { tiny } else { -tiny };
+    }
+    let bits = value.to_bits();
+    let up = (direction > value) == (value > 0.0);
+    f64::from_bits(if up { bits + 1 } else { bits - 1 })
+}
+
+/// Prometheus' `labels.Labels.String()` for pairs (empty values printed).
+pub fn labels_text(pairs: &[(String, String)]) -> String {
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| {
+            let name = if monlint_core::names::is_legacy_label_name(name) {
+                name.clone()
+            } else {
+                go_quote(name)
+            };
+            format!("{name}={}", go_quote(value))
+        })
+        .collect();
+    format!("{{{}}}", body.join(", "))
+}
+
+fn alerts_text(alerts: &[ComparedAlert]) -> String {
+    if alerts.is_empty() {
+        return "[]".to_owned();
+    }
+    let mut text = String::from("[");
+    for (index, (labels, annotations)) in alerts.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        let body = format!(
+            "\nLabels:{}\nAnnotations:{}",
+            labels_text(labels),
+            labels_text(annotations)
+        );
+        text.push_str(&format!("\n{index}:{}", indent_lines(&body, "  ")));
+    }
+    text.push_str("\n]");
+    text
+}
+
+fn samples_text(samples: &[ComparedSample]) -> String {
+    if samples.is_empty() {
+        return "nil".to_owned();
+    }
+    samples
+        .iter()
+        .map(|(labels, value, histogram)| {
+            if histogram.is_empty() {
+                format!("{} {}", labels_text(labels), format_float_e(*value))
+            } else {
+                format!("{} {histogram}", labels_text(labels))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// promtool's `indentLines`: every line but the first gets `indent`.
+fn indent_lines(text: &str, indent: &str) -> String {
+    text.split('\n')
+        .enumerate()
+        .map(|(index, line)| {
+            if index == 0 {
+                line.to_owned()
+            } else {
+                format!("{indent}{line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
