@@ -253,7 +253,7 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                "r.yml: 5:15: group \"bad-syntax\", rule 1, \"x\": could not parse expression: 1:5: parse error: unexpected end of input"
+                "r.yml: 5:15: group \"bad-syntax\", rule 1, \"x\": could not parse expression: 1:5: parse error: unclosed left parenthesis"
             ]
         );
     }
