@@ -170,6 +170,7 @@ fn coverage_text(results: &[FileResult]) -> String {
                 None => {
                     rules.push(RuleCoverage {
                         produced_in: Vec::new(),
+                        fired_in: Vec::new(),
                         asserted_in: Vec::new(),
                         ..rule.clone()
                     });
@@ -178,11 +179,16 @@ fn coverage_text(results: &[FileResult]) -> String {
             };
             entry.asserted_in.extend(qualified(&rule.asserted_in));
             entry.produced_in.extend(qualified(&rule.produced_in));
+            entry.fired_in.extend(qualified(&rule.fired_in));
         }
     }
+    // An alert counts as tested when a test names it and some test group makes this very
+    // rule fire (two rules may share a name: a warning and a critical threshold).
+    // An alert counts as tested when a test names it and some test group makes this very
+    // rule fire (two rules may share a name: a warning and a critical threshold).
     let tested = |rule: &RuleCoverage| {
         if rule.alerting {
-            !rule.asserted_in.is_empty()
+            !rule.asserted_in.is_empty() && !rule.fired_in.is_empty()
         } else {
             !rule.produced_in.is_empty()
         }
@@ -191,11 +197,14 @@ fn coverage_text(results: &[FileResult]) -> String {
     let mut text = format!("Coverage: {covered} of {} rules tested\n", rules.len());
     for rule in &rules {
         let (kind, detail) = match (rule.alerting, tested(rule)) {
-            (true, true) => (
+            (true, true) => ("alert ", format!("fired in {}", rule.fired_in.join(", "))),
+            (true, false) if rule.asserted_in.is_empty() => {
+                ("alert ", "UNTESTED: no alert_rule_test names it".to_owned())
+            }
+            (true, false) => (
                 "alert ",
-                format!("asserted in {}", rule.asserted_in.join(", ")),
+                "UNTESTED: named by tests, but no test group makes this rule fire".to_owned(),
             ),
-            (true, false) => ("alert ", "UNTESTED: no alert_rule_test names it".to_owned()),
             (false, true) => (
                 "record",
                 format!("evaluated with samples in {}", rule.produced_in.join(", ")),

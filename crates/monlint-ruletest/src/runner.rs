@@ -63,6 +63,8 @@ pub struct RuleCoverage {
     pub location: String,
     /// Test groups in which the rule's query returned samples.
     pub produced_in: Vec<String>,
+    /// Test groups in which the alert fired at some step.
+    pub fired_in: Vec<String>,
     /// Test groups that assert on the alert by name (`alert_rule_test`).
     pub asserted_in: Vec<String>,
 }
@@ -164,6 +166,7 @@ pub fn run_test_file(
 #[derive(Default)]
 struct RuleActivity {
     produced_in: Vec<String>,
+    fired_in: Vec<String>,
 }
 
 fn load_all(
@@ -203,14 +206,13 @@ fn coverage(
                     }
                 })
                 .collect();
+            let seen = activity.get(&(group_index, rule_index));
             out.push(RuleCoverage {
                 name: rule.name.clone(),
                 alerting,
                 location: rule.location.clone(),
-                produced_in: activity
-                    .get(&(group_index, rule_index))
-                    .map(|a| a.produced_in.clone())
-                    .unwrap_or_default(),
+                produced_in: seen.map(|a| a.produced_in.clone()).unwrap_or_default(),
+                fired_in: seen.map(|a| a.fired_in.clone()).unwrap_or_default(),
                 asserted_in,
             });
         }
@@ -423,13 +425,13 @@ impl GroupRun<'_> {
             };
         }
         for (index, group) in &groups {
-            for (rule_index, (_, produced, _)) in group.activity().enumerate() {
+            for (rule_index, (_, produced, fired)) in group.activity().enumerate() {
+                let entry = activity.entry((*index, rule_index)).or_default();
                 if produced {
-                    activity
-                        .entry((*index, rule_index))
-                        .or_default()
-                        .produced_in
-                        .push(self.name.to_owned());
+                    entry.produced_in.push(self.name.to_owned());
+                }
+                if fired {
+                    entry.fired_in.push(self.name.to_owned());
                 }
             }
         }
