@@ -2,11 +2,14 @@
 //! promtool's error texts. Pure: rule files come through [`Files`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
 use monlint_core::{Duration, SourceFile, Version};
 use monlint_gotemplate::format_float_g;
 use monlint_promql::ast::Expr;
-use monlint_promql::eval::{EvalOptions, Labels, RawValue, Storage, select_latest};
+use monlint_promql::eval::{
+    EvalOptions, Labels, RawValue, Storage, Value, instant_query, select_latest,
+};
 use monlint_promql::series::{
     CounterResetHint, MAX_EXPANDED_VALUES, NativeHistogram, SeriesValue, parse_series_line,
     parse_values,
@@ -306,9 +309,78 @@ impl GroupRun<'_> {
         notices: &mut Vec<String>,
         activity: &mut HashMap<(usize, usize), RuleActivity>,
     ) -> Vec<String> {
-        if self.options.debug {
-            notices.push(format!("DEBUG: Starting test {}", self.name));
+        if !self.options.debug {
+            return self.evaluate(definitions, notices, activity);
         }
+        let began = Instant::now();
+        notices.push(format!("DEBUG: Starting test {}", self.name));
+        let errors = self.evaluate(definitions, notices, activity);
+        notices.push(format!(
+            "DEBUG: Test {} finished, took {}",
+            self.name,
+            go_elapsed(began.elapsed())
+        ));
+        errors
+    }
+
+    /// promtool's `--debug` dump: every series, input and rule output, up to the last
+    /// evaluation time rounded up to the next whole second.
+    fn debug_dump(
+        &self,
+        storage: &Storage,
+        start: i64,
+        max_eval: i64,
+        eval: &EvalOptions,
+    ) -> String {
+        let until = (max_eval + 1000) / 1000 * 1000;
+        let text = format!("{{__name__=~\".+\"}}[{}]", go_duration(until));
+        let options = ParseOptions {
+            version: self.options.version,
+            experimental_functions: false,
+        };
+        let expr = match parse(&text, &options) {
+            Ok(expr) => expr,
+            Err(error) => {
+                return format!(
+                    "DEBUG: Failed querying, expr: {}, err: {}",
+                    go_quote(&text),
+                    error.prometheus_text(&text)
+                );
+            }
+        };
+        match instant_query(storage, &expr, start + until, eval) {
+            Ok(Value::Matrix(series)) => {
+                let body: Vec<String> = series
+                    .iter()
+                    .map(|s| {
+                        let points: Vec<String> = s
+                            .points
+                            .iter()
+                            .map(|(t, v)| format!("{} @[{t}]", go_float_f(*v)))
+                            .collect();
+                        format!("{} =>\n{}", s.labels, points.join("\n"))
+                    })
+                    .collect();
+                format!(
+                    "DEBUG: Dump of all data (input_series and rules) at {}:\n{}",
+                    go_duration(until),
+                    body.join("\n")
+                )
+            }
+            Ok(_) => "DEBUG: Got unexpected type".to_owned(),
+            Err(error) => format!(
+                "DEBUG: Failed query exec, expr: {}, err: {error}",
+                go_quote(&text)
+            ),
+        }
+    }
+
+    fn evaluate(
+        &self,
+        definitions: &[GroupDef],
+        notices: &mut Vec<String>,
+        activity: &mut HashMap<(usize, usize), RuleActivity>,
+    ) -> Vec<String> {
         let start = self.group.start_timestamp_ms.unwrap_or(0);
         let input = match self.load_input(start) {
             Ok(input) => input,
@@ -441,7 +513,7 @@ impl GroupRun<'_> {
             }
         }
         if self.options.debug {
-            notices.push(format!("DEBUG: Test {} finished", self.name));
+            notices.push(self.debug_dump(&storage, start, max_eval, &eval));
         }
         errors
     }
@@ -542,6 +614,29 @@ impl GroupRun<'_> {
 
 /// An alert as promtool compares them: labels, then annotations.
 type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
+
+/// Go's `strconv.FormatFloat(v, 'f', -1, 64)`.
+fn go_float_f(value: f64) -> String {
+    match value {
+        v if v.is_nan() => "NaN".to_owned(),
+        v if v == f64::INFINITY => "+Inf".to_owned(),
+        v if v == f64::NEG_INFINITY => "-Inf".to_owned(),
+        v => v.to_string(),
+    }
+}
+
+/// Go's `time.Duration.String()` of a measured time, to the microsecond.
+fn go_elapsed(elapsed: std::time::Duration) -> String {
+    let micros = elapsed.as_micros();
+    if micros < 1000 {
+        format!("{micros}µs")
+    } else if micros < 1_000_000 {
+        let text = format!("{}.{:03}", micros / 1000, micros % 1000);
+        format!("{}ms", text.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        go_duration(i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+    }
+}
 
 /// A sample as promtool compares them: labels, float value, histogram test expression.
 type ComparedSample = (Vec<(String, String)>, f64, String);
