@@ -22,7 +22,10 @@ pub struct TestRulesArgs {
     /// Also write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<std::path::PathBuf>,
-    /// Print each test group's name when it starts and ends (on stderr).
+    /// Show alert mismatches as a coloured JSON diff of expected and actual alerts.
+    #[arg(long)]
+    diff: bool,
+    /// On stderr: when each test group starts and ends, and a dump of all its data.
     #[arg(long)]
     debug: bool,
     /// Ignore unknown fields in the rule files (the test files stay strict).
@@ -78,6 +81,7 @@ fn go_open_error(path: &str, error: &std::io::Error) -> String {
 fn check_flags(args: &TestRulesArgs, version: Version) -> Result<(), String> {
     let gates = [
         (!args.run.is_empty(), "--run", Version::new(2, 49)),
+        (args.diff, "--diff", Version::new(2, 50)),
         (args.junit.is_some(), "--junit", Version::new(2, 55)),
         (args.debug, "--debug", Version::new(3, 0)),
         (
@@ -112,6 +116,7 @@ pub fn run(args: TestRulesArgs) -> Result<u8, String> {
         run,
         ignore_unknown_fields: args.ignore_unknown_fields,
         debug: args.debug,
+        diff: args.diff,
     };
     let results: Vec<FileResult> = args
         .files

@@ -7,6 +7,7 @@
 
 pub mod gofmt;
 mod groups;
+mod jsondiff;
 mod junit;
 mod rules;
 mod runner;

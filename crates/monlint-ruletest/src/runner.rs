@@ -19,6 +19,7 @@ use regex::Regex;
 
 use crate::gofmt::{format_float_e, go_duration};
 use crate::groups::{Alert, Context, Group, GroupDef, RuleKind, query_vector};
+use crate::jsondiff::alerts_diff;
 use crate::rules::{go_dir, join_clean, load_rule_file};
 use crate::testfile::{AlertTest, ExprTest, TestGroup, read_test_file};
 
@@ -34,6 +35,8 @@ pub struct RunOptions {
     pub run: Option<Regex>,
     pub ignore_unknown_fields: bool,
     pub debug: bool,
+    /// `--diff`: alert mismatches as a coloured JSON diff.
+    pub diff: bool,
 }
 
 /// What the runner needs of the file system.
@@ -546,6 +549,15 @@ impl GroupRun<'_> {
         } else {
             format!("    name: {},\n", self.group.name)
         };
+        if self.options.diff {
+            let diff = alerts_diff(&expected, &got)?;
+            return Some(format!(
+                "{name}    alertname: {}, time: {}, \n        diff: {}",
+                test.alertname,
+                Duration::from_millis(test.eval_time_ms),
+                indent_lines(&diff, "            ")
+            ));
+        }
         Some(format!(
             "{name}    alertname: {}, time: {}, \n        exp:{}, \n        got:{}",
             test.alertname,
@@ -613,7 +625,7 @@ impl GroupRun<'_> {
 }
 
 /// An alert as promtool compares them: labels, then annotations.
-type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
+pub(crate) type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
 
 /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`.
 fn go_float_f(value: f64) -> String {
