@@ -6,7 +6,8 @@ use std::path::Path;
 
 use monlint_core::Version;
 use monlint_ruletest::{
-    FileResult, Files, RuleCoverage, RunOptions, Stream, junit_xml, promtool_output, run_test_file,
+    FileResult, Files, RuleCoverage, RunOptions, Stream, human_report, junit_xml, promtool_output,
+    run_test_file,
 };
 use rayon::prelude::*;
 use regex::Regex;
@@ -34,10 +35,20 @@ pub struct TestRulesArgs {
     /// Behave as promtool of this Prometheus version (MAJOR.MINOR) [default: 3.14].
     #[arg(long, value_name = "X.Y", value_parser = crate::parse_prometheus_version)]
     prometheus_version: Option<Version>,
+    /// `promtool`: promtool's exact output; `human`: each failure as a side-by-side table of
+    /// expected and actual values.
+    #[arg(long, value_enum, default_value_t = TestFormat::Promtool)]
+    format: TestFormat,
     /// After the results, list every rule of the loaded rule files with the test groups
     /// that exercise it, marking the untested ones.
     #[arg(long)]
     coverage: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TestFormat {
+    Promtool,
+    Human,
 }
 
 /// Rule files and globs from the real file system.
@@ -133,6 +144,13 @@ pub fn run(args: TestRulesArgs) -> Result<u8, String> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     for result in &results {
+        if args.format == TestFormat::Human {
+            for notice in &result.notices {
+                let _ = writeln!(stderr.lock(), "{notice}");
+            }
+            let _ = stdout.lock().write_all(human_report(result).as_bytes());
+            continue;
+        }
         for (stream, text) in promtool_output(result, version) {
             // A closed pipe is not worth a panic; the exit code still tells.
             let _ = match stream {

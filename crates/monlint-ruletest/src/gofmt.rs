@@ -48,6 +48,16 @@ pub fn format_float_e(value: f64) -> String {
     format!("{mantissa}E{exponent_sign}{digits:0>2}")
 }
 
+/// Go's `strconv.FormatFloat(v, 'f', -1, 64)`.
+pub fn go_float_f(value: f64) -> String {
+    match value {
+        v if v.is_nan() => "NaN".to_owned(),
+        v if v == f64::INFINITY => "+Inf".to_owned(),
+        v if v == f64::NEG_INFINITY => "-Inf".to_owned(),
+        v => v.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 pub mod gofmt;
 mod groups;
+mod human;
 mod jsondiff;
 mod junit;
 mod rules;
@@ -15,8 +16,12 @@ pub mod testfile;
 
 use monlint_core::Version;
 
+pub use human::human_report;
 pub use junit::junit_xml;
-pub use runner::{FileResult, Files, RuleCoverage, RunOptions, labels_text, run_test_file};
+pub use runner::{
+    ComparedAlert, ComparedSample, FailedComparison, FileResult, Files, Mismatch, RuleCoverage,
+    RunOptions, labels_text, run_test_file,
+};
 
 /// Which stream a piece of output goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Runs the test groups of one test file as `promtool test rules` does, collecting
 //! promtool's error texts. Pure: rule files come through [`Files`].
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use monlint_promql::series::{
 use monlint_promql::{ParseOptions, go_quote, parse};
 use regex::Regex;
 
-use crate::gofmt::{format_float_e, go_duration};
+use crate::gofmt::{format_float_e, go_duration, go_float_f};
 use crate::groups::{Alert, Context, Group, GroupDef, RuleKind, query_vector};
 use crate::jsondiff::alerts_diff;
 use crate::rules::{go_dir, join_clean, load_rule_file};
@@ -59,6 +60,33 @@ pub struct FileResult {
     pub groups: Vec<(String, Vec<String>)>,
     /// Rules of the loaded rule files and what the tests made of them.
     pub coverage: Vec<RuleCoverage>,
+    /// The failed comparisons, structured.
+    pub mismatches: Vec<FailedComparison>,
+}
+
+/// A failed comparison: its test group, promtool's text for it, and the structure.
+#[derive(Clone, Debug)]
+pub struct FailedComparison {
+    pub group: String,
+    pub promtool_text: String,
+    pub mismatch: Mismatch,
+}
+
+/// A failed comparison, for views other than promtool's text.
+#[derive(Clone, Debug)]
+pub enum Mismatch {
+    Alerts {
+        alertname: String,
+        eval_time: String,
+        expected: Vec<ComparedAlert>,
+        got: Vec<ComparedAlert>,
+    },
+    Samples {
+        expr: String,
+        eval_time: String,
+        expected: Vec<ComparedSample>,
+        got: Vec<ComparedSample>,
+    },
 }
 
 /// What the tests of a file did with one rule.
@@ -155,12 +183,20 @@ pub fn run_test_file(
             order: &order,
             options,
             fuzzy_compare: file.fuzzy_compare,
+            mismatches: RefCell::new(Vec::new()),
         };
         let errors = match definitions {
             Ok(definitions) => run.test(definitions, &mut result.notices, &mut activity),
             Err(errors) => errors.clone(),
         };
         result.errors.extend(errors.iter().cloned());
+        for (promtool_text, mismatch) in run.mismatches.take() {
+            result.mismatches.push(FailedComparison {
+                group: name.clone(),
+                promtool_text,
+                mismatch,
+            });
+        }
         result.groups.push((name, errors));
     }
     if let Some(Ok(definitions)) = &loaded {
@@ -233,6 +269,8 @@ struct GroupRun<'a> {
     order: &'a HashMap<&'a str, usize>,
     options: &'a RunOptions,
     fuzzy_compare: bool,
+    /// Failed comparisons with promtool's text for each.
+    mismatches: RefCell<Vec<(String, Mismatch)>>,
 }
 
 /// promtool's test-group interval: given, else the evaluation interval (2.49+), else 0.
@@ -549,22 +587,31 @@ impl GroupRun<'_> {
         } else {
             format!("    name: {},\n", self.group.name)
         };
-        if self.options.diff {
+        let text = if self.options.diff {
             let diff = alerts_diff(&expected, &got)?;
-            return Some(format!(
+            format!(
                 "{name}    alertname: {}, time: {}, \n        diff: {}",
                 test.alertname,
                 Duration::from_millis(test.eval_time_ms),
                 indent_lines(&diff, "            ")
-            ));
-        }
-        Some(format!(
-            "{name}    alertname: {}, time: {}, \n        exp:{}, \n        got:{}",
-            test.alertname,
-            Duration::from_millis(test.eval_time_ms),
-            indent_lines(&alerts_text(&expected), "            "),
-            indent_lines(&alerts_text(&got), "            "),
-        ))
+            )
+        } else {
+            format!(
+                "{name}    alertname: {}, time: {}, \n        exp:{}, \n        got:{}",
+                test.alertname,
+                Duration::from_millis(test.eval_time_ms),
+                indent_lines(&alerts_text(&expected), "            "),
+                indent_lines(&alerts_text(&got), "            "),
+            )
+        };
+        let mismatch = Mismatch::Alerts {
+            alertname: test.alertname.clone(),
+            eval_time: Duration::from_millis(test.eval_time_ms).to_string(),
+            expected,
+            got,
+        };
+        self.mismatches.borrow_mut().push((text.clone(), mismatch));
+        Some(text)
     }
 
     fn check_expr(
@@ -616,26 +663,24 @@ impl GroupRun<'_> {
         if same {
             return None;
         }
-        Some(format!(
+        let text = format!(
             "    expr: {quoted}, time: {time},\n        exp: {}\n        got: {}",
             samples_text(&expected),
             samples_text(&got)
-        ))
+        );
+        let mismatch = Mismatch::Samples {
+            expr: test.expr.clone(),
+            eval_time: time.to_string(),
+            expected,
+            got,
+        };
+        self.mismatches.borrow_mut().push((text.clone(), mismatch));
+        Some(text)
     }
 }
 
 /// An alert as promtool compares them: labels, then annotations.
-pub(crate) type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
-
-/// Go's `strconv.FormatFloat(v, 'f', -1, 64)`.
-fn go_float_f(value: f64) -> String {
-    match value {
-        v if v.is_nan() => "NaN".to_owned(),
-        v if v == f64::INFINITY => "+Inf".to_owned(),
-        v if v == f64::NEG_INFINITY => "-Inf".to_owned(),
-        v => v.to_string(),
-    }
-}
+pub type ComparedAlert = (Vec<(String, String)>, Vec<(String, String)>);
 
 /// Go's `time.Duration.String()` of a measured time, to the microsecond.
 fn go_elapsed(elapsed: std::time::Duration) -> String {
@@ -651,7 +696,7 @@ fn go_elapsed(elapsed: std::time::Duration) -> String {
 }
 
 /// A sample as promtool compares them: labels, float value, histogram test expression.
-type ComparedSample = (Vec<(String, String)>, f64, String);
+pub type ComparedSample = (Vec<(String, String)>, f64, String);
 
 /// An expression test's query result. Reading native histograms is supported for a
 /// bare selector; anything computing with them fails as not supported yet.
