@@ -13,6 +13,7 @@ use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, 
 use crate::documents::Documents;
 use crate::policy::Policy;
 use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
+use crate::rule_tests::RuleTestFacts;
 use crate::rules::load::{load_plain, load_prometheus_rules};
 use crate::rules::model::{RuleFile, RuleFileFlavor};
 use crate::selection::Selection;
@@ -37,7 +38,8 @@ pub enum FileKind {
     PrometheusRules,
     /// Kubernetes `PrometheusRule` objects.
     KubernetesPrometheusRule,
-    /// A promtool unit-test file (`rule_files:` / `tests:`); not checked yet.
+    /// A promtool unit-test file (`rule_files:` / `tests:`): run by `monlint test rules`;
+    /// here only read for the checks across files.
     RuleTests,
     /// An Alertmanager configuration; not checked yet.
     Alertmanager,
@@ -76,6 +78,7 @@ pub struct FileReport {
 struct Loaded {
     report: FileReport,
     facts: Option<FileFacts>,
+    tests: Option<RuleTestFacts>,
 }
 
 fn is_prometheus_rule_object(node: &Node) -> bool {
@@ -126,6 +129,7 @@ pub fn check_files(
         .collect();
     let workspace = WorkspaceContext {
         files: loaded.iter().filter_map(|l| l.facts.as_ref()).collect(),
+        tests: loaded.iter().filter_map(|l| l.tests.as_ref()).collect(),
         version: options.prometheus_version,
         policy: &options.policy,
     };
@@ -138,7 +142,11 @@ pub fn check_files(
     let index_of: HashMap<FileId, usize> = loaded
         .iter()
         .enumerate()
-        .filter_map(|(index, l)| l.facts.as_ref().map(|f| (f.file, index)))
+        .filter_map(|(index, l)| {
+            let file = l.facts.as_ref().map(|f| f.file);
+            file.or(l.tests.as_ref().map(|t| t.file))
+                .map(|file| (file, index))
+        })
         .collect();
     for diagnostic in across {
         if let Some(&index) = index_of.get(&diagnostic.primary.file) {
@@ -147,25 +155,29 @@ pub fn check_files(
     }
     loaded
         .into_iter()
-        .map(|Loaded { mut report, facts }| {
-            if let Some(facts) = facts {
-                let source = sources.get(facts.file);
-                suppress::apply(
-                    source,
-                    facts.file,
-                    &facts.rule_spans,
-                    &options.selection,
-                    &mut report.diagnostics,
-                );
-            }
-            report
-                .diagnostics
-                .retain(|d| options.selection.is_enabled(d.check));
-            report
-                .diagnostics
-                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            report
-        })
+        .map(
+            |Loaded {
+                 mut report, facts, ..
+             }| {
+                if let Some(facts) = facts {
+                    let source = sources.get(facts.file);
+                    suppress::apply(
+                        source,
+                        facts.file,
+                        &facts.rule_spans,
+                        &options.selection,
+                        &mut report.diagnostics,
+                    );
+                }
+                report
+                    .diagnostics
+                    .retain(|d| options.selection.is_enabled(d.check));
+                report
+                    .diagnostics
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                report
+            },
+        )
         .collect()
 }
 
@@ -185,6 +197,10 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
     }
     let mut diagnostics = Vec::new();
     if !kind.is_checked() {
+        let tests = (kind == FileKind::RuleTests)
+            .then(|| documents.first())
+            .flatten()
+            .map(|document| RuleTestFacts::of(file, source, &document.root));
         return Loaded {
             report: FileReport {
                 kind,
@@ -192,6 +208,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 diagnostics,
             },
             facts: None,
+            tests,
         };
     }
     if let Some(offset) = source.invalid_utf8_at {
@@ -251,6 +268,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             diagnostics,
         },
         facts: Some(FileFacts::of(source, &rules)),
+        tests: None,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod policy;
 mod read;
 pub mod registry;
+pub mod rule_tests;
 pub mod rules;
 pub mod selection;
 mod suggest;

@@ -123,10 +123,20 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
 ];
 
 /// Checks across all the files of a run, after each file's own checks.
-pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[(
-    &checks::recording_rule_undefined::CHECK,
-    checks::recording_rule_undefined::check,
-)];
+pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
+    (
+        &checks::recording_rule_undefined::CHECK,
+        checks::recording_rule_undefined::check,
+    ),
+    (
+        &checks::alert_test_unknown_alert::CHECK,
+        checks::alert_test_unknown_alert::check,
+    ),
+    (
+        &checks::alert_untested::CHECK,
+        checks::alert_untested::check,
+    ),
+];
 
 /// Checks the loaders report themselves.
 pub static LOADER_CHECKS: &[&Check] = &[

@@ -62,6 +62,18 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .to_owned();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
+    // A `context.yml` beside the fixture is checked in the same run, for checks across
+    // files; only the fixture's own findings count.
+    let mut run_files = vec![(id, true)];
+    let context = fixtures_dir().join(check).join("context.yml");
+    if context.exists() {
+        let text = std::fs::read_to_string(&context).unwrap();
+        let context_id = sources.add(SourceFile::new(
+            format!("fixtures/{check}/context.yml"),
+            text,
+        ));
+        run_files.push((context_id, true));
+    }
     let options = Options {
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
@@ -72,12 +84,13 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let diagnostics = if file_is_config(check) {
         load_config(sources.get(id), id).1
     } else {
-        check_files(&sources, &[(id, true)], &options, &|| {})
+        check_files(&sources, &run_files, &options, &|| {})
             .remove(0)
             .diagnostics
     };
     let diagnostics: Vec<_> = diagnostics
         .into_iter()
+        .filter(|d| d.primary.file == id)
         .filter(|d| d.check.name == check)
         .collect();
     let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();

@@ -12,6 +12,8 @@ use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
 pub mod alert_name_style;
+pub mod alert_test_unknown_alert;
+pub mod alert_untested;
 mod common;
 pub mod counter_without_rate;
 pub mod description_style;
@@ -58,6 +60,8 @@ pub mod yaml_syntax;
 /// model is dropped after its own checks, so a run over many files stays small.
 pub struct WorkspaceContext<'a> {
     pub files: Vec<&'a FileFacts>,
+    /// The promtool unit-test files of the run.
+    pub tests: Vec<&'a crate::rule_tests::RuleTestFacts>,
     pub version: Version,
     pub policy: &'a Policy,
 }
@@ -65,6 +69,8 @@ pub struct WorkspaceContext<'a> {
 /// What the checks across files and the suppressions need of one rule file.
 pub struct FileFacts {
     pub file: FileId,
+    /// The file's path as given, for matching unit tests' `rule_files`.
+    pub path: String,
     /// Every rule's span, for `disable-next-rule` suppressions.
     pub rule_spans: Vec<Span>,
     /// The names the file's recording rules write.
@@ -160,6 +166,7 @@ impl FileFacts {
         }
         FileFacts {
             file: rules.file,
+            path: source.path.clone(),
             alerts,
             rule_spans: all_rules().map(|r| r.span).collect(),
             recorded: all_rules()
