@@ -3,6 +3,7 @@
 
 mod changes;
 mod discover;
+mod links;
 mod output;
 mod progress;
 mod settings;
@@ -86,9 +87,25 @@ struct CheckArgs {
     /// Show only findings at this severity or above.
     #[arg(long, value_name = "SEVERITY", default_value_t = Severity::Info, value_parser = parse_severity)]
     min_severity: Severity,
+    /// Request every absolute runbook URL over HTTP and report the unreachable ones
+    /// (check `runbook-unreachable`); off by default, so that checks stay offline.
+    #[arg(long)]
+    check_links: bool,
+    /// How long to wait for one runbook URL to answer (with --check-links).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    link_timeout: std::time::Duration,
     /// When to colour human output (`auto` respects NO_COLOR and colours only a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+/// A timeout in Prometheus duration syntax (`500ms`, `10s`, `1m`), not zero.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let duration = monlint_core::Duration::parse(text).map_err(|e| e.to_string())?;
+    if duration.millis() == 0 {
+        return Err("the timeout must be longer than zero".to_owned());
+    }
+    Ok(std::time::Duration::from_millis(duration.millis()))
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -182,6 +199,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         selection: Selection::new(&select, &ignore)?,
         policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
         documents: Default::default(),
+        links: Default::default(),
     };
     let mut options = options;
     if options
@@ -211,6 +229,17 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
                 .map_err(|e| format!("cannot read {}: {e}", input.display))
         })
         .collect::<Result<Vec<_>, String>>()?;
+    if args.check_links
+        && options
+            .selection
+            .is_enabled(&monlint_lint::checks::runbook_unreachable::CHECK)
+    {
+        let urls = texts
+            .iter()
+            .flatten()
+            .flat_map(monlint_lint::links::runbook_urls);
+        options.links = links::check_links(urls, args.link_timeout);
+    }
     let progress = Progress::new(inputs.len(), matches!(args.format, Format::Human));
     let (sources, mut reports) = check_all(texts, &inputs, &options, settings.as_ref(), &progress);
     progress.finish();

@@ -29,6 +29,8 @@ pub struct Options {
     pub policy: Policy,
     /// The repository's files, for relative links; empty when the caller scanned none.
     pub documents: Documents,
+    /// Probed runbook links (`--check-links`); empty when not probed.
+    pub links: crate::links::LinkStatuses,
 }
 
 /// What a file was recognised as, from its content.
@@ -254,6 +256,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         version,
         policy: &options.policy,
         documents: &options.documents,
+        links: &options.links,
     };
     for (check, run) in RULE_CHECKS {
         if options.selection.is_enabled(check) {

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod config;
 pub mod docs;
 pub mod documents;
+pub mod links;
 pub mod policy;
 mod read;
 pub mod registry;

@@ -103,6 +103,10 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         checks::group_too_large::check,
     ),
     (&checks::runbook_url::CHECK, checks::runbook_url::check),
+    (
+        &checks::runbook_unreachable::CHECK,
+        checks::runbook_unreachable::check,
+    ),
     (&checks::regex_smells::CHECK, checks::regex_smells::check),
     (
         &checks::severity_ladder_inverted::CHECK,

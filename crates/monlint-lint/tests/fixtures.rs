@@ -13,6 +13,7 @@ use monlint_core::render::render_human;
 use monlint_core::{SourceFile, Sources, Version};
 use monlint_lint::config::load_config;
 use monlint_lint::documents::Documents;
+use monlint_lint::links::LinkStatus;
 use monlint_lint::registry::all_checks;
 use monlint_lint::{Options, Selection, check_files};
 
@@ -60,6 +61,20 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .and_then(|line| line.strip_prefix("# also-enable: "))
         .unwrap_or_default()
         .to_owned();
+    // `# probe: <url> <answer>` lines stand for `--check-links` answers (`ok` or a reason).
+    let links = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("# probe: "))
+        .filter_map(|rest| rest.split_once(' '))
+        .map(|(url, answer)| {
+            let status = if answer == "ok" {
+                LinkStatus::Reachable
+            } else {
+                LinkStatus::Broken(answer.to_owned())
+            };
+            (url.to_owned(), status)
+        })
+        .collect();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
     // A `context.yml` beside the fixture is checked in the same run, for checks across
@@ -75,6 +90,7 @@ fn run(check: &str, file: &str) -> (usize, String) {
         run_files.push((context_id, true));
     }
     let options = Options {
+        links,
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
         documents: fixture_documents(check),

@@ -43,6 +43,7 @@ pub mod record_or_alert;
 pub mod recording_rule_field;
 pub mod recording_rule_undefined;
 pub mod regex_smells;
+pub mod runbook_unreachable;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
@@ -186,6 +187,8 @@ pub struct RuleContext<'a> {
     pub version: Version,
     pub policy: &'a Policy,
     pub documents: &'a crate::documents::Documents,
+    /// Probed runbook links, when `--check-links` asked for them.
+    pub links: &'a crate::links::LinkStatuses,
 }
 
 impl RuleContext<'_> {
