@@ -109,6 +109,11 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     ),
     (&checks::regex_smells::CHECK, checks::regex_smells::check),
     (
+        &checks::impossible_join::CHECK,
+        checks::impossible_join::check,
+    ),
+    (&checks::fragile_query::CHECK, checks::fragile_query::check),
+    (
         &checks::severity_ladder_inverted::CHECK,
         checks::severity_ladder_inverted::check,
     ),

@@ -1,0 +1,144 @@
+//! Queries whose result changes shape for reasons unrelated to the condition (pint's
+//! promql/fragile): `topk`/`bottomk`/`limitk` in alerts, and joins of `without` aggregations.
+
+use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_promql::ast::{AggregateOp, Expr};
+
+use super::RuleContext;
+use super::common::{expr_span, parsed_rules};
+
+pub static CHECK: Check = Check {
+    code: "Q105",
+    name: "fragile-query",
+    category: Category::Promql,
+    default_severity: Severity::Warning,
+    summary: "An alert picks series with `topk`/`bottomk`/`limitk`, or a query joins two `without` aggregations without `on`/`ignoring`.",
+    doc: r#"## What it does
+Reports two patterns whose results depend on more than the condition they express:
+- an alerting rule whose expression keeps the series `topk`, `bottomk`, `limitk` or
+  `limit_ratio` pick (not aggregated away afterwards);
+- a binary operation between two vectors, without `on` or `ignoring`, where a side is an
+  aggregation with `without (...)` (unless both sides drop the same labels from the same
+  metrics, which keeps them in step).
+
+## Why is this bad?
+`topk(3, ...)` may pick other series at every evaluation: each change resolves one alert and
+fires another, and notifications flap while nothing changes. A `without` aggregation keeps
+every label it is not told to drop, so when one side's metric gains a label (an exporter
+upgrade, a new relabelling), the two sides stop matching and the expression silently returns
+nothing.
+
+## Example
+```yaml
+- alert: BusiestPodsHot
+  expr: topk(3, rate(container_cpu_usage_seconds_total[5m])) > 0.9
+- record: job:errors:ratio
+  expr: sum without (instance) (rate(errors_total[5m])) / sum without (instance) (rate(requests_total[5m]))
+```
+
+## Use instead
+```yaml
+- alert: PodCpuHot
+  expr: rate(container_cpu_usage_seconds_total[5m]) > 0.9
+- record: job:errors:ratio
+  expr: sum by (job) (rate(errors_total[5m])) / sum by (job) (rate(requests_total[5m]))
+```
+"#,
+};
+
+fn picks_series(op: AggregateOp) -> bool {
+    matches!(
+        op,
+        AggregateOp::Topk | AggregateOp::Bottomk | AggregateOp::Limitk | AggregateOp::LimitRatio
+    )
+}
+
+/// The series-picking aggregations whose choice reaches the result, outermost first.
+fn leaking_picks<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::Aggregate(aggregate) if picks_series(aggregate.op) => out.push(expr),
+        // Any other aggregation decides the output series itself.
+        Expr::Aggregate(_) => {}
+        Expr::Paren(inner) => leaking_picks(&inner.expr, out),
+        Expr::Binary(binary) => {
+            leaking_picks(&binary.lhs, out);
+            leaking_picks(&binary.rhs, out);
+        }
+        Expr::Unary(unary) => leaking_picks(&unary.expr, out),
+        Expr::Call(call) => call.args.iter().for_each(|arg| leaking_picks(arg, out)),
+        _ => {}
+    }
+}
+
+/// A `without` aggregation's dropped labels and the metric names it reads.
+fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
+    let Expr::Aggregate(aggregate) = crate::analysis::unparen(expr) else {
+        return None;
+    };
+    let grouping = aggregate.grouping.as_ref().filter(|g| g.without)?;
+    let mut metrics = Vec::new();
+    aggregate.expr.walk(&mut |node| {
+        let selector = match node {
+            Expr::VectorSelector(selector) => selector,
+            Expr::MatrixSelector(matrix) => &matrix.selector,
+            _ => return,
+        };
+        if let Some(name) = &selector.name {
+            metrics.push(name.clone());
+        }
+    });
+    metrics.sort_unstable();
+    metrics.dedup();
+    Some((&grouping.labels, metrics))
+}
+
+pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    for (_, rule, rule_expr, parsed) in parsed_rules(ctx) {
+        if rule.is_alert() {
+            let mut picks = Vec::new();
+            leaking_picks(parsed, &mut picks);
+            for pick in picks {
+                let Expr::Aggregate(aggregate) = pick else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        expr_span(ctx, rule_expr, aggregate.span),
+                        format!(
+                            "`{}` may pick other series at every evaluation, so this alert's series come and go",
+                            aggregate.op.as_str()
+                        ),
+                    )
+                    .with_primary_message("the picked series can change without the condition changing")
+                    .with_help("alert on every series that meets the condition, and rank them in the notification instead"),
+                );
+            }
+        }
+        parsed.walk(&mut |node| {
+            let Expr::Binary(binary) = node else { return };
+            if binary.matching.is_some()
+                || binary.lhs.value_type() != monlint_promql::ast::ValueType::Vector
+                || binary.rhs.value_type() != monlint_promql::ast::ValueType::Vector
+            {
+                return;
+            }
+            let (lhs, rhs) = (without_aggregation(&binary.lhs), without_aggregation(&binary.rhs));
+            // Two `without` aggregations of the same metrics dropping the same labels keep the
+            // same labels, whatever the metric gains.
+            let same_shape = matches!((&lhs, &rhs), (Some(l), Some(r)) if l == r);
+            if (lhs.is_some() || rhs.is_some()) && !same_shape {
+                out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        ctx.rules.file,
+                        expr_span(ctx, rule_expr, binary.span),
+                        "this join matches on every label a `without` aggregation kept: if either metric gains a label, the sides stop matching",
+                    )
+                    .with_help("aggregate with `by (...)`, or join with `on (...)` on the labels you mean"),
+                );
+            }
+        });
+    }
+}
