@@ -2,7 +2,10 @@
 //! texts Prometheus prints, checked on small hand-made data.
 
 use monlint_core::Version;
-use monlint_promql::eval::{EvalError, EvalOptions, Storage, Value, instant_query, range_query};
+use monlint_promql::eval::{
+    EvalError, EvalOptions, Storage, Value, histogram_value, instant_query, is_histogram_value,
+    range_query,
+};
 use monlint_promql::series::parse_series_line;
 use monlint_promql::{ParseOptions, parse};
 
@@ -143,10 +146,17 @@ fn vector_matching_errors_carry_prometheus_texts() {
             r#"b{j="x"} 3"#,
         ],
     );
+    // Since 3.12 the pair is sorted; before, the series found later comes first.
+    assert_eq!(
+        error(query(&data, "b + on(j) a", 0, Version::new(3, 12))),
+        "found duplicate series for the match group {j=\"x\"} on the right hand-side of the operation: \
+         [{__name__=\"a\", i=\"1\", j=\"x\"}, {__name__=\"a\", i=\"2\", j=\"x\"}];\
+         many-to-many matching not allowed: matching labels must be unique on one side"
+    );
     assert_eq!(
         error(query(&data, "b + on(j) a", 0, V3)),
         "found duplicate series for the match group {j=\"x\"} on the right hand-side of the operation: \
-         [{__name__=\"a\", i=\"1\", j=\"x\"}, {__name__=\"a\", i=\"2\", j=\"x\"}];\
+         [{__name__=\"a\", i=\"2\", j=\"x\"}, {__name__=\"a\", i=\"1\", j=\"x\"}];\
          many-to-many matching not allowed: matching labels must be unique on one side"
     );
     assert_eq!(
@@ -176,20 +186,43 @@ fn sample_limit_uses_prometheus_text() {
 }
 
 #[test]
-fn native_histograms_are_refused_not_guessed() {
+fn native_histograms_are_selected_and_counted_but_never_computed_with() {
     let data = storage(60_000, &["h {{schema:0 sum:1 count:1}}x3", "f 1"]);
-    assert_eq!(
-        query(&data, "h", 60_000, V3),
+    let unsupported = || {
         Err(EvalError::Unsupported(
-            "native histograms are not supported yet".to_owned()
+            "native histograms are not supported yet".to_owned(),
         ))
-    );
+    };
+    let Ok(Value::Vector(selected)) = query(&data, "h", 60_000, V3) else {
+        panic!("a bare selector reads histograms");
+    };
+    assert!(is_histogram_value(selected[0].value));
+    let histogram = histogram_value(&data, selected[0].value).expect("decodes");
+    assert_eq!((histogram.count, histogram.sum), (1.0, 1.0));
     assert_eq!(
-        query(&data, "rate(h[5m])", 60_000, V3)
-            .unwrap_err()
-            .to_string(),
-        "native histograms are not supported yet"
+        vector(query(
+            &data,
+            "count(h) + count(limitk(1, h and h))",
+            60_000,
+            V3
+        )),
+        [("{}".to_owned(), 2.0)]
     );
+    for computing in [
+        "sum(h)",
+        "h + 1",
+        "-h",
+        "abs(h)",
+        "h > 0",
+        "rate(h[5m])",
+        "max_over_time(h[5m:1m])",
+    ] {
+        assert_eq!(
+            query(&data, computing, 60_000, V3),
+            unsupported(),
+            "{computing}"
+        );
+    }
     assert_eq!(vector(query(&data, "f", 60_000, V3)).len(), 1);
 }
 

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use monlint_core::Version;
 use monlint_gotemplate::{AlertData, Environment, expand_alert_template};
 use monlint_promql::ast::Expr;
-use monlint_promql::eval::{EvalOptions, Labels, Storage, Value, instant_query};
+use monlint_promql::eval::{
+    EvalOptions, Labels, Storage, Value, instant_query, is_histogram_value,
+};
 use monlint_promql::series::stale_nan;
 use monlint_promql::{ParseOptions, parse};
 
@@ -181,6 +183,10 @@ pub fn query_vector(
     options: &EvalOptions,
 ) -> Result<Vec<(Labels, f64)>, String> {
     match instant_query(storage, expr, ts, options).map_err(|e| e.to_string())? {
+        // Rules and templates compute with values: histograms cannot take part yet.
+        Value::Vector(samples) if samples.iter().any(|s| is_histogram_value(s.value)) => {
+            Err("native histograms are not supported yet".to_owned())
+        }
         Value::Vector(samples) => Ok(samples
             .into_iter()
             .map(|s| (Arc::unwrap_or_clone(s.labels), s.value))

@@ -8,9 +8,7 @@ use std::time::Instant;
 use monlint_core::{Duration, SourceFile, Version};
 use monlint_gotemplate::format_float_g;
 use monlint_promql::ast::Expr;
-use monlint_promql::eval::{
-    EvalOptions, Labels, RawValue, Storage, Value, instant_query, select_latest,
-};
+use monlint_promql::eval::{EvalOptions, Labels, Storage, Value, histogram_value, instant_query};
 use monlint_promql::series::{
     CounterResetHint, MAX_EXPANDED_VALUES, NativeHistogram, SeriesValue, parse_series_line,
     parse_values,
@@ -19,7 +17,7 @@ use monlint_promql::{ParseOptions, go_quote, parse};
 use regex::Regex;
 
 use crate::gofmt::{format_float_e, go_duration, go_float_f};
-use crate::groups::{Alert, Context, Group, GroupDef, RuleKind, query_vector};
+use crate::groups::{Alert, Context, Group, GroupDef, RuleKind};
 use crate::jsondiff::alerts_diff;
 use crate::rules::{go_dir, join_clean, load_rule_file};
 use crate::testfile::{AlertTest, ExprTest, TestGroup, read_test_file};
@@ -698,32 +696,21 @@ fn go_elapsed(elapsed: std::time::Duration) -> String {
 /// A sample as promtool compares them: labels, float value, histogram test expression.
 pub type ComparedSample = (Vec<(String, String)>, f64, String);
 
-/// An expression test's query result. Reading native histograms is supported for a
-/// bare selector; anything computing with them fails as not supported yet.
+/// An expression test's query result, native histograms shown as their test expression.
 fn query_samples(
     storage: &Storage,
     expr: &Expr,
     ts: i64,
     eval: &EvalOptions,
 ) -> Result<Vec<ComparedSample>, String> {
-    match query_vector(storage, expr, ts, eval) {
-        Ok(vector) => Ok(vector
-            .into_iter()
-            .map(|(labels, value)| (pairs(&labels), value, String::new()))
-            .collect()),
-        Err(error) => {
-            let Expr::VectorSelector(selector) = expr else {
-                return Err(error);
-            };
-            let samples = select_latest(storage, selector, ts, eval).map_err(|e| e.to_string())?;
-            Ok(samples
-                .into_iter()
-                .map(|(labels, value)| match value {
-                    RawValue::Float(value) => (pairs(&labels), value, String::new()),
-                    RawValue::Histogram(h) => (pairs(&labels), 0.0, histogram_test_expression(&h)),
-                })
-                .collect())
-        }
+    let sample = |labels: &Labels, value: f64| match histogram_value(storage, value) {
+        Some(histogram) => (pairs(labels), 0.0, histogram_test_expression(&histogram)),
+        None => (pairs(labels), value, String::new()),
+    };
+    match instant_query(storage, expr, ts, eval).map_err(|e| e.to_string())? {
+        Value::Vector(samples) => Ok(samples.iter().map(|s| sample(&s.labels, s.value)).collect()),
+        Value::Scalar(value) => Ok(vec![(Vec::new(), value, String::new())]),
+        _ => Err("rule result is not a vector or scalar".to_owned()),
     }
 }
 

@@ -83,7 +83,15 @@ impl Evaluator<'_> {
             Some(param) => Some(self.eval(param, step)?),
             None => None,
         };
-        let input = self.eval_vector(&aggregate.expr, step)?;
+        // Picking and counting series never reads their values, so histograms may pass.
+        let input = if matches!(
+            op,
+            AggregateOp::Count | AggregateOp::Group | AggregateOp::Limitk | AggregateOp::LimitRatio
+        ) {
+            self.eval_vector_any(&aggregate.expr, step)?
+        } else {
+            self.eval_vector(&aggregate.expr, step)?
+        };
         let grouping = aggregate.grouping.as_ref();
         match op {
             AggregateOp::Topk | AggregateOp::Bottomk | AggregateOp::Limitk => {

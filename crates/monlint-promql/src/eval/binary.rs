@@ -53,6 +53,14 @@ impl Evaluator<'_> {
         let lhs = self.eval(&binary.lhs, step)?;
         let rhs = self.eval(&binary.rhs, step)?;
         let op = binary.op;
+        // Set operators only match labels; every other operator reads values.
+        if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Unless) {
+            for side in [&lhs, &rhs] {
+                if let Value::Vector(vector) = side {
+                    super::reject_histograms(vector)?;
+                }
+            }
+        }
         match (lhs, rhs) {
             (Value::Scalar(l), Value::Scalar(r)) => Ok(Value::Scalar(scalar_op(op, l, r))),
             (Value::Vector(vector), Value::Scalar(scalar)) => Ok(Value::Vector(

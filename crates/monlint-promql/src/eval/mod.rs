@@ -39,7 +39,6 @@ use monlint_core::Version;
 use crate::ast::{AtModifier, Expr, UnaryOp, ValueType};
 pub use labels::Labels;
 use labels::{FastMap, FastSet};
-pub use selector::RawValue;
 pub use storage::Storage;
 
 /// Most subquery steps one evaluation step may run: nested subqueries
@@ -108,6 +107,53 @@ pub(crate) type EvalResult<T> = Result<T, EvalError>;
 
 fn native_histograms_unsupported() -> EvalError {
     EvalError::Unsupported("native histograms are not supported yet".to_owned())
+}
+
+/// A native histogram sample travels through the float evaluator as a NaN whose payload
+/// names it (series index and sample index in the storage). Only operations that never
+/// read a value (selection, `count`, `group`, `limitk`, `limit_ratio`, set operators) let
+/// such samples through; every other operation refuses them as not supported yet, so a
+/// histogram is never computed with as if it were a number.
+const HISTOGRAM_TAG: u64 = 0x7ffc_0000_0000_0000;
+const HISTOGRAM_SERIES_BITS: u32 = 24;
+const HISTOGRAM_INDEX_BITS: u32 = 26;
+
+fn histogram_tag(series: usize, index: usize) -> Option<f64> {
+    (series < 1 << HISTOGRAM_SERIES_BITS && index < 1 << HISTOGRAM_INDEX_BITS).then(|| {
+        f64::from_bits(HISTOGRAM_TAG | ((series as u64) << HISTOGRAM_INDEX_BITS) | index as u64)
+    })
+}
+
+fn histogram_tag_parts(value: f64) -> Option<(usize, usize)> {
+    let bits = value.to_bits();
+    let payload_mask = (1u64 << (HISTOGRAM_SERIES_BITS + HISTOGRAM_INDEX_BITS)) - 1;
+    (bits & !payload_mask == HISTOGRAM_TAG).then(|| {
+        let payload = bits & payload_mask;
+        (
+            (payload >> HISTOGRAM_INDEX_BITS) as usize,
+            (payload & ((1 << HISTOGRAM_INDEX_BITS) - 1)) as usize,
+        )
+    })
+}
+
+/// Whether a result value stands for a native histogram sample.
+pub fn is_histogram_value(value: f64) -> bool {
+    histogram_tag_parts(value).is_some()
+}
+
+/// The native histogram a result value stands for, as the TSDB would return it (with
+/// the counter-reset hint worked out from the sample before it).
+pub fn histogram_value(storage: &Storage, value: f64) -> Option<crate::series::NativeHistogram> {
+    let (series, index) = histogram_tag_parts(value)?;
+    let stored = storage.series().get(series)?;
+    (index < stored.histograms.len()).then(|| selector::stored_histogram(&stored.histograms, index))
+}
+
+fn reject_histograms(samples: &[Sample]) -> EvalResult<()> {
+    if samples.iter().any(|s| is_histogram_value(s.value)) {
+        return Err(native_histograms_unsupported());
+    }
+    Ok(())
 }
 
 /// Whether an annotation is a warning or an info.
@@ -241,18 +287,6 @@ pub fn instant_query_annotated(
         other => other,
     };
     Ok((value, evaluator.annotations))
-}
-
-/// The newest sample of each series a bare selector picks at `time_ms`, native
-/// histograms included (their arithmetic is not supported yet, reading them is).
-pub fn select_latest(
-    storage: &Storage,
-    selector: &crate::ast::VectorSelector,
-    time_ms: i64,
-    options: &EvalOptions,
-) -> Result<Vec<(Arc<Labels>, RawValue)>, EvalError> {
-    let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
-    evaluator.latest_raw(selector, time_ms)
 }
 
 /// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result
@@ -542,6 +576,7 @@ impl<'a> Evaluator<'a> {
                 match value {
                     Value::Scalar(v) => Ok(Value::Scalar(-v)),
                     Value::Vector(mut vector) => {
+                        reject_histograms(&vector)?;
                         for sample in &mut vector {
                             sample.value = -sample.value;
                             sample.timestamp = step.ts;
@@ -573,7 +608,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// An instant-vector operand of an operation that reads values: native histograms
+    /// are refused.
     fn eval_vector(&mut self, expr: &Expr, step: Step) -> EvalResult<Vec<Sample>> {
+        let vector = self.eval_vector_any(expr, step)?;
+        reject_histograms(&vector)?;
+        Ok(vector)
+    }
+
+    /// An instant-vector operand of an operation that never reads values.
+    fn eval_vector_any(&mut self, expr: &Expr, step: Step) -> EvalResult<Vec<Sample>> {
         match self.eval(expr, step)? {
             Value::Vector(vector) => Ok(vector),
             other => Err(EvalError::failed(format!(

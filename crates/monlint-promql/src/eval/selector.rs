@@ -180,7 +180,20 @@ impl Evaluator<'_> {
             let lookback_edge = lookback_start.saturating_sub(i64::from(!left_open));
             let histogram_after = float.map_or(lookback_edge, |f| f.0.max(lookback_edge));
             if series.has_histogram_in(histogram_after, reference) {
-                return Err(super::native_histograms_unsupported());
+                // The newest sample is a histogram: it travels as a tagged value.
+                let newest = series
+                    .histogram_timestamps
+                    .partition_point(|&t| t <= reference)
+                    - 1;
+                let tag = super::histogram_tag(index, newest)
+                    .ok_or_else(super::native_histograms_unsupported)?;
+                out.push(Sample {
+                    labels: Arc::clone(&series.labels),
+                    timestamp: series.histogram_timestamps[newest],
+                    value: tag,
+                    drop_name: false,
+                });
+                continue;
             }
             let Some((t, value)) = float else { continue };
             if !in_lookback(t) || is_stale_nan(value) {
@@ -297,107 +310,9 @@ impl Evaluator<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{compile_anchored, seek};
-
-    #[test]
-    fn perl_classes_are_ascii_as_in_go() {
-        let digits = compile_anchored(r"\d+", true).expect("compiles");
-        assert!(digits.is_match("42"));
-        assert!(!digits.is_match("\u{0664}\u{0662}"));
-        let word = compile_anchored(r"[\w.]+\s\S", true).expect("compiles");
-        assert!(word.is_match("a_b.c x"));
-        assert!(!word.is_match("é x"));
-        assert!(
-            compile_anchored(r"a\b.*", true)
-                .expect("compiles")
-                .is_match("a b")
-        );
-        assert!(
-            compile_anchored(r"\\d", true)
-                .expect("compiles")
-                .is_match(r"\d")
-        );
-    }
-
-    #[test]
-    fn seek_agrees_with_partition_point_from_any_hint() {
-        let times: Vec<i64> = (0..50).map(|i| i * 10).collect();
-        for target in -5..510 {
-            let expected = times.partition_point(|&t| t <= target);
-            for hint in 0..=times.len() + 2 {
-                assert_eq!(
-                    seek(&times, hint, |t| t <= target),
-                    expected,
-                    "{target} {hint}"
-                );
-            }
-        }
-    }
-}
-
-/// One raw sample: a float or a native histogram.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RawValue {
-    Float(f64),
-    Histogram(crate::series::NativeHistogram),
-}
-
-impl Evaluator<'_> {
-    /// The newest sample in the lookback window of each series `selector` picks, float
-    /// or histogram: what an instant query of a bare selector returns.
-    pub(super) fn latest_raw(
-        &mut self,
-        selector: &VectorSelector,
-        ts: i64,
-    ) -> EvalResult<Vec<(Arc<super::Labels>, RawValue)>> {
-        let reference = self.modified_time(ts, selector.at, selector.offset);
-        let lookback_start = reference.saturating_sub(self.options.lookback_delta_ms);
-        let left_open = self.is_prometheus_3();
-        let in_lookback = |t: i64| {
-            if left_open {
-                t > lookback_start
-            } else {
-                t >= lookback_start
-            }
-        };
-        let indices = self.matching_series(selector)?;
-        let mut out = Vec::with_capacity(indices.len());
-        for &index in indices.iter() {
-            let series = &self.storage.series()[index];
-            let floats = series.timestamps.partition_point(|&t| t <= reference);
-            let float = floats
-                .checked_sub(1)
-                .map(|i| (series.timestamps[i], series.values[i]));
-            let histograms = series
-                .histogram_timestamps
-                .partition_point(|&t| t <= reference);
-            let histogram = histograms.checked_sub(1).map(|i| {
-                (
-                    series.histogram_timestamps[i],
-                    stored_histogram(&series.histograms, i),
-                )
-            });
-            let latest = match (float, histogram) {
-                (Some((ft, _)), Some((ht, h))) if ht > ft => Some((ht, RawValue::Histogram(h))),
-                (Some((ft, f)), _) => Some((ft, RawValue::Float(f))),
-                (None, Some((ht, h))) => Some((ht, RawValue::Histogram(h))),
-                (None, None) => None,
-            };
-            let Some((t, value)) = latest else { continue };
-            if !in_lookback(t) || matches!(value, RawValue::Float(f) if is_stale_nan(f)) {
-                continue;
-            }
-            out.push((Arc::clone(&series.labels), value));
-        }
-        Ok(out)
-    }
-}
-
 /// A histogram sample as the TSDB reads it back: without a hint of its own, a sample
 /// after another is marked a counter reset or not by comparing the two.
-fn stored_histogram(
+pub(super) fn stored_histogram(
     histograms: &[crate::series::NativeHistogram],
     index: usize,
 ) -> crate::series::NativeHistogram {
@@ -440,4 +355,44 @@ fn stored_histogram(
         CounterResetHint::NotReset
     };
     histogram
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{compile_anchored, seek};
+
+    #[test]
+    fn perl_classes_are_ascii_as_in_go() {
+        let digits = compile_anchored(r"\d+", true).expect("compiles");
+        assert!(digits.is_match("42"));
+        assert!(!digits.is_match("\u{0664}\u{0662}"));
+        let word = compile_anchored(r"[\w.]+\s\S", true).expect("compiles");
+        assert!(word.is_match("a_b.c x"));
+        assert!(!word.is_match("é x"));
+        assert!(
+            compile_anchored(r"a\b.*", true)
+                .expect("compiles")
+                .is_match("a b")
+        );
+        assert!(
+            compile_anchored(r"\\d", true)
+                .expect("compiles")
+                .is_match(r"\d")
+        );
+    }
+
+    #[test]
+    fn seek_agrees_with_partition_point_from_any_hint() {
+        let times: Vec<i64> = (0..50).map(|i| i * 10).collect();
+        for target in -5..510 {
+            let expected = times.partition_point(|&t| t <= target);
+            for hint in 0..=times.len() + 2 {
+                assert_eq!(
+                    seek(&times, hint, |t| t <= target),
+                    expected,
+                    "{target} {hint}"
+                );
+            }
+        }
+    }
 }
