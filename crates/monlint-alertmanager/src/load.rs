@@ -93,6 +93,15 @@ fn looks_like_placeholder(value: &str) -> bool {
             .all(|c| c == 'x' || c == '*' || c == '-' || c == '.')
 }
 
+/// A duration field's value, when it parses (the field check reports it otherwise).
+fn duration_value(node: &Node) -> Option<Spanned<Duration>> {
+    let value = Duration::parse(scalar_text(node)?).ok()?;
+    Some(Spanned {
+        value,
+        span: node.span,
+    })
+}
+
 fn scalar_text(node: &Node) -> Option<&str> {
     if node.is_null() { None } else { node.as_str() }
 }
@@ -330,7 +339,8 @@ impl Loader {
                     return;
                 };
                 if matches!(field.kind, Kind::SecretUrl) {
-                    self.check_url(value, text);
+                    // Point at the key: the value may hold a token.
+                    self.check_url(key.span, text);
                 }
                 if text.is_empty() {
                     return;
@@ -374,7 +384,7 @@ impl Loader {
                 None => self.wrong_type(value, "duration"),
             },
             Kind::Url => match value.as_str() {
-                Some(text) => self.check_url(value, text),
+                Some(text) => self.check_url(value.span, text),
                 None => self.wrong_type(value, "URL"),
             },
             Kind::Strings => match value.as_sequence() {
@@ -411,38 +421,29 @@ impl Loader {
         }
     }
 
-    fn check_url(&mut self, node: &Node, text: &str) {
+    fn check_url(&mut self, span: Span, text: &str) {
         // Templated webhook URLs are expanded per notification; only literal ones parse.
         if text.contains("{{") {
             return;
         }
         if let Some(message) = url_problem(text) {
             // A URL may carry a token: never echo it.
-            self.problem(ProblemKind::InvalidValue, node.span, message);
+            self.problem(ProblemKind::InvalidValue, span, message);
         }
     }
 
-    fn duration(&mut self, node: &Node) -> Option<Spanned<Duration>> {
-        if node.is_null() {
-            return None;
-        }
+    /// Checks a duration field; the value is read by `duration_value`.
+    fn duration(&mut self, node: &Node) {
         let Some(text) = node.as_str() else {
             self.wrong_type(node, "duration");
-            return None;
+            return;
         };
-        match Duration::parse(text) {
-            Ok(value) => Some(Spanned {
-                value,
-                span: node.span,
-            }),
-            Err(_) => {
-                self.problem(
-                    ProblemKind::InvalidValue,
-                    node.span,
-                    format!("not a valid duration string: {text:?}"),
-                );
-                None
-            }
+        if Duration::parse(text).is_err() {
+            self.problem(
+                ProblemKind::InvalidValue,
+                node.span,
+                format!("not a valid duration string: {text:?}"),
+            );
         }
     }
 
@@ -908,9 +909,9 @@ impl Loader {
         if let Some(group_by) = &group_by {
             self.group_by(group_by);
         }
-        let group_wait = fields.get("group_wait").and_then(|n| self.duration(n));
-        let group_interval = fields.get("group_interval").and_then(|n| self.duration(n));
-        let repeat_interval = fields.get("repeat_interval").and_then(|n| self.duration(n));
+        let group_wait = fields.get("group_wait").and_then(duration_value);
+        let group_interval = fields.get("group_interval").and_then(duration_value);
+        let repeat_interval = fields.get("repeat_interval").and_then(duration_value);
         for (value, what) in [
             (&group_interval, "group_interval"),
             (&repeat_interval, "repeat_interval"),

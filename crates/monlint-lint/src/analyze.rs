@@ -28,6 +28,15 @@ pub struct Options {
     pub policy: Policy,
     /// The repository's files, for relative links; empty when the caller scanned none.
     pub documents: Documents,
+    /// `--alertmanager-version`; `None` targets the newest supported release.
+    pub alertmanager_version: Option<Version>,
+}
+
+impl Options {
+    pub fn alertmanager_version(&self) -> Version {
+        self.alertmanager_version
+            .unwrap_or(monlint_alertmanager::LATEST)
+    }
 }
 
 /// What a file was recognised as, from its content.
@@ -39,7 +48,7 @@ pub enum FileKind {
     KubernetesPrometheusRule,
     /// A promtool unit-test file (`rule_files:` / `tests:`); not checked yet.
     RuleTests,
-    /// An Alertmanager configuration; not checked yet.
+    /// An Alertmanager configuration.
     Alertmanager,
     /// Nothing monlint knows.
     Unknown,
@@ -59,7 +68,7 @@ impl FileKind {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule
+            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule | FileKind::Alertmanager
         )
     }
 }
@@ -128,6 +137,7 @@ pub fn check_files(
         files: loaded.iter().filter_map(|l| l.facts.as_ref()).collect(),
         version: options.prometheus_version,
         policy: &options.policy,
+        alertmanager_version: options.alertmanager_version(),
     };
     let mut across = Vec::new();
     for (check, run) in WORKSPACE_CHECKS {
@@ -206,6 +216,18 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             error.span,
             error.message,
         ));
+    }
+    if kind == FileKind::Alertmanager {
+        let (config, found) = crate::alertmanager::check(source, file, &documents, options);
+        diagnostics.extend(found);
+        return Loaded {
+            report: FileReport {
+                kind,
+                rule_count: 0,
+                diagnostics,
+            },
+            facts: Some(FileFacts::of_alertmanager(file, config)),
+        };
     }
     let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
         let objects: Vec<&Node> = documents

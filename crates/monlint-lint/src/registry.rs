@@ -2,6 +2,7 @@
 
 use monlint_core::Check;
 
+use crate::alertmanager::AlertmanagerCheckFn;
 use crate::checks::{self, RuleCheckFn, WorkspaceCheckFn};
 
 /// Checks run over a loaded rule file, in the order they run.
@@ -128,6 +129,9 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[(
     checks::recording_rule_undefined::check,
 )];
 
+/// Checks run over a loaded Alertmanager configuration.
+pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[];
+
 /// Checks the loaders report themselves.
 pub static LOADER_CHECKS: &[&Check] = &[
     &checks::yaml_syntax::CHECK,
@@ -138,6 +142,14 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::invalid_config::CHECK,
     &checks::invalid_suppression::CHECK,
     &checks::unused_suppression::CHECK,
+    &checks::alertmanager_unknown_key::CHECK,
+    &checks::alertmanager_duplicate_key::CHECK,
+    &checks::alertmanager_wrong_type::CHECK,
+    &checks::alertmanager_invalid_matcher::CHECK,
+    &checks::alertmanager_invalid_route::CHECK,
+    &checks::alertmanager_invalid_receiver::CHECK,
+    &checks::alertmanager_invalid_value::CHECK,
+    &checks::matcher_parser_fallback::CHECK,
 ];
 
 /// Every check, sorted by code.
@@ -147,6 +159,7 @@ pub fn all_checks() -> Vec<&'static Check> {
         .copied()
         .chain(RULE_CHECKS.iter().map(|(check, _)| *check))
         .chain(WORKSPACE_CHECKS.iter().map(|(check, _)| *check))
+        .chain(ALERTMANAGER_CHECKS.iter().map(|(check, _)| *check))
         .collect();
     all.sort_by_key(|check| check.code);
     all

@@ -11,6 +11,13 @@ use crate::policy::Policy;
 use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
+pub mod alertmanager_duplicate_key;
+pub mod alertmanager_invalid_matcher;
+pub mod alertmanager_invalid_receiver;
+pub mod alertmanager_invalid_route;
+pub mod alertmanager_invalid_value;
+pub mod alertmanager_unknown_key;
+pub mod alertmanager_wrong_type;
 pub mod alert_name_style;
 mod common;
 pub mod counter_without_rate;
@@ -30,6 +37,7 @@ pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_record_name;
 pub mod invalid_suppression;
+pub mod matcher_parser_fallback;
 pub mod missing_annotation;
 pub mod missing_expr;
 pub mod missing_label;
@@ -60,6 +68,7 @@ pub struct WorkspaceContext<'a> {
     pub files: Vec<&'a FileFacts>,
     pub version: Version,
     pub policy: &'a Policy,
+    pub alertmanager_version: Version,
 }
 
 /// What the checks across files and the suppressions need of one rule file.
@@ -73,6 +82,8 @@ pub struct FileFacts {
     pub recording_uses: Vec<RecordingUse>,
     /// The file's alerting rules, for checks against routes and dashboards.
     pub alerts: Vec<AlertFacts>,
+    /// The model, when the file is an Alertmanager configuration.
+    pub alertmanager: Option<monlint_alertmanager::Config>,
 }
 
 /// What other artifacts need of one alerting rule: its name, its static labels (group
@@ -166,6 +177,18 @@ impl FileFacts {
                 .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
                 .collect(),
             recording_uses,
+            alertmanager: None,
+        }
+    }
+
+    pub fn of_alertmanager(file: FileId, config: monlint_alertmanager::Config) -> FileFacts {
+        FileFacts {
+            file,
+            rule_spans: Vec::new(),
+            recorded: Vec::new(),
+            recording_uses: Vec::new(),
+            alerts: Vec::new(),
+            alertmanager: Some(config),
         }
     }
 }
