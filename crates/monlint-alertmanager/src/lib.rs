@@ -10,6 +10,7 @@ pub mod inhibit;
 pub mod load;
 pub mod matcher;
 pub mod model;
+pub mod routetest;
 pub mod routing;
 mod schema;
 pub mod tree;

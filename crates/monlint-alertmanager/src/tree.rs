@@ -56,8 +56,9 @@ fn matching_tree(route: &Route, parent: &RouteOptions, labels: &LabelSet) -> Bra
     Branch { text, children }
 }
 
-/// treeprint's layout: a `.` root, `├── ` / `└── ` before each node, and `│   ` or
-/// four spaces below a node depending on whether it has a later sibling.
+/// treeprint's layout: a `.` root, `├── ` / `└── ` before each node, and below a node
+/// with a later sibling `│` followed by two no-break spaces and a space (treeprint's
+/// bytes), else four spaces.
 fn render(root: &Branch) -> String {
     fn go(children: &[Branch], prefix: &str, out: &mut String) {
         for (index, child) in children.iter().enumerate() {
@@ -66,7 +67,7 @@ fn render(root: &Branch) -> String {
             out.push_str(if last { "└── " } else { "├── " });
             out.push_str(&child.text);
             out.push('\n');
-            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+            let deeper = format!("{prefix}{}", if last { "    " } else { "│\u{a0}\u{a0} " });
             go(&child.children, &deeper, out);
         }
     }

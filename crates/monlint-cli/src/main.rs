@@ -5,6 +5,7 @@ mod changes;
 mod discover;
 mod output;
 mod progress;
+mod routes;
 mod settings;
 
 use std::io::{IsTerminal, Write};
@@ -41,6 +42,12 @@ enum Command {
         /// A check code (V104) or name (promql-syntax).
         check: String,
     },
+    /// Alertmanager routing, as `amtool config routes` shows and tests it.
+    #[command(subcommand)]
+    Routes(routes::RoutesCommand),
+    /// Run test files.
+    #[command(subcommand)]
+    Test(routes::TestCommand),
 }
 
 #[derive(clap::Args)]
@@ -56,6 +63,10 @@ struct CheckArgs {
     /// Check as this Prometheus version would (MAJOR.MINOR) [default: the configuration's, or 3.14].
     #[arg(long, value_name = "X.Y", value_parser = parse_prometheus_version)]
     prometheus_version: Option<Version>,
+    /// Check Alertmanager configurations as this Alertmanager version would (MAJOR.MINOR)
+    /// [default: the configuration's, or 0.34].
+    #[arg(long, value_name = "X.Y", value_parser = routes::parse_alertmanager_version)]
+    alertmanager_version: Option<Version>,
     /// Report only findings on lines added or modified since this git commit, and findings
     /// elsewhere that the change caused (new since that commit).
     #[arg(long, value_name = "GIT_REF")]
@@ -126,6 +137,8 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Checks => list_checks(),
         Command::Explain { check } => explain(&check),
+        Command::Routes(command) => routes::run_routes(command),
+        Command::Test(command) => routes::run_test(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -171,6 +184,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         selection: Selection::new(&select, &ignore)?,
         policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
         documents: Default::default(),
+        alertmanager_version: args
+            .alertmanager_version
+            .or(config.and_then(|c| c.alertmanager_version)),
     };
     let mut options = options;
     if options

@@ -51,7 +51,8 @@ pub(crate) fn check(
     };
     let (config, problems) = monlint_alertmanager::load(&document.root, version);
     for problem in problems {
-        let mut diagnostic = Diagnostic::new(check_of(problem.kind), file, problem.span, problem.message);
+        let mut diagnostic =
+            Diagnostic::new(check_of(problem.kind), file, problem.span, problem.message);
         if let Some(help) = problem.help {
             diagnostic = diagnostic.with_help(help);
         }

@@ -11,6 +11,7 @@ use crate::policy::Policy;
 use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
+pub mod alert_name_style;
 pub mod alertmanager_duplicate_key;
 pub mod alertmanager_invalid_matcher;
 pub mod alertmanager_invalid_receiver;
@@ -18,7 +19,6 @@ pub mod alertmanager_invalid_route;
 pub mod alertmanager_invalid_value;
 pub mod alertmanager_unknown_key;
 pub mod alertmanager_wrong_type;
-pub mod alert_name_style;
 mod common;
 pub mod counter_without_rate;
 pub mod description_style;
