@@ -6,6 +6,7 @@
 //! Pure: no IO, no printing. Loading never fails; it returns the model and the
 //! problems found, each with a span.
 
+pub mod implication;
 pub mod inhibit;
 pub mod load;
 pub mod matcher;
