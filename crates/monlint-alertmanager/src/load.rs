@@ -353,6 +353,7 @@ impl Loader {
                 self.config.secrets.push(SecretSite {
                     key: field.name.to_owned(),
                     key_span: key.span,
+                    value_span: value.span,
                     path: owner.to_owned(),
                     file_key: has_file_twin.then_some(file_key),
                     placeholder: looks_like_placeholder(text),

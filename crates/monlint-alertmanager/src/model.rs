@@ -52,6 +52,8 @@ pub struct SecretSite {
     /// The key, e.g. `api_url`.
     pub key: String,
     pub key_span: Span,
+    /// The value's span, for outputs to redact; never printed.
+    pub value_span: Span,
     /// Where in the configuration, e.g. `receivers[2].slack_configs[0]`.
     pub path: String,
     /// The `*_file` key that would hold it instead, when the version has one.

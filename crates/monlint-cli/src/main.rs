@@ -249,6 +249,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             });
         }
     }
+    let sources = redact_secrets(sources, &reports);
     let report = Report::new(reports, args.min_severity);
     let rendered = args
         .format
@@ -263,6 +264,38 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .iter()
         .any(|d| d.severity >= args.fail_on);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// The sources with every secret value the loaders found overwritten by `*`s (byte for
+/// byte, so spans and lines stay put), so no output format can print a secret. Every
+/// input was read, so the n-th report is about the n-th source.
+fn redact_secrets(sources: Sources, reports: &[FileReport]) -> Sources {
+    let spans: Vec<(FileId, monlint_core::Span)> = reports
+        .iter()
+        .enumerate()
+        .flat_map(|(index, report)| {
+            let file = FileId(index as u32);
+            report.redactions.iter().map(move |span| (file, *span))
+        })
+        .collect();
+    if spans.is_empty() {
+        return sources;
+    }
+    let mut redacted = Sources::new();
+    for (id, file) in sources.iter() {
+        let mut text = file.text.clone().into_bytes();
+        for (_, span) in spans.iter().filter(|(f, _)| *f == id) {
+            for byte in text.get_mut(span.range()).into_iter().flatten() {
+                // Keep line breaks so line numbers do not move.
+                if *byte != b'\n' {
+                    *byte = b'*';
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&text).into_owned();
+        redacted.add(SourceFile::new(file.path.clone(), text));
+    }
+    redacted
 }
 
 /// The top folder of the git work tree around the current folder, if any.
@@ -322,6 +355,7 @@ fn check_all(
                     kind: FileKind::Unknown,
                     rule_count: 0,
                     diagnostics: Vec::new(),
+                    redactions: Vec::new(),
                 };
             };
             if let Some(settings) = settings {

@@ -79,6 +79,8 @@ pub struct FileReport {
     pub kind: FileKind,
     pub rule_count: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Spans of secret values: an output that shows source text must not show these.
+    pub redactions: Vec<Span>,
 }
 
 /// A file's report with its model, kept until the checks across files have run.
@@ -200,6 +202,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 kind,
                 rule_count: 0,
                 diagnostics,
+                redactions: Vec::new(),
             },
             facts: None,
         };
@@ -225,6 +228,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 kind,
                 rule_count: 0,
                 diagnostics,
+                redactions: config.secrets.iter().map(|s| s.value_span).collect(),
             },
             facts: Some(FileFacts::of_alertmanager(file, config)),
         };
@@ -271,6 +275,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             kind,
             rule_count,
             diagnostics,
+            redactions: Vec::new(),
         },
         facts: Some(FileFacts::of(source, &rules)),
     }

@@ -130,7 +130,57 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[(
 )];
 
 /// Checks run over a loaded Alertmanager configuration.
-pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[];
+pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[
+    (
+        &checks::route_unreachable::CHECK,
+        checks::route_unreachable::check,
+    ),
+    (
+        &checks::route_shadowed::CHECK,
+        checks::route_shadowed::check,
+    ),
+    (
+        &checks::useless_continue::CHECK,
+        checks::useless_continue::check,
+    ),
+    (
+        &checks::deprecated_match::CHECK,
+        checks::deprecated_match::check,
+    ),
+    (
+        &checks::empty_receiver::CHECK,
+        checks::empty_receiver::check,
+    ),
+    (
+        &checks::unused_receiver::CHECK,
+        checks::unused_receiver::check,
+    ),
+    (
+        &checks::plaintext_secret::CHECK,
+        checks::plaintext_secret::check,
+    ),
+    (
+        &checks::inhibit_rule_without_equal::CHECK,
+        checks::inhibit_rule_without_equal::check,
+    ),
+    (
+        &checks::inhibit_rule_too_broad::CHECK,
+        checks::inhibit_rule_too_broad::check,
+    ),
+    (
+        &checks::circular_inhibition::CHECK,
+        checks::circular_inhibition::check,
+    ),
+    (&checks::route_timing::CHECK, checks::route_timing::check),
+    (
+        &checks::time_interval_never_active::CHECK,
+        checks::time_interval_never_active::check,
+    ),
+    (
+        &checks::route_nesting_too_deep::CHECK,
+        checks::route_nesting_too_deep::check,
+    ),
+];
 
 /// Checks the loaders report themselves.
 pub static LOADER_CHECKS: &[&Check] = &[
