@@ -124,10 +124,28 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
 ];
 
 /// Checks across all the files of a run, after each file's own checks.
-pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[(
-    &checks::recording_rule_undefined::CHECK,
-    checks::recording_rule_undefined::check,
-)];
+pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
+    (
+        &checks::recording_rule_undefined::CHECK,
+        checks::recording_rule_undefined::check,
+    ),
+    (
+        &checks::alert_reaches_only_default::CHECK,
+        checks::alert_reaches_only_default::check,
+    ),
+    (
+        &checks::route_matcher_unknown_value::CHECK,
+        checks::route_matcher_unknown_value::check,
+    ),
+    (
+        &checks::grouping_label_missing::CHECK,
+        checks::grouping_label_missing::check,
+    ),
+    (
+        &checks::receiver_unreached::CHECK,
+        checks::receiver_unreached::check,
+    ),
+];
 
 /// Checks run over a loaded Alertmanager configuration.
 pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[

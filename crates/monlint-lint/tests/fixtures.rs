@@ -6,6 +6,9 @@
 //! `# target: prometheus 2.42`. A first line `# also-enable: a, b` runs those checks too
 //! (for checks about other checks' findings, such as suppressions); only the findings of
 //! the check under test count and are snapshotted.
+//!
+//! Checks across files take companions: `invalid.rules.yml` next to `invalid.yml` is
+//! checked in the same run (and likewise for `valid`).
 
 use std::path::PathBuf;
 
@@ -62,6 +65,21 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .to_owned();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
+    let stem = file.trim_end_matches(".yml");
+    let mut companions: Vec<String> = std::fs::read_dir(fixtures_dir().join(check))
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name != file && name.starts_with(&format!("{stem}.")) && name.ends_with(".yml")
+        })
+        .collect();
+    companions.sort();
+    let mut files = vec![(id, true)];
+    for companion in companions {
+        let text = std::fs::read_to_string(fixtures_dir().join(check).join(&companion)).unwrap();
+        let path = format!("fixtures/{check}/{companion}");
+        files.push((sources.add(SourceFile::new(path, text)), true));
+    }
     let options = Options {
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
@@ -72,9 +90,10 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let diagnostics = if file_is_config(check) {
         load_config(sources.get(id), id).1
     } else {
-        check_files(&sources, &[(id, true)], &options, &|| {})
-            .remove(0)
-            .diagnostics
+        check_files(&sources, &files, &options, &|| {})
+            .into_iter()
+            .flat_map(|report| report.diagnostics)
+            .collect()
     };
     let diagnostics: Vec<_> = diagnostics
         .into_iter()
