@@ -145,6 +145,10 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
         &checks::receiver_unreached::CHECK,
         checks::receiver_unreached::check,
     ),
+    (
+        &checks::inhibit_rule_never_applies::CHECK,
+        checks::inhibit_rule_never_applies::check,
+    ),
 ];
 
 /// Checks run over a loaded Alertmanager configuration.

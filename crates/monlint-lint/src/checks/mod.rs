@@ -37,6 +37,7 @@ pub mod grouping_label_missing;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
 pub mod impossible_comparison;
+pub mod inhibit_rule_never_applies;
 pub mod inhibit_rule_too_broad;
 pub mod inhibit_rule_without_equal;
 pub mod invalid_config;
