@@ -144,7 +144,7 @@ pub fn implies(premise: &[&Matcher], conclusion: &Matcher) -> bool {
     if let Some(values) = candidates(&same_label) {
         return values.iter().all(|value| conclusion.matches(value));
     }
-    if same_label.iter().any(|m| *m == conclusion) {
+    if same_label.contains(&conclusion) {
         return true;
     }
     match conclusion.op {

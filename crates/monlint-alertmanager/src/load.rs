@@ -195,7 +195,7 @@ fn is_go_duration(text: &str) -> bool {
 /// An absolute http(s) URL with a host, as Alertmanager's URL type demands.
 fn url_problem(text: &str) -> Option<String> {
     let Some((scheme, rest)) = text.split_once("://") else {
-        return Some(format!("unsupported scheme \"\" for URL"));
+        return Some("unsupported scheme \"\" for URL".to_owned());
     };
     if scheme != "http" && scheme != "https" {
         return Some(format!("unsupported scheme {scheme:?} for URL"));
@@ -365,10 +365,8 @@ impl Loader {
                 }
             }
             Kind::Int => {
-                if !value
-                    .as_str()
-                    .is_some_and(|t| t.trim_start_matches(['-', '+']).parse::<u64>().is_ok())
-                {
+                let is_int = |t: &str| t.trim_start_matches(['-', '+']).parse::<u64>().is_ok();
+                if !value.as_str().is_some_and(is_int) {
                     self.wrong_type(value, "int");
                 }
             }
@@ -1366,7 +1364,9 @@ impl Loader {
                     errors.push("missing bot_token on telegram_config".to_owned());
                 }
                 let chat_id = c.text("chat_id").is_some_and(|t| {
-                    t.trim_start_matches(['-', '+']).trim_start_matches('0') != ""
+                    !t.trim_start_matches(['-', '+'])
+                        .trim_start_matches('0')
+                        .is_empty()
                 });
                 if at(31) {
                     if !chat_id && !c.set("chat_id_file") {

@@ -245,8 +245,7 @@ pub fn parse_utf8_matchers(input: &str) -> Result<Vec<Matcher>, String> {
             t.col_start, t.col_end, t.text
         )
     };
-    loop {
-        let Some(t) = tokens.get(pos) else { break };
+    while let Some(t) = tokens.get(pos) {
         if t.kind == Tok::Close {
             break;
         }

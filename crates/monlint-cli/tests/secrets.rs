@@ -11,7 +11,12 @@ fn no_output_format_prints_a_secret() {
     for format in ["human", "json", "sarif", "github", "checkstyle"] {
         let output = Command::new(env!("CARGO_BIN_EXE_monlint"))
             .current_dir(root)
-            .args(["check", "--format", format, "tests/cli/data/classic-alertmanager"])
+            .args([
+                "check",
+                "--format",
+                format,
+                "tests/cli/data/classic-alertmanager",
+            ])
             .output()
             .unwrap();
         let stdout = String::from_utf8(output.stdout).unwrap();
@@ -20,7 +25,10 @@ fn no_output_format_prints_a_secret() {
             "{format}: the secret findings are missing:\n{stdout}"
         );
         for secret in SECRETS {
-            assert!(!stdout.contains(secret), "{format} prints {secret:?}:\n{stdout}");
+            assert!(
+                !stdout.contains(secret),
+                "{format} prints {secret:?}:\n{stdout}"
+            );
         }
     }
 }
