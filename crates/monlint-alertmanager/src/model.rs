@@ -164,3 +164,77 @@ pub struct TimeSpec {
     pub months: Vec<(u32, u32)>,
     pub years: Vec<(i32, i32)>,
 }
+
+impl Config {
+    /// Moves every span through `map`: for a configuration embedded in another file (a
+    /// Kubernetes Secret or ConfigMap), from the embedded text to the file.
+    pub fn map_spans(&mut self, map: &dyn Fn(Span) -> Span) {
+        fn matchers(list: &mut [SpannedMatcher], map: &dyn Fn(Span) -> Span) {
+            for m in list {
+                m.span = map(m.span);
+            }
+        }
+        fn strings(list: &mut [Spanned<String>], map: &dyn Fn(Span) -> Span) {
+            for s in list {
+                s.span = map(s.span);
+            }
+        }
+        fn map_route(route: &mut Route, map: &dyn Fn(Span) -> Span) {
+            route.span = map(route.span);
+            if let Some(receiver) = &mut route.receiver {
+                receiver.span = map(receiver.span);
+            }
+            if let Some(group_by) = &mut route.group_by {
+                group_by.span = map(group_by.span);
+                strings(&mut group_by.value, map);
+            }
+            matchers(&mut route.matchers, map);
+            route.continue_span = route.continue_span.map(map);
+            for timer in [
+                &mut route.group_wait,
+                &mut route.group_interval,
+                &mut route.repeat_interval,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                timer.span = map(timer.span);
+            }
+            strings(&mut route.mute_time_intervals, map);
+            strings(&mut route.active_time_intervals, map);
+            for child in &mut route.routes {
+                map_route(child, map);
+            }
+        }
+        if let Some(root) = &mut self.route {
+            map_route(root, map);
+        }
+        for receiver in &mut self.receivers {
+            receiver.span = map(receiver.span);
+            receiver.name.span = map(receiver.name.span);
+            for integration in &mut receiver.integrations {
+                integration.span = map(integration.span);
+            }
+        }
+        for rule in &mut self.inhibit_rules {
+            rule.span = map(rule.span);
+            matchers(&mut rule.source, map);
+            matchers(&mut rule.target, map);
+            strings(&mut rule.equal, map);
+            rule.equal_key = rule.equal_key.map(map);
+        }
+        for interval in &mut self.time_intervals {
+            interval.span = map(interval.span);
+            interval.name.span = map(interval.name.span);
+            for spec in &mut interval.specs {
+                spec.span = map(spec.span);
+            }
+        }
+        strings(&mut self.templates, map);
+        for secret in &mut self.secrets {
+            secret.key_span = map(secret.key_span);
+            secret.value_span = map(secret.value_span);
+        }
+        strings(&mut self.deprecated_match_keys, map);
+    }
+}

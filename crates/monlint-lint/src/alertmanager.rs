@@ -2,14 +2,14 @@
 //! loader's problems as validity diagnostics, and the checks over the loaded model.
 
 use monlint_alertmanager::{Config, ProblemKind};
-use monlint_core::yaml::Document;
-use monlint_core::{Check, Diagnostic, FileId, SourceFile, Version};
+use monlint_core::yaml::{self, Document, Node};
+use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
 
 use crate::analyze::Options;
 use crate::checks::{
     alertmanager_duplicate_key, alertmanager_invalid_matcher, alertmanager_invalid_receiver,
     alertmanager_invalid_route, alertmanager_invalid_value, alertmanager_unknown_key,
-    alertmanager_wrong_type, matcher_parser_fallback,
+    alertmanager_wrong_type, matcher_parser_fallback, yaml_syntax,
 };
 use crate::registry::ALERTMANAGER_CHECKS;
 
@@ -37,19 +37,156 @@ fn check_of(kind: ProblemKind) -> &'static Check {
     }
 }
 
-/// Loads the file's first document and runs the Alertmanager checks over it.
+/// The keys a Kubernetes Secret or ConfigMap holds the configuration under.
+const WRAPPED_KEYS: [&str; 2] = ["alertmanager.yaml", "alertmanager.yml"];
+
+/// A configuration inside a Kubernetes object: the scalar holding it, and whether the
+/// text is base64 (a Secret's `data`).
+struct Wrapped<'a> {
+    node: &'a Node,
+    base64: bool,
+}
+
+/// The configuration value of a Kubernetes Secret (`stringData` or base64 `data`) or
+/// ConfigMap (`data`), when the object holds one.
+fn wrapped(root: &Node) -> Option<Wrapped<'_>> {
+    let kind = root.get("kind").and_then(Node::as_str)?;
+    let find = |section: &str| {
+        let map = root.get(section)?;
+        WRAPPED_KEYS.iter().find_map(|key| map.get(key))
+    };
+    match kind {
+        "Secret" => find("stringData")
+            .map(|node| Wrapped {
+                node,
+                base64: false,
+            })
+            .or_else(|| find("data").map(|node| Wrapped { node, base64: true })),
+        "ConfigMap" => find("data").map(|node| Wrapped {
+            node,
+            base64: false,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a document is an Alertmanager configuration wrapped in a Kubernetes object.
+pub(crate) fn is_wrapped(root: &Node) -> bool {
+    wrapped(root).is_some()
+}
+
+/// Standard base64 (padding optional, whitespace ignored), as Kubernetes writes `data`.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for byte in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        buffer = ((buffer << 6) | u32::from(value)) & 0xffff;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn empty_document() -> Node {
+    Node {
+        span: Span::point(0),
+        kind: yaml::NodeKind::Scalar(yaml::Scalar {
+            value: String::new(),
+            style: yaml::ScalarStyle::Plain,
+        }),
+        tag: None,
+    }
+}
+
+/// Loads the file's Alertmanager configuration (the first document, or the one a
+/// Kubernetes Secret or ConfigMap holds) and runs the Alertmanager checks over it.
+/// Also returns the spans of secret values, for outputs to mask.
 pub(crate) fn check(
     source: &SourceFile,
     file: FileId,
     documents: &[Document],
     options: &Options,
-) -> (Config, Vec<Diagnostic>) {
+) -> (Config, Vec<Diagnostic>, Vec<Span>) {
     let version = options.alertmanager_version();
     let mut diagnostics = Vec::new();
     let Some(document) = documents.first() else {
-        return (Config::default(), diagnostics);
+        return (Config::default(), diagnostics, Vec::new());
     };
-    let (config, problems) = monlint_alertmanager::load(&document.root, version);
+    let (config, problems, redactions) = match documents.iter().find_map(|d| wrapped(&d.root)) {
+        None => {
+            let (config, problems) = monlint_alertmanager::load(&document.root, version);
+            let redactions = config.secrets.iter().map(|s| s.value_span).collect();
+            (config, problems, redactions)
+        }
+        Some(wrapper) => {
+            let outer = wrapper.node.span;
+            let text = match wrapper.node.as_str() {
+                Some(text) if !wrapper.base64 => Some(text.to_owned()),
+                Some(text) => {
+                    decode_base64(text).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                }
+                None => None,
+            };
+            let Some(text) = text else {
+                let message =
+                    "the configuration in this Kubernetes object is not valid base64 text";
+                diagnostics.push(Diagnostic::new(
+                    &alertmanager_wrong_type::CHECK,
+                    file,
+                    outer,
+                    message,
+                ));
+                return (Config::default(), diagnostics, vec![outer]);
+            };
+            // Spans inside decoded text map back through the scalar; inside base64 they
+            // can only point at the whole value.
+            let node = wrapper.node;
+            let base64 = wrapper.base64;
+            let map = |span: Span| {
+                if base64 {
+                    outer
+                } else {
+                    node.value_span(&source.text, span.range())
+                }
+            };
+            let (inner, yaml_error) = yaml::parse_stream(&text, &yaml::Limits::default());
+            if let Some(error) = yaml_error {
+                diagnostics.push(Diagnostic::new(
+                    &yaml_syntax::CHECK,
+                    file,
+                    map(error.span),
+                    error.message,
+                ));
+            }
+            let root = inner
+                .first()
+                .map_or_else(empty_document, |d| d.root.clone());
+            let (mut config, mut problems) = monlint_alertmanager::load(&root, version);
+            config.map_spans(&map);
+            for problem in &mut problems {
+                problem.span = map(problem.span);
+            }
+            // A base64 value holds every secret of the configuration.
+            let redactions = if base64 {
+                vec![outer]
+            } else {
+                config.secrets.iter().map(|s| s.value_span).collect()
+            };
+            (config, problems, redactions)
+        }
+    };
     for problem in problems {
         let mut diagnostic =
             Diagnostic::new(check_of(problem.kind), file, problem.span, problem.message);
@@ -69,7 +206,7 @@ pub(crate) fn check(
             run(&ctx, &mut diagnostics);
         }
     }
-    (config, diagnostics)
+    (config, diagnostics, redactions)
 }
 
 /// What is known of one label of an alert before it fires.

@@ -103,7 +103,12 @@ fn detect(documents: &[Document]) -> FileKind {
         FileKind::PrometheusRules
     } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
         FileKind::RuleTests
-    } else if first.get("route").is_some() || first.get("receivers").is_some() {
+    } else if first.get("route").is_some()
+        || first.get("receivers").is_some()
+        || documents
+            .iter()
+            .any(|d| crate::alertmanager::is_wrapped(&d.root))
+    {
         FileKind::Alertmanager
     } else {
         FileKind::Unknown
@@ -221,14 +226,15 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         ));
     }
     if kind == FileKind::Alertmanager {
-        let (config, found) = crate::alertmanager::check(source, file, &documents, options);
+        let (config, found, redactions) =
+            crate::alertmanager::check(source, file, &documents, options);
         diagnostics.extend(found);
         return Loaded {
             report: FileReport {
                 kind,
                 rule_count: 0,
                 diagnostics,
-                redactions: config.secrets.iter().map(|s| s.value_span).collect(),
+                redactions,
             },
             facts: Some(FileFacts::of_alertmanager(file, config)),
         };
