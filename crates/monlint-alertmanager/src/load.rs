@@ -1574,7 +1574,7 @@ fn named_range(text: &str, names: &[&str], first: u32, what: &str) -> Result<(u3
         {
             return Ok(number);
         }
-        Err(format!("{lower:?} is not a valid {what}"))
+        Err(format!("{lower} is not a valid {what}"))
     };
     let (a, b) = split_range(text);
     let start = value(a)?;
@@ -1583,7 +1583,11 @@ fn named_range(text: &str, names: &[&str], first: u32, what: &str) -> Result<(u3
         None => start,
     };
     if start > end {
-        return Err(format!("start {what} cannot be after end {what}"));
+        return Err(if what == "weekday" {
+            "start day cannot be before end day".to_owned()
+        } else {
+            format!("end month {} is before start month {}", end, start)
+        });
     }
     Ok((start, end))
 }
@@ -1608,7 +1612,7 @@ fn day_range(text: &str) -> Result<(i32, i32), String> {
         None => start,
     };
     if start.signum() == end.signum() && start > end {
-        return Err("end day must be greater than or equal to start day".to_owned());
+        return Err(format!("end day {end} is always before start day {start}"));
     }
     if start < 0 && end > 0 {
         return Err("end day must be negative if start day is negative".to_owned());
@@ -1634,7 +1638,7 @@ fn year_range(text: &str) -> Result<(i32, i32), String> {
         None => start,
     };
     if start > end {
-        return Err("end year cannot be before start year".to_owned());
+        return Err(format!("end year {end} is before start year {start}"));
     }
     Ok((start, end))
 }
