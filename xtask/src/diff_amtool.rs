@@ -30,7 +30,7 @@ pub struct AmtoolArgs {
     #[arg(long)]
     monlint: Option<PathBuf>,
     /// How many configurations to generate.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 400)]
     cases: usize,
     /// Seed of the generator (the same seed gives the same cases).
     #[arg(long, default_value_t = 1)]

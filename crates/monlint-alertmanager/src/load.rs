@@ -12,7 +12,7 @@ use monlint_core::{Duration, Span, Version};
 use crate::matcher::{self, MatchOp, Matcher};
 use crate::model::{
     Config, InhibitRule, Integration, MatcherSyntax, NamedTimeInterval, Receiver, Route,
-    SecretSite, Spanned, SpannedMatcher, TimeSpec,
+    SecretSite, Spanned, SpannedMatcher, TemplatedField, TimeSpec,
 };
 use crate::schema::{self, Field, Kind};
 
@@ -331,6 +331,14 @@ impl Loader {
             Kind::Str => {
                 if !scalar() {
                     self.wrong_type(value, "string");
+                } else if path.starts_with("receivers[")
+                    && value.as_str().is_some_and(|t| t.contains("{{"))
+                {
+                    self.config.templated_fields.push(TemplatedField {
+                        key: field.name.to_owned(),
+                        node: value.clone(),
+                        span: value.span,
+                    });
                 }
             }
             Kind::Secret | Kind::SecretUrl => {

@@ -44,6 +44,19 @@ pub struct Config {
     pub secrets: Vec<SecretSite>,
     /// Where the deprecated `match`/`match_re` keys (and their inhibit twins) are used.
     pub deprecated_match_keys: Vec<Spanned<String>>,
+    /// Integration text fields holding Go template actions (`{{ ... }}`).
+    pub templated_fields: Vec<TemplatedField>,
+}
+
+/// An integration field whose text is a Go template, expanded for each notification.
+#[derive(Clone, Debug)]
+pub struct TemplatedField {
+    pub key: String,
+    /// The scalar, to map offsets inside the text back to the source.
+    pub node: monlint_core::yaml::Node,
+    /// The value's span in the checked file (differs from `node.span` when the
+    /// configuration is embedded in another file).
+    pub span: Span,
 }
 
 /// A secret written in the file; only the key's span is kept, never the value.
@@ -236,5 +249,8 @@ impl Config {
             secret.value_span = map(secret.value_span);
         }
         strings(&mut self.deprecated_match_keys, map);
+        for field in &mut self.templated_fields {
+            field.span = map(field.span);
+        }
     }
 }

@@ -50,6 +50,7 @@ pub mod missing_annotation;
 pub mod missing_expr;
 pub mod missing_label;
 pub mod nan_comparison;
+pub mod notification_template_syntax;
 pub mod plaintext_secret;
 pub mod promql_syntax;
 pub mod rate_window_too_short;
