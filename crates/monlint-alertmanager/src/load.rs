@@ -378,6 +378,12 @@ impl Loader {
                     self.wrong_type(value, "int");
                 }
             }
+            Kind::Uint => {
+                let is_uint = |t: &str| t.trim_start_matches('+').parse::<u64>().is_ok();
+                if !value.as_str().is_some_and(is_uint) {
+                    self.wrong_type(value, "uint64");
+                }
+            }
             Kind::Duration => {
                 self.duration(value);
             }
@@ -415,7 +421,10 @@ impl Loader {
                 None => self.wrong_type(value, "map[string]string"),
             },
             Kind::Struct(fields) => {
-                self.fields(value, fields, field.name, path);
+                let read = self.fields(value, fields, field.name, path);
+                if std::ptr::eq(fields, schema::HTTP_CONFIG) {
+                    self.http_config(value, &read);
+                }
             }
             Kind::List(fields) => match value.as_sequence() {
                 Some(items) => {
@@ -425,6 +434,69 @@ impl Loader {
                 }
                 None => self.wrong_type(value, &format!("[]{}", field.name)),
             },
+        }
+    }
+
+    /// prometheus/common's checks of an HTTP client configuration: one way to authenticate.
+    fn http_config(&mut self, node: &Node, c: &Fields) {
+        let mut errors: Vec<&str> = Vec::new();
+        let sub = |key: &str, field: &str| {
+            c.get(key)
+                .and_then(|n| n.get(field))
+                .and_then(scalar_text)
+                .is_some_and(|t| !t.is_empty())
+        };
+        let bearer = c.set("bearer_token") || c.set("bearer_token_file");
+        if c.set("bearer_token") && c.set("bearer_token_file") {
+            errors.push("at most one of bearer_token & bearer_token_file must be configured");
+        }
+        let basic = c.get("basic_auth").is_some_and(|n| !n.is_null());
+        let oauth2 = c.get("oauth2").is_some_and(|n| !n.is_null());
+        let authorization = c.get("authorization").is_some_and(|n| !n.is_null());
+        if basic && bearer {
+            errors.push("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+        }
+        if sub("basic_auth", "password") && sub("basic_auth", "password_file") {
+            errors.push("at most one of basic_auth password & password_file must be configured");
+        }
+        if authorization {
+            if bearer {
+                errors
+                    .push("authorization is not compatible with bearer_token & bearer_token_file");
+            }
+            if sub("authorization", "credentials") && sub("authorization", "credentials_file") {
+                errors.push("at most one of authorization credentials & credentials_file must be configured");
+            }
+            let kind = c
+                .get("authorization")
+                .and_then(|n| n.get("type"))
+                .and_then(scalar_text)
+                .unwrap_or("");
+            if kind.trim().eq_ignore_ascii_case("basic") {
+                errors.push(
+                    "authorization type cannot be set to \"basic\", use \"basic_auth\" instead",
+                );
+            }
+            if basic || oauth2 {
+                errors.push("at most one of basic_auth, oauth2 & authorization must be configured");
+            }
+        }
+        if oauth2 {
+            if basic && !authorization {
+                errors.push("at most one of basic_auth, oauth2 & authorization must be configured");
+            }
+            if !sub("oauth2", "client_id") {
+                errors.push("oauth2 client_id must be configured");
+            }
+            if !sub("oauth2", "client_secret") && !sub("oauth2", "client_secret_file") {
+                errors.push("either oauth2 client_secret or client_secret_file must be configured");
+            }
+            if !sub("oauth2", "token_url") {
+                errors.push("oauth2 token_url must be configured");
+            }
+        }
+        for message in errors {
+            self.problem(ProblemKind::InvalidReceiver, node.span, message);
         }
     }
 
@@ -618,6 +690,13 @@ impl Loader {
             return spec;
         };
         for Entry { key, value } in entries {
+            if key.as_str() == Some("location")
+                && let Some(zone) = scalar_text(value)
+                && !plausible_time_zone(zone)
+            {
+                let message = format!("unknown time zone {zone}");
+                self.problem(ProblemKind::InvalidValue, value.span, message);
+            }
             let Some(items) = value.as_sequence() else {
                 continue;
             };
@@ -1536,6 +1615,32 @@ fn glob_problem(pattern: &str) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+/// Whether a time zone name can exist: UTC, Local, or an IANA `Area/Location` name in one
+/// of the database's areas. (Which cities exist is not checked: that needs the database.)
+fn plausible_time_zone(zone: &str) -> bool {
+    const AREAS: [&str; 11] = [
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+        "Etc",
+    ];
+    matches!(zone, "" | "UTC" | "Local" | "GMT")
+        || zone.split_once('/').is_some_and(|(area, place)| {
+            AREAS.contains(&area)
+                && !place.is_empty()
+                && place
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/'))
+        })
 }
 
 const WEEKDAYS: [&str; 7] = [

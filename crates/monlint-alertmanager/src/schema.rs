@@ -13,6 +13,8 @@ pub(crate) enum Kind {
     Secret,
     Bool,
     Int,
+    /// An unsigned integer (Go `uint64`): a sign is refused.
+    Uint,
     /// Prometheus' duration syntax (`5m`, `1h30m`).
     Duration,
     /// Go's `time.Duration` syntax (`1.5s`, `300ms`).
@@ -103,13 +105,14 @@ pub(crate) static HTTP_CONFIG: &[Field] = &[
     f("bearer_token", 20, Secret),
     f("bearer_token_file", 20, Str),
     f("proxy_url", 20, Str),
-    f("no_proxy", 20, Str),
-    f("proxy_from_environment", 20, Bool),
-    f("proxy_connect_header", 20, Any),
+    // prometheus/common's proxy settings reached Alertmanager in 0.26, custom headers in 0.28.
+    f("no_proxy", 26, Str),
+    f("proxy_from_environment", 26, Bool),
+    f("proxy_connect_header", 26, Any),
     f("tls_config", 20, Struct(TLS_CONFIG)),
     f("follow_redirects", 20, Bool),
     f("enable_http2", 20, Bool),
-    f("http_headers", 20, Any),
+    f("http_headers", 28, Any),
 ];
 
 pub(crate) static GLOBAL: &[Field] = &[
@@ -308,7 +311,7 @@ static WEBHOOK: &[Field] = &[
     f("http_config", 20, Struct(HTTP_CONFIG)),
     f("url", 20, SecretUrl),
     f("url_file", 26, Str),
-    f("max_alerts", 21, Int),
+    f("max_alerts", 21, Uint),
     f("timeout", 28, GoDuration),
     f("payload", 32, Any),
 ];
@@ -521,7 +524,7 @@ static INCIDENTIO: &[Field] = &[
     f("url_file", 29, Str),
     f("alert_source_token", 29, Secret),
     f("alert_source_token_file", 29, Str),
-    f("max_alerts", 29, Int),
+    f("max_alerts", 29, Uint),
     f("timeout", 29, GoDuration),
 ];
 
