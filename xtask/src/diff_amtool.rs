@@ -17,6 +17,8 @@ use clap::Args;
 
 use crate::util::{self, Result, ScratchDir};
 
+mod cases;
+
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Label sets routed through each accepted configuration.
 const LABEL_SETS_PER_CASE: usize = 4;
@@ -525,6 +527,12 @@ pub fn amtool(args: &AmtoolArgs) -> Result<ExitCode> {
     let scratch = ScratchDir::new("diff-amtool", args.keep)?;
     let mut rng = Rng(args.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut cases = Vec::new();
+    for (name, text) in cases::HANDWRITTEN {
+        let path = scratch.path().join(format!("{name}.yml"));
+        fs::write(&path, text)?;
+        let labels = vec![vec!["a=b".to_owned()]];
+        cases.push((path, labels, vec!["a".to_owned()], vec!["hand-written"]));
+    }
     for index in 0..args.cases {
         let (text, mistakes) = config(&mut rng);
         let path = scratch.path().join(format!("{index}.yml"));
@@ -546,8 +554,10 @@ pub fn amtool(args: &AmtoolArgs) -> Result<ExitCode> {
         cases.push((path, labels, expected, mistakes));
     }
     eprintln!(
-        "comparing {} generated configurations with amtool and monlint",
-        cases.len()
+        "comparing {} configurations ({} hand-written, {} generated) with amtool and monlint",
+        cases.len(),
+        cases::HANDWRITTEN.len(),
+        args.cases
     );
     let next = AtomicUsize::new(0);
     let workers = thread::available_parallelism().map_or(1, |count| count.get());
@@ -597,7 +607,7 @@ pub fn amtool(args: &AmtoolArgs) -> Result<ExitCode> {
         }
     }
     eprintln!(
-        "{with_mistakes} of {} cases carry a deliberate mistake; amtool accepted {accepted}, whose routing was compared ({LABEL_SETS_PER_CASE} label sets each)",
+        "{with_mistakes} of {} cases carry a deliberate mistake; amtool accepted {accepted}, whose routing was compared too ({LABEL_SETS_PER_CASE} label sets per generated case)",
         cases.len()
     );
     println!("{} passed, {failed} failed", cases.len() - failed);
