@@ -35,6 +35,10 @@ Set `team: storage` on the storage team's rules, or remove the route and its rec
 };
 
 pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
+    // Parsing every alert's query is wasted on a run without Alertmanager files.
+    if ctx.files.iter().all(|f| f.alertmanager.is_none()) {
+        return;
+    }
     let alerts = alert_views(ctx);
     if alerts.is_empty() {
         return;
