@@ -11,6 +11,7 @@ pub mod inhibit;
 pub mod load;
 pub mod matcher;
 pub mod model;
+pub mod operator;
 pub mod routetest;
 pub mod routing;
 mod schema;

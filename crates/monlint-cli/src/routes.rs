@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use monlint_alertmanager::matcher::{MatchOp, parse_classic_matcher};
+use monlint_alertmanager::operator::{is_operator_resource, load_operator_resource, merge};
 use monlint_alertmanager::routetest::{parse_route_tests, run_route_tests, unreached_routes};
 use monlint_alertmanager::routing::{LabelSet, receivers_for};
 use monlint_alertmanager::{Config, tree};
@@ -80,10 +81,23 @@ fn load_config(path: &Path, version: Version) -> Result<(SourceFile, Config), St
         let at = source.line_col(error.span.start);
         return Err(format!("{}:{}: {}", source.path, at.line, error.message));
     }
+    // The first document is the configuration; `AlertmanagerConfig` resources after it
+    // are merged into it as prometheus-operator merges them.
     let Some(document) = documents.first() else {
         return Err(format!("{}: no route provided in config", source.path));
     };
-    let (config, problems) = monlint_alertmanager::load(&document.root, version);
+    let (mut config, mut problems) = monlint_alertmanager::load(&document.root, version);
+    let mut resources = Vec::new();
+    for other in documents
+        .iter()
+        .skip(1)
+        .filter(|d| is_operator_resource(&d.root))
+    {
+        let (resource, found) = load_operator_resource(&other.root);
+        problems.extend(found);
+        resources.push(resource);
+    }
+    merge(&mut config, resources);
     if let Some(problem) = problems.iter().find(|p| p.kind.is_rejection()) {
         let at = source.line_col(problem.span.start);
         return Err(format!("{}:{}: {}", source.path, at.line, problem.message));

@@ -1,6 +1,7 @@
 //! Alertmanager configurations in a run: loading through `monlint_alertmanager`, the
 //! loader's problems as validity diagnostics, and the checks over the loaded model.
 
+use monlint_alertmanager::operator::{is_operator_resource, load_operator_resource, merge};
 use monlint_alertmanager::{Config, ProblemKind};
 use monlint_core::yaml::{self, Document, Node};
 use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
@@ -99,6 +100,24 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The root of a configuration made only of operator resources: no matchers, no receiver.
+fn empty_root() -> monlint_alertmanager::model::Route {
+    monlint_alertmanager::model::Route {
+        span: Span::point(0),
+        receiver: None,
+        group_by: None,
+        matchers: Vec::new(),
+        continue_span: None,
+        continue_matching: false,
+        group_wait: None,
+        group_interval: None,
+        repeat_interval: None,
+        mute_time_intervals: Vec::new(),
+        active_time_intervals: Vec::new(),
+        routes: Vec::new(),
+    }
+}
+
 fn empty_document() -> Node {
     Node {
         span: Span::point(0),
@@ -124,69 +143,101 @@ pub(crate) fn check(
     let Some(document) = documents.first() else {
         return (Config::default(), diagnostics, Vec::new());
     };
-    let (config, problems, redactions) = match documents.iter().find_map(|d| wrapped(&d.root)) {
-        None => {
-            let (config, problems) = monlint_alertmanager::load(&document.root, version);
-            let redactions = config.secrets.iter().map(|s| s.value_span).collect();
-            (config, problems, redactions)
-        }
-        Some(wrapper) => {
-            let outer = wrapper.node.span;
-            let text = match wrapper.node.as_str() {
-                Some(text) if !wrapper.base64 => Some(text.to_owned()),
-                Some(text) => {
-                    decode_base64(text).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                }
-                None => None,
-            };
-            let Some(text) = text else {
-                let message =
-                    "the configuration in this Kubernetes object is not valid base64 text";
-                diagnostics.push(Diagnostic::new(
-                    &alertmanager_wrong_type::CHECK,
-                    file,
-                    outer,
-                    message,
-                ));
-                return (Config::default(), diagnostics, vec![outer]);
-            };
-            // Spans inside decoded text map back through the scalar; inside base64 they
-            // can only point at the whole value.
-            let node = wrapper.node;
-            let base64 = wrapper.base64;
-            let map = |span: Span| {
-                if base64 {
-                    outer
-                } else {
-                    node.value_span(&source.text, span.range())
-                }
-            };
-            let (inner, yaml_error) = yaml::parse_stream(&text, &yaml::Limits::default());
-            if let Some(error) = yaml_error {
-                diagnostics.push(Diagnostic::new(
-                    &yaml_syntax::CHECK,
-                    file,
-                    map(error.span),
-                    error.message,
-                ));
-            }
-            let root = inner
-                .first()
-                .map_or_else(empty_document, |d| d.root.clone());
-            let (mut config, mut problems) = monlint_alertmanager::load(&root, version);
-            config.map_spans(&map);
-            for problem in &mut problems {
-                problem.span = map(problem.span);
-            }
-            // A base64 value holds every secret of the configuration.
-            let redactions = if base64 {
-                vec![outer]
-            } else {
-                config.secrets.iter().map(|s| s.value_span).collect()
-            };
-            (config, problems, redactions)
-        }
+    let resources: Vec<&Node> = documents
+        .iter()
+        .map(|d| &d.root)
+        .filter(|root| is_operator_resource(root))
+        .collect();
+    // Without a base configuration, operator resources are merged into an empty one.
+    let base = if resources.is_empty() {
+        Some(&document.root)
+    } else {
+        documents.iter().map(|d| &d.root).find(|root| {
+            !is_operator_resource(root)
+                && (root.get("route").is_some() || root.get("receivers").is_some())
+        })
     };
+    let (mut config, mut problems, redactions) =
+        match documents.iter().find_map(|d| wrapped(&d.root)) {
+            None if base.is_none() => (
+                Config {
+                    route: Some(empty_root()),
+                    ..Config::default()
+                },
+                Vec::new(),
+                Vec::new(),
+            ),
+            None => {
+                let root = base.unwrap_or(&document.root);
+                let (config, problems) = monlint_alertmanager::load(root, version);
+                let redactions = config.secrets.iter().map(|s| s.value_span).collect();
+                (config, problems, redactions)
+            }
+            Some(wrapper) => {
+                let outer = wrapper.node.span;
+                let text = match wrapper.node.as_str() {
+                    Some(text) if !wrapper.base64 => Some(text.to_owned()),
+                    Some(text) => decode_base64(text)
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+                    None => None,
+                };
+                let Some(text) = text else {
+                    let message =
+                        "the configuration in this Kubernetes object is not valid base64 text";
+                    diagnostics.push(Diagnostic::new(
+                        &alertmanager_wrong_type::CHECK,
+                        file,
+                        outer,
+                        message,
+                    ));
+                    return (Config::default(), diagnostics, vec![outer]);
+                };
+                // Spans inside decoded text map back through the scalar; inside base64 they
+                // can only point at the whole value.
+                let node = wrapper.node;
+                let base64 = wrapper.base64;
+                let map = |span: Span| {
+                    if base64 {
+                        outer
+                    } else {
+                        node.value_span(&source.text, span.range())
+                    }
+                };
+                let (inner, yaml_error) = yaml::parse_stream(&text, &yaml::Limits::default());
+                if let Some(error) = yaml_error {
+                    diagnostics.push(Diagnostic::new(
+                        &yaml_syntax::CHECK,
+                        file,
+                        map(error.span),
+                        error.message,
+                    ));
+                }
+                let root = inner
+                    .first()
+                    .map_or_else(empty_document, |d| d.root.clone());
+                let (mut config, mut problems) = monlint_alertmanager::load(&root, version);
+                config.map_spans(&map);
+                for problem in &mut problems {
+                    problem.span = map(problem.span);
+                }
+                // A base64 value holds every secret of the configuration.
+                let redactions = if base64 {
+                    vec![outer]
+                } else {
+                    config.secrets.iter().map(|s| s.value_span).collect()
+                };
+                (config, problems, redactions)
+            }
+        };
+    let mut loaded = Vec::new();
+    for root in resources {
+        let (resource, found) = load_operator_resource(root);
+        problems.extend(found);
+        loaded.push(resource);
+    }
+    if !loaded.is_empty() {
+        merge(&mut config, loaded);
+    }
     for problem in problems {
         let mut diagnostic =
             Diagnostic::new(check_of(problem.kind), file, problem.span, problem.message);

@@ -105,9 +105,10 @@ fn detect(documents: &[Document]) -> FileKind {
         FileKind::RuleTests
     } else if first.get("route").is_some()
         || first.get("receivers").is_some()
-        || documents
-            .iter()
-            .any(|d| crate::alertmanager::is_wrapped(&d.root))
+        || documents.iter().any(|d| {
+            crate::alertmanager::is_wrapped(&d.root)
+                || monlint_alertmanager::operator::is_operator_resource(&d.root)
+        })
     {
         FileKind::Alertmanager
     } else {
