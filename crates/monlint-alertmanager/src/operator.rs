@@ -335,3 +335,77 @@ pub fn merge(base: &mut Config, mut resources: Vec<OperatorResource>) {
         root.routes = sub_routes;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use monlint_core::Version;
+    use monlint_core::yaml::{Limits, parse_stream};
+
+    use super::*;
+    use crate::routing::{LabelSet, receivers_for};
+
+    const FILE: &str = r#"
+route:
+  receiver: default
+  routes:
+    - matchers: [severity="critical"]
+      receiver: pager
+receivers: [{name: default}, {name: pager}]
+---
+kind: AlertmanagerConfig
+metadata: {name: web, namespace: b}
+spec:
+  route: {receiver: chat}
+  receivers: [{name: chat, slackConfigs: [{channel: x}]}]
+  inhibitRules:
+    - sourceMatch: [{name: severity, value: critical}]
+      targetMatch: [{name: severity, value: warning}]
+      equal: [alertname]
+---
+kind: AlertmanagerConfig
+metadata: {name: db, namespace: a}
+spec:
+  route:
+    receiver: db
+    routes:
+      - receiver: db-pager
+        matchers: [{name: severity, value: critical|warning, matchType: "=~"}]
+  receivers: [{name: db}, {name: db-pager}]
+"#;
+
+    #[test]
+    fn resources_merge_in_namespace_order_before_the_base_routes() {
+        let (documents, _) = parse_stream(FILE, &Limits::default());
+        let (mut config, problems) = crate::load(&documents[0].root, Version::new(0, 25));
+        assert!(problems.is_empty(), "{problems:?}");
+        let resources: Vec<OperatorResource> = documents[1..]
+            .iter()
+            .map(|d| {
+                let (resource, problems) = load_operator_resource(&d.root);
+                assert!(problems.is_empty(), "{problems:?}");
+                resource
+            })
+            .collect();
+        merge(&mut config, resources);
+        let root = config.route.as_ref().unwrap();
+        let go = |pairs: &[(&str, &str)]| {
+            receivers_for(root, &pairs.iter().copied().collect::<LabelSet>())
+        };
+        assert_eq!(
+            go(&[("namespace", "a"), ("severity", "critical")]),
+            ["a/db/db-pager", "pager"]
+        );
+        assert_eq!(go(&[("namespace", "b")]), ["b/web/chat"]);
+        assert_eq!(go(&[("namespace", "c")]), ["default"]);
+        let rule = &config.inhibit_rules[0];
+        assert!(
+            rule.source
+                .iter()
+                .chain(&rule.target)
+                .filter(|m| m.matcher.name == "namespace")
+                .count()
+                == 2
+        );
+        assert_eq!(config.receivers.len(), 5);
+    }
+}
