@@ -192,6 +192,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     if options
         .selection
         .is_enabled(&monlint_lint::checks::runbook_url::CHECK)
+        || options
+            .selection
+            .is_enabled(&monlint_lint::checks::template_file_missing::CHECK)
     {
         let base =
             std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;

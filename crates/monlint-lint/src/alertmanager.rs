@@ -20,6 +20,8 @@ pub struct AlertmanagerContext<'a> {
     pub file: FileId,
     pub config: &'a Config,
     pub version: Version,
+    /// The repository's files, for template paths.
+    pub documents: &'a crate::documents::Documents,
 }
 
 pub type AlertmanagerCheckFn = fn(&AlertmanagerContext, &mut Vec<Diagnostic>);
@@ -251,6 +253,7 @@ pub(crate) fn check(
         file,
         config: &config,
         version,
+        documents: &options.documents,
     };
     for (check, run) in ALERTMANAGER_CHECKS {
         if options.selection.is_enabled(check) {

@@ -154,6 +154,10 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
 /// Checks run over a loaded Alertmanager configuration.
 pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[
     (
+        &checks::template_file_missing::CHECK,
+        checks::template_file_missing::check,
+    ),
+    (
         &checks::notification_template_syntax::CHECK,
         checks::notification_template_syntax::check,
     ),

@@ -68,6 +68,7 @@ pub mod route_unreachable;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
+pub mod template_file_missing;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
 pub mod time_interval_never_active;
