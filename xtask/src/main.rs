@@ -4,6 +4,7 @@ mod bench;
 mod bench_eval;
 mod conformance;
 mod diff;
+mod diff_amtool;
 mod docs;
 mod util;
 
@@ -51,6 +52,9 @@ enum ConformanceCommand {
 enum DiffCommand {
     /// Compare accept/reject verdicts of monlint and promtool on mutated rule files.
     CheckRules(diff::CheckRulesArgs),
+    /// Compare monlint with amtool 0.25 on generated Alertmanager configurations: check-config
+    /// verdicts, `routes show` and `routes test` output.
+    Amtool(diff_amtool::AmtoolArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
+        Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
         Command::Docs => docs::write(),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)

@@ -6,6 +6,7 @@ mod discover;
 mod links;
 mod output;
 mod progress;
+mod routes;
 mod settings;
 mod test_rules;
 
@@ -43,7 +44,10 @@ enum Command {
         /// A check code (V104) or name (promql-syntax).
         check: String,
     },
-    /// Run unit tests.
+    /// Alertmanager routing, as `amtool config routes` shows and tests it.
+    #[command(subcommand)]
+    Routes(routes::RoutesCommand),
+    /// Run test files: promtool rule unit tests, or routing tests.
     #[command(subcommand)]
     Test(TestCommand),
 }
@@ -52,6 +56,9 @@ enum Command {
 enum TestCommand {
     /// Run promtool rule unit tests: the same files, output and exit codes as `promtool test rules`.
     Rules(test_rules::TestRulesArgs),
+    /// Run routing test files (label sets and the receivers they must reach) and report
+    /// the routes no test reaches.
+    Routes(routes::TestRoutesArgs),
 }
 
 #[derive(clap::Args)]
@@ -67,6 +74,10 @@ struct CheckArgs {
     /// Check as this Prometheus version would (MAJOR.MINOR) [default: the configuration's, or 3.14].
     #[arg(long, value_name = "X.Y", value_parser = parse_prometheus_version)]
     prometheus_version: Option<Version>,
+    /// Check Alertmanager configurations as this Alertmanager version would (MAJOR.MINOR)
+    /// [default: the configuration's, or 0.34].
+    #[arg(long, value_name = "X.Y", value_parser = routes::parse_alertmanager_version)]
+    alertmanager_version: Option<Version>,
     /// Report only findings on lines added or modified since this git commit, and findings
     /// elsewhere that the change caused (new since that commit).
     #[arg(long, value_name = "GIT_REF")]
@@ -153,7 +164,9 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Checks => list_checks(),
         Command::Explain { check } => explain(&check),
+        Command::Routes(command) => routes::run_routes(command),
         Command::Test(TestCommand::Rules(args)) => test_rules::run(args),
+        Command::Test(TestCommand::Routes(args)) => routes::run_test(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -200,11 +213,17 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
         documents: Default::default(),
         links: Default::default(),
+        alertmanager_version: args
+            .alertmanager_version
+            .or(config.and_then(|c| c.alertmanager_version)),
     };
     let mut options = options;
     if options
         .selection
         .is_enabled(&monlint_lint::checks::runbook_url::CHECK)
+        || options
+            .selection
+            .is_enabled(&monlint_lint::checks::template_file_missing::CHECK)
     {
         let base =
             std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
@@ -273,6 +292,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             });
         }
     }
+    let sources = redact_secrets(sources, &reports);
     let report = Report::new(reports, args.min_severity);
     let rendered = args
         .format
@@ -287,6 +307,38 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .iter()
         .any(|d| d.severity >= args.fail_on);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// The sources with every secret value the loaders found overwritten by `*`s (byte for
+/// byte, so spans and lines stay put), so no output format can print a secret. Every
+/// input was read, so the n-th report is about the n-th source.
+fn redact_secrets(sources: Sources, reports: &[FileReport]) -> Sources {
+    let spans: Vec<(FileId, monlint_core::Span)> = reports
+        .iter()
+        .enumerate()
+        .flat_map(|(index, report)| {
+            let file = FileId(index as u32);
+            report.redactions.iter().map(move |span| (file, *span))
+        })
+        .collect();
+    if spans.is_empty() {
+        return sources;
+    }
+    let mut redacted = Sources::new();
+    for (id, file) in sources.iter() {
+        let mut text = file.text.clone().into_bytes();
+        for (_, span) in spans.iter().filter(|(f, _)| *f == id) {
+            for byte in text.get_mut(span.range()).into_iter().flatten() {
+                // Keep line breaks so line numbers do not move.
+                if *byte != b'\n' {
+                    *byte = b'*';
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&text).into_owned();
+        redacted.add(SourceFile::new(file.path.clone(), text));
+    }
+    redacted
 }
 
 /// The top folder of the git work tree around the current folder, if any.
@@ -346,6 +398,7 @@ fn check_all(
                     kind: FileKind::Unknown,
                     rule_count: 0,
                     diagnostics: Vec::new(),
+                    redactions: Vec::new(),
                 };
             };
             if let Some(settings) = settings {

@@ -31,6 +31,15 @@ pub struct Options {
     pub documents: Documents,
     /// Probed runbook links (`--check-links`); empty when not probed.
     pub links: crate::links::LinkStatuses,
+    /// `--alertmanager-version`; `None` targets the newest supported release.
+    pub alertmanager_version: Option<Version>,
+}
+
+impl Options {
+    pub fn alertmanager_version(&self) -> Version {
+        self.alertmanager_version
+            .unwrap_or(monlint_alertmanager::LATEST)
+    }
 }
 
 /// What a file was recognised as, from its content.
@@ -43,7 +52,7 @@ pub enum FileKind {
     /// A promtool unit-test file (`rule_files:` / `tests:`): run by `monlint test rules`;
     /// here only read for the checks across files.
     RuleTests,
-    /// An Alertmanager configuration; not checked yet.
+    /// An Alertmanager configuration.
     Alertmanager,
     /// Nothing monlint knows.
     Unknown,
@@ -63,7 +72,7 @@ impl FileKind {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule
+            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule | FileKind::Alertmanager
         )
     }
 }
@@ -74,6 +83,8 @@ pub struct FileReport {
     pub kind: FileKind,
     pub rule_count: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Spans of secret values: an output that shows source text must not show these.
+    pub redactions: Vec<Span>,
 }
 
 /// A file's report with its model, kept until the checks across files have run.
@@ -97,7 +108,13 @@ fn detect(documents: &[Document]) -> FileKind {
         FileKind::PrometheusRules
     } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
         FileKind::RuleTests
-    } else if first.get("route").is_some() || first.get("receivers").is_some() {
+    } else if first.get("route").is_some()
+        || first.get("receivers").is_some()
+        || documents.iter().any(|d| {
+            crate::alertmanager::is_wrapped(&d.root)
+                || monlint_alertmanager::operator::is_operator_resource(&d.root)
+        })
+    {
         FileKind::Alertmanager
     } else {
         FileKind::Unknown
@@ -134,6 +151,7 @@ pub fn check_files(
         tests: loaded.iter().filter_map(|l| l.tests.as_ref()).collect(),
         version: options.prometheus_version,
         policy: &options.policy,
+        alertmanager_version: options.alertmanager_version(),
     };
     let mut across = Vec::new();
     for (check, run) in WORKSPACE_CHECKS {
@@ -208,6 +226,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 kind,
                 rule_count: 0,
                 diagnostics,
+                redactions: Vec::new(),
             },
             facts: None,
             tests,
@@ -225,6 +244,21 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             error.span,
             error.message,
         ));
+    }
+    if kind == FileKind::Alertmanager {
+        let (config, found, redactions) =
+            crate::alertmanager::check(source, file, &documents, options);
+        diagnostics.extend(found);
+        return Loaded {
+            report: FileReport {
+                kind,
+                rule_count: 0,
+                diagnostics,
+                redactions,
+            },
+            facts: Some(FileFacts::of_alertmanager(file, &source.path, config)),
+            tests: None,
+        };
     }
     let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
         let objects: Vec<&Node> = documents
@@ -269,6 +303,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             kind,
             rule_count,
             diagnostics,
+            redactions: Vec::new(),
         },
         facts: Some(FileFacts::of(source, &rules)),
         tests: None,

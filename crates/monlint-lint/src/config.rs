@@ -3,6 +3,7 @@
 //!
 //! ```yaml
 //! prometheus-version: "3.5"          # the default target
+//! alertmanager-version: "0.27"        # the Alertmanager target
 //! select: [validity, labels]          # report only these (codes, names, categories)
 //! ignore: [style]                     # never report these
 //! severity: {duplicate-rule: error}   # severity overrides
@@ -39,6 +40,7 @@ static CONFIG_CHECKS: ReadChecks = ReadChecks {
 
 const TOP_FIELDS: &[Field] = &[
     field("prometheus-version", 2, 0),
+    field("alertmanager-version", 2, 0),
     field("select", 2, 0),
     field("ignore", 2, 0),
     field("severity", 2, 0),
@@ -58,6 +60,7 @@ const POLICY_FIELDS: &[Field] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub prometheus_version: Option<Version>,
+    pub alertmanager_version: Option<Version>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     /// Check code → severity.
@@ -305,6 +308,22 @@ pub fn load_config(source: &SourceFile, file: FileId) -> (Config, Vec<Diagnostic
                     }
                 }
             }
+            "alertmanager-version" => {
+                if let Some(text) = reader.reader.string(value) {
+                    let (oldest, newest) =
+                        (monlint_alertmanager::OLDEST, monlint_alertmanager::LATEST);
+                    match text.value.parse::<Version>() {
+                        Ok(version) if (oldest..=newest).contains(&version) => {
+                            config.alertmanager_version = Some(version);
+                        }
+                        Ok(version) => reader.error(
+                            text.span,
+                            format!("Alertmanager {version} is not supported: choose a version from {oldest} to {newest}"),
+                        ),
+                        Err(error) => reader.error(text.span, error.to_string()),
+                    }
+                }
+            }
             "select" => config.select = reader.selectors(value, "checks to select"),
             "ignore" => config.ignore = reader.selectors(value, "checks to ignore"),
             "severity" => reader.severity(value, &mut config),
@@ -339,6 +358,8 @@ pub fn json_schema() -> Value {
         "properties": {
             "prometheus-version": {"type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+){0,2}$",
                 "description": "The Prometheus version to check as (MAJOR.MINOR)."},
+            "alertmanager-version": {"type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+){0,2}$",
+                "description": "The Alertmanager version to check as (MAJOR.MINOR)."},
             "select": {"description": "Report only these checks (codes, names or categories).", "allOf": [selectors]},
             "ignore": {"description": "Never report these checks.", "allOf": [selectors]},
             "severity": {"type": "object", "description": "Severity overrides by check code or name.",

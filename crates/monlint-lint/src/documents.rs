@@ -89,6 +89,20 @@ impl Documents {
         self.files.insert(path);
     }
 
+    /// Whether some scanned file matches the glob `pattern`, written relative to the folder
+    /// of the file displayed as `from`; `None` when that is outside the scan, or nothing
+    /// was scanned.
+    pub fn glob_matches(&self, from: &str, pattern: &str) -> Option<bool> {
+        let root = self.root.as_ref()?;
+        let folder = self.base.join(from).parent().map(Path::to_path_buf)?;
+        let full = normalize(&folder.join(pattern));
+        if !full.starts_with(root) {
+            return None;
+        }
+        let glob = glob::Pattern::new(&full.to_string_lossy()).ok()?;
+        Some(self.files.iter().any(|file| glob.matches_path(file)))
+    }
+
     /// Resolves `link` (relative, or `file://`) written in the file displayed as `from`.
     pub fn resolve(&self, from: &str, link: &str) -> Resolution {
         let Some(root) = &self.root else {

@@ -3,6 +3,7 @@
 //!
 //! Everything here is pure: text in, diagnostics out. No IO, no printing.
 
+pub mod alertmanager;
 pub mod analysis;
 pub mod analyze;
 pub mod checks;

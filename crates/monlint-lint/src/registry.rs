@@ -2,6 +2,7 @@
 
 use monlint_core::Check;
 
+use crate::alertmanager::AlertmanagerCheckFn;
 use crate::checks::{self, RuleCheckFn, WorkspaceCheckFn};
 
 /// Checks run over a loaded rule file, in the order they run.
@@ -145,6 +146,87 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
         &checks::alert_untested::CHECK,
         checks::alert_untested::check,
     ),
+    (
+        &checks::alert_reaches_only_default::CHECK,
+        checks::alert_reaches_only_default::check,
+    ),
+    (
+        &checks::route_matcher_unknown_value::CHECK,
+        checks::route_matcher_unknown_value::check,
+    ),
+    (
+        &checks::grouping_label_missing::CHECK,
+        checks::grouping_label_missing::check,
+    ),
+    (
+        &checks::receiver_unreached::CHECK,
+        checks::receiver_unreached::check,
+    ),
+    (
+        &checks::inhibit_rule_never_applies::CHECK,
+        checks::inhibit_rule_never_applies::check,
+    ),
+];
+
+/// Checks run over a loaded Alertmanager configuration.
+pub static ALERTMANAGER_CHECKS: &[(&Check, AlertmanagerCheckFn)] = &[
+    (
+        &checks::template_file_missing::CHECK,
+        checks::template_file_missing::check,
+    ),
+    (
+        &checks::notification_template_syntax::CHECK,
+        checks::notification_template_syntax::check,
+    ),
+    (
+        &checks::route_unreachable::CHECK,
+        checks::route_unreachable::check,
+    ),
+    (
+        &checks::route_shadowed::CHECK,
+        checks::route_shadowed::check,
+    ),
+    (
+        &checks::useless_continue::CHECK,
+        checks::useless_continue::check,
+    ),
+    (
+        &checks::deprecated_match::CHECK,
+        checks::deprecated_match::check,
+    ),
+    (
+        &checks::empty_receiver::CHECK,
+        checks::empty_receiver::check,
+    ),
+    (
+        &checks::unused_receiver::CHECK,
+        checks::unused_receiver::check,
+    ),
+    (
+        &checks::plaintext_secret::CHECK,
+        checks::plaintext_secret::check,
+    ),
+    (
+        &checks::inhibit_rule_without_equal::CHECK,
+        checks::inhibit_rule_without_equal::check,
+    ),
+    (
+        &checks::inhibit_rule_too_broad::CHECK,
+        checks::inhibit_rule_too_broad::check,
+    ),
+    (
+        &checks::circular_inhibition::CHECK,
+        checks::circular_inhibition::check,
+    ),
+    (&checks::route_timing::CHECK, checks::route_timing::check),
+    (
+        &checks::time_interval_never_active::CHECK,
+        checks::time_interval_never_active::check,
+    ),
+    (
+        &checks::route_nesting_too_deep::CHECK,
+        checks::route_nesting_too_deep::check,
+    ),
 ];
 
 /// Checks the loaders report themselves.
@@ -157,6 +239,14 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::invalid_config::CHECK,
     &checks::invalid_suppression::CHECK,
     &checks::unused_suppression::CHECK,
+    &checks::alertmanager_unknown_key::CHECK,
+    &checks::alertmanager_duplicate_key::CHECK,
+    &checks::alertmanager_wrong_type::CHECK,
+    &checks::alertmanager_invalid_matcher::CHECK,
+    &checks::alertmanager_invalid_route::CHECK,
+    &checks::alertmanager_invalid_receiver::CHECK,
+    &checks::alertmanager_invalid_value::CHECK,
+    &checks::matcher_parser_fallback::CHECK,
 ];
 
 /// Every check, sorted by code.
@@ -166,6 +256,7 @@ pub fn all_checks() -> Vec<&'static Check> {
         .copied()
         .chain(RULE_CHECKS.iter().map(|(check, _)| *check))
         .chain(WORKSPACE_CHECKS.iter().map(|(check, _)| *check))
+        .chain(ALERTMANAGER_CHECKS.iter().map(|(check, _)| *check))
         .collect();
     all.sort_by_key(|check| check.code);
     all

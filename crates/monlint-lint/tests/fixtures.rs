@@ -6,6 +6,9 @@
 //! `# target: prometheus 2.42`. A first line `# also-enable: a, b` runs those checks too
 //! (for checks about other checks' findings, such as suppressions); only the findings of
 //! the check under test count and are snapshotted.
+//!
+//! Checks across files take companions: `invalid.rules.yml` next to `invalid.yml` is
+//! checked in the same run (and likewise for `valid`).
 
 use std::path::PathBuf;
 
@@ -77,17 +80,24 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .collect();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
-    // A `context.yml` beside the fixture is checked in the same run, for checks across
-    // files; only the fixture's own findings count.
-    let mut run_files = vec![(id, true)];
-    let context = fixtures_dir().join(check).join("context.yml");
-    if context.exists() {
-        let text = std::fs::read_to_string(&context).unwrap();
-        let context_id = sources.add(SourceFile::new(
-            format!("fixtures/{check}/context.yml"),
-            text,
-        ));
-        run_files.push((context_id, true));
+    // Companion files are checked in the same run, for checks across files: a
+    // `context.yml` shared by both fixtures, and `<stem>.*.yml` files for one of them.
+    let stem = file.trim_end_matches(".yml");
+    let mut companions: Vec<String> = std::fs::read_dir(fixtures_dir().join(check))
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name != file
+                && (name == "context.yml"
+                    || name.starts_with(&format!("{stem}.")) && name.ends_with(".yml"))
+        })
+        .collect();
+    companions.sort();
+    let mut files = vec![(id, true)];
+    for companion in companions {
+        let text = std::fs::read_to_string(fixtures_dir().join(check).join(&companion)).unwrap();
+        let path = format!("fixtures/{check}/{companion}");
+        files.push((sources.add(SourceFile::new(path, text)), true));
     }
     let options = Options {
         links,
@@ -100,13 +110,13 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let diagnostics = if file_is_config(check) {
         load_config(sources.get(id), id).1
     } else {
-        check_files(&sources, &run_files, &options, &|| {})
-            .remove(0)
-            .diagnostics
+        check_files(&sources, &files, &options, &|| {})
+            .into_iter()
+            .flat_map(|report| report.diagnostics)
+            .collect()
     };
     let diagnostics: Vec<_> = diagnostics
         .into_iter()
-        .filter(|d| d.primary.file == id)
         .filter(|d| d.check.name == check)
         .collect();
     let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();

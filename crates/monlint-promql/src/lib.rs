@@ -41,3 +41,11 @@ pub mod series;
 
 pub use parser::{MAX_DEPTH, ParseError, ParseOptions, parse};
 pub use quote::go_quote;
+
+/// Compiles a label-matcher pattern the way Go programs such as Alertmanager do
+/// (`regexp.Compile("^(?:" + pattern + ")$")`, RE2 syntax, ASCII Perl classes, `.`
+/// not matching a newline). The error is Go's text.
+pub fn compile_go_anchored_regex(pattern: &str) -> Result<::regex::Regex, String> {
+    regex::validate(&format!("^(?:{pattern})$"), false)?;
+    eval::compile_anchored_go(pattern)
+}

@@ -12,48 +12,76 @@ use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
 pub mod alert_name_style;
+pub mod alert_reaches_only_default;
 pub mod alert_test_unknown_alert;
 pub mod alert_untested;
+pub mod alertmanager_duplicate_key;
+pub mod alertmanager_invalid_matcher;
+pub mod alertmanager_invalid_receiver;
+pub mod alertmanager_invalid_route;
+pub mod alertmanager_invalid_value;
+pub mod alertmanager_unknown_key;
+pub mod alertmanager_wrong_type;
+pub mod circular_inhibition;
 mod common;
 pub mod counter_without_rate;
+pub mod deprecated_match;
 pub mod description_style;
 pub mod duplicate_group;
 pub mod duplicate_key;
 pub mod duplicate_rule;
 pub mod empty_group_name;
+pub mod empty_receiver;
 pub mod for_missing_or_short;
 pub mod fragile_query;
 pub mod group_interval_too_long;
 pub mod group_too_large;
+pub mod grouping_label_missing;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
 pub mod impossible_comparison;
 pub mod impossible_join;
+pub mod inhibit_rule_never_applies;
+pub mod inhibit_rule_too_broad;
+pub mod inhibit_rule_without_equal;
 pub mod invalid_config;
 pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_record_name;
 pub mod invalid_suppression;
+pub mod matcher_parser_fallback;
 pub mod missing_annotation;
 pub mod missing_expr;
 pub mod missing_label;
 pub mod nan_comparison;
+pub mod notification_template_syntax;
+pub mod plaintext_secret;
 pub mod promql_syntax;
 pub mod rate_window_too_short;
 pub mod ratio_percent_mismatch;
+pub mod receiver_unreached;
 pub mod record_or_alert;
 pub mod recording_rule_field;
 pub mod recording_rule_undefined;
 pub mod regex_smells;
+pub mod route_matcher_unknown_value;
+pub mod route_nesting_too_deep;
+pub mod route_shadowed;
+pub mod route_timing;
+pub mod route_unreachable;
 pub mod runbook_unreachable;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
+pub mod template_file_missing;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
+pub mod time_interval_never_active;
 pub mod unknown_key;
+pub mod unused_receiver;
 pub mod unused_suppression;
 pub mod up_without_absent;
+pub mod useless_continue;
 pub mod value_in_label;
 pub mod value_not_humanized;
 pub mod wrong_type;
@@ -67,6 +95,7 @@ pub struct WorkspaceContext<'a> {
     pub tests: Vec<&'a crate::rule_tests::RuleTestFacts>,
     pub version: Version,
     pub policy: &'a Policy,
+    pub alertmanager_version: Version,
 }
 
 /// What the checks across files and the suppressions need of one rule file.
@@ -82,6 +111,8 @@ pub struct FileFacts {
     pub recording_uses: Vec<RecordingUse>,
     /// The file's alerting rules, for checks against routes and dashboards.
     pub alerts: Vec<AlertFacts>,
+    /// The model, when the file is an Alertmanager configuration.
+    pub alertmanager: Option<monlint_alertmanager::Config>,
 }
 
 /// What other artifacts need of one alerting rule: its name, its static labels (group
@@ -176,6 +207,23 @@ impl FileFacts {
                 .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
                 .collect(),
             recording_uses,
+            alertmanager: None,
+        }
+    }
+
+    pub fn of_alertmanager(
+        file: FileId,
+        path: &str,
+        config: monlint_alertmanager::Config,
+    ) -> FileFacts {
+        FileFacts {
+            file,
+            path: path.to_owned(),
+            rule_spans: Vec::new(),
+            recorded: Vec::new(),
+            recording_uses: Vec::new(),
+            alerts: Vec::new(),
+            alertmanager: Some(config),
         }
     }
 }

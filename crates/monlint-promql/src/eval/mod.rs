@@ -28,6 +28,8 @@ mod functions;
 mod hash;
 pub mod labels;
 mod selector;
+
+pub(crate) use selector::compile_anchored_go;
 pub mod storage;
 
 use std::collections::BTreeMap;

@@ -83,6 +83,74 @@ pub(crate) fn compile_anchored(pattern: &str, dot_matches_newline: bool) -> Eval
         .map_err(|error| EvalError::failed(format!("error parsing regexp {pattern:?}: {error}")))
 }
 
+/// Like [`compile_anchored`] without Prometheus' flags, for other Go programs; the
+/// pattern has passed Go's syntax check, so a refusal here is the `regex` crate's limit.
+pub(crate) fn compile_anchored_go(pattern: &str) -> Result<Regex, String> {
+    let translated = ascii_perl_classes(&literal_braces(pattern));
+    Regex::new(&format!("^(?:{translated})$")).map_err(|error| error.to_string())
+}
+
+/// Go reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` repeat as a literal
+/// brace (`[0-9]{3` matches "1{3"); the `regex` crate refuses it, so it is escaped.
+fn literal_braces(pattern: &str) -> String {
+    let bytes = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        let c = bytes[index];
+        match c {
+            b'\\' => {
+                let end = pattern[index + 1..]
+                    .chars()
+                    .next()
+                    .map_or(index + 1, |next| index + 1 + next.len_utf8());
+                out.push_str(&pattern[index..end]);
+                index = end;
+                continue;
+            }
+            b'[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                index += 1;
+                // A `]` right after `[` or `[^` is a literal member.
+                if bytes.get(index) == Some(&b'^') {
+                    out.push('^');
+                    index += 1;
+                }
+                if bytes.get(index) == Some(&b']') {
+                    out.push(']');
+                    index += 1;
+                }
+                continue;
+            }
+            b']' if in_class => in_class = false,
+            b'{' if !in_class && !is_repeat(&pattern[index..]) => {
+                out.push_str("\\{");
+                index += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let end = index + pattern[index..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&pattern[index..end]);
+        index = end;
+    }
+    out
+}
+
+/// Whether `text` starts with `{n}`, `{n,}` or `{n,m}`.
+fn is_repeat(text: &str) -> bool {
+    let Some(close) = text.find('}') else {
+        return false;
+    };
+    let inner = &text[1..close];
+    let (low, high) = inner.split_once(',').unwrap_or((inner, "0"));
+    !low.is_empty()
+        && low.bytes().all(|b| b.is_ascii_digit())
+        && high.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Go's RE2 reads `\d`, `\w`, `\s` and `\b` as ASCII classes; the `regex`
 /// crate reads them as Unicode ones. Spells them out in ASCII (nested
 /// brackets work inside a class too).
