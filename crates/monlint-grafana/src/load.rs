@@ -82,16 +82,8 @@ pub fn load(
             options,
             problems: Vec::new(),
         };
-        if is_classic(root) {
-            dashboards.push(direct.finish(root, Flavor::Classic, &mut problems));
-        } else if is_kubernetes_dashboard(root) {
-            let spec = root.get("spec").unwrap_or(root);
-            let flavor = if spec.get("elements").is_some() {
-                Flavor::V2
-            } else {
-                Flavor::KubernetesClassic
-            };
-            dashboards.push(direct.finish(spec, flavor, &mut problems));
+        if let Some(dashboard) = direct.load_root(root, &mut problems) {
+            dashboards.push(dashboard);
         } else {
             for outer in embedded_json(root) {
                 load_embedded(file_text, outer, options, &mut dashboards, &mut problems);
@@ -126,17 +118,8 @@ fn load_embedded(
             options,
             problems: Vec::new(),
         };
-        let root = &document.root;
-        if is_classic(root) {
-            dashboards.push(loader.finish(root, Flavor::Classic, problems));
-        } else if is_kubernetes_dashboard(root) {
-            let spec = root.get("spec").unwrap_or(root);
-            let flavor = if spec.get("elements").is_some() {
-                Flavor::V2
-            } else {
-                Flavor::KubernetesClassic
-            };
-            dashboards.push(loader.finish(spec, flavor, problems));
+        if let Some(dashboard) = loader.load_root(&document.root, problems) {
+            dashboards.push(dashboard);
         }
     }
 }
@@ -171,6 +154,29 @@ impl Variables for VariableTable<'_> {
 }
 
 impl Loader<'_> {
+    /// A document's dashboard, if it holds one directly.
+    fn load_root(self, root: &Node, problems: &mut Vec<Problem>) -> Option<Dashboard> {
+        if is_classic(root) {
+            return Some(self.finish(root, Flavor::Classic, problems));
+        }
+        if !is_kubernetes_dashboard(root) {
+            return None;
+        }
+        let spec = root.get("spec").unwrap_or(root);
+        let flavor = if spec.get("elements").is_some() {
+            Flavor::V2
+        } else {
+            Flavor::KubernetesClassic
+        };
+        // A Kubernetes object's name is the dashboard's uid.
+        let name = self.text(root.get("metadata").and_then(|m| m.get("name")));
+        let mut dashboard = self.finish(spec, flavor, problems);
+        if dashboard.uid.is_none() {
+            dashboard.uid = name;
+        }
+        Some(dashboard)
+    }
+
     fn span(&self, node: &Node) -> Span {
         match &self.embedding {
             None => node.span,

@@ -9,7 +9,10 @@ use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
 use monlint_promql::ParseOptions;
 use rayon::prelude::*;
 
-use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
+use crate::checks::{
+    FileFacts, RuleContext, WorkspaceContext, dashboard_invalid, ignored_document, yaml_syntax,
+};
+use crate::dashboards;
 use crate::documents::Documents;
 use crate::policy::Policy;
 use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
@@ -41,6 +44,8 @@ pub enum FileKind {
     RuleTests,
     /// An Alertmanager configuration; not checked yet.
     Alertmanager,
+    /// Grafana dashboards: JSON, Kubernetes objects, or JSON embedded in ConfigMaps.
+    Dashboard,
     /// Nothing monlint knows.
     Unknown,
 }
@@ -52,6 +57,7 @@ impl FileKind {
             FileKind::KubernetesPrometheusRule => "kubernetes-prometheus-rule",
             FileKind::RuleTests => "rule-tests",
             FileKind::Alertmanager => "alertmanager",
+            FileKind::Dashboard => "grafana-dashboard",
             FileKind::Unknown => "unknown",
         }
     }
@@ -59,7 +65,7 @@ impl FileKind {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule
+            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule | FileKind::Dashboard
         )
     }
 }
@@ -88,6 +94,11 @@ fn detect(documents: &[Document]) -> FileKind {
     };
     if documents.iter().any(|d| is_prometheus_rule_object(&d.root)) {
         FileKind::KubernetesPrometheusRule
+    } else if documents
+        .iter()
+        .any(|d| monlint_grafana::is_dashboard_document(&d.root))
+    {
+        FileKind::Dashboard
     } else if first.get("groups").is_some() {
         FileKind::PrometheusRules
     } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
@@ -178,6 +189,15 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
     };
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
     let mut kind = detect(&documents);
+    // A JSON file named on the command line, or one that is broken but reads like a
+    // dashboard, is a dashboard: the loader says what is wrong with it.
+    let json_name = source.path.ends_with(".json");
+    if kind == FileKind::Unknown
+        && ((explicit && json_name)
+            || (yaml_error.is_some() && dashboards::looks_like_dashboard(&source.text)))
+    {
+        kind = FileKind::Dashboard;
+    }
     if kind == FileKind::Unknown
         && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text)))
     {
@@ -198,6 +218,26 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         let span = Span::from_usize(offset, offset + 1);
         let message = "the file is not valid UTF-8; invalid bytes were read as U+FFFD";
         diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, span, message));
+    }
+    if kind == FileKind::Dashboard {
+        if let Some(error) = yaml_error {
+            diagnostics.push(Diagnostic::new(
+                &dashboard_invalid::CHECK,
+                file,
+                error.span,
+                format!("invalid JSON: {}", error.message),
+            ));
+        }
+        let (found, facts) = dashboards::check_file(source, file, &documents, options, &promql);
+        diagnostics.extend(found);
+        return Loaded {
+            report: FileReport {
+                kind,
+                rule_count: 0,
+                diagnostics,
+            },
+            facts: Some(facts),
+        };
     }
     if let Some(error) = yaml_error {
         diagnostics.push(Diagnostic::new(

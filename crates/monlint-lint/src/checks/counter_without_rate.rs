@@ -4,9 +4,9 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
 
 use super::RuleContext;
-use super::common::{expr_span, parsed_rules};
+use super::common::{ExprFinding, expr_span, parsed_rules};
 use crate::analysis::metric::{MetricKind, selector_is_counter, selector_kind, selector_name};
-use crate::rules::model::RuleExpr;
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q101",
@@ -102,17 +102,10 @@ fn describe(kind: MetricKind) -> &'static str {
     }
 }
 
-fn report(
-    ctx: &RuleContext,
-    rule_expr: &RuleExpr,
-    selector: &VectorSelector,
-    kind: MetricKind,
-) -> Diagnostic {
+fn finding(selector: &VectorSelector, kind: MetricKind) -> ExprFinding {
     let name = selector_name(selector).unwrap_or_default();
-    Diagnostic::new(
-        &CHECK,
-        ctx.rules.file,
-        expr_span(ctx, rule_expr, selector.span),
+    ExprFinding::new(
+        selector.span,
         format!(
             "`{name}` is {}, used here as a raw value: it only grows and resets to zero on restart",
             describe(kind)
@@ -155,19 +148,33 @@ fn reads_counter(expr: &Expr) -> bool {
     counter
 }
 
+/// Every counter read raw in `expr`.
+pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
+    let mut found = Vec::new();
+    visit(expr, 0, &mut found);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let capacities = capacity_totals(expr);
+    found
+        .into_iter()
+        .filter(|(selector, _)| {
+            !selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name))
+        })
+        .map(|(selector, kind)| finding(selector, kind))
+        .collect()
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
-        let mut found = Vec::new();
-        visit(parsed, 0, &mut found);
-        if found.is_empty() {
-            continue;
-        }
-        let capacities = capacity_totals(parsed);
-        for (selector, kind) in found {
-            if selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name)) {
-                continue;
-            }
-            out.push(report(ctx, rule_expr, selector, kind));
+        for finding in findings(parsed) {
+            let span = expr_span(ctx, rule_expr, finding.span);
+            out.push(finding.into_diagnostic(&CHECK, ctx.rules.file, span));
         }
     }
+}
+
+/// The same on every Prometheus query of a dashboard's panels.
+pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
+    ctx.report_expr_findings(&CHECK, findings, out);
 }

@@ -12,16 +12,21 @@ use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
 pub mod alert_name_style;
-mod common;
+pub(crate) mod common;
 pub mod counter_without_rate;
+pub mod dashboard_invalid;
+pub mod datasource_bare_name;
 pub mod description_style;
 pub mod duplicate_group;
 pub mod duplicate_key;
+pub mod duplicate_panel_id;
 pub mod duplicate_rule;
+pub mod editable_dashboard;
 pub mod empty_group_name;
 pub mod for_missing_or_short;
 pub mod group_interval_too_long;
 pub mod group_too_large;
+pub mod hard_coded_datasource;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
 pub mod impossible_comparison;
@@ -30,10 +35,17 @@ pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_record_name;
 pub mod invalid_suppression;
+pub mod legacy_panel;
+pub mod legacy_panel_alert;
 pub mod missing_annotation;
 pub mod missing_expr;
 pub mod missing_label;
+pub mod missing_uid_or_title;
 pub mod nan_comparison;
+pub mod panel_no_targets;
+pub mod panel_threshold_mismatch;
+pub mod panel_title_description;
+pub mod panel_units;
 pub mod promql_syntax;
 pub mod rate_window_too_short;
 pub mod ratio_percent_mismatch;
@@ -44,6 +56,10 @@ pub mod regex_smells;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
+pub mod target_job_instance;
+pub mod target_promql;
+pub mod target_rate_interval;
+pub mod template_datasource;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
 pub mod unknown_key;
@@ -51,6 +67,8 @@ pub mod unused_suppression;
 pub mod up_without_absent;
 pub mod value_in_label;
 pub mod value_not_humanized;
+pub mod variable_multi_equality;
+pub mod variable_refresh;
 pub mod wrong_type;
 pub mod yaml_syntax;
 
@@ -73,6 +91,8 @@ pub struct FileFacts {
     pub recording_uses: Vec<RecordingUse>,
     /// The file's alerting rules, for checks against routes and dashboards.
     pub alerts: Vec<AlertFacts>,
+    /// For a dashboard file: what its panels query and mark.
+    pub dashboard: Option<crate::dashboards::DashboardFacts>,
 }
 
 /// What other artifacts need of one alerting rule: its name, its static labels (group
@@ -103,6 +123,18 @@ pub struct RecordingUse {
 }
 
 impl FileFacts {
+    /// The facts of a file that holds no rules.
+    pub fn empty(file: FileId) -> FileFacts {
+        FileFacts {
+            file,
+            rule_spans: Vec::new(),
+            recorded: Vec::new(),
+            recording_uses: Vec::new(),
+            alerts: Vec::new(),
+            dashboard: None,
+        }
+    }
+
     pub fn of(source: &SourceFile, rules: &RuleFile) -> FileFacts {
         let all_rules = || rules.groups.iter().flat_map(|g| &g.rules);
         let mut recording_uses = Vec::new();
@@ -166,6 +198,7 @@ impl FileFacts {
                 .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
                 .collect(),
             recording_uses,
+            dashboard: None,
         }
     }
 }
