@@ -31,23 +31,34 @@ impl DashboardContext<'_> {
             .filter_map(|query| query.parsed.as_ref().ok().map(|expr| (query, expr)))
     }
 
+    /// The parsed Prometheus queries of panel targets (variable queries only list
+    /// label values: what a panel would plot does not apply to them).
+    pub fn target_queries(&self) -> impl Iterator<Item = (&Query, &Expr)> {
+        self.dashboards
+            .iter()
+            .flat_map(Dashboard::targets)
+            .filter_map(|(_, target)| target.query.as_ref())
+            .filter_map(|query| query.parsed.as_ref().ok().map(|expr| (query, expr)))
+    }
+
     /// The file span of a span of a query's expanded text.
     pub fn query_span(&self, query: &Query, expanded: Span) -> Span {
         query.file_span(&self.source.text, expanded)
     }
 
-    /// Runs an expression analysis shared with the rule checks on every query. Findings
-    /// on text a template variable produced are dropped: the placeholder is not what
-    /// Grafana will send.
+    /// Runs an expression analysis shared with the rule checks on every panel query.
+    /// `from_variable` drops findings about text a template variable produced: the
+    /// placeholder is not what Grafana will send.
     pub fn report_expr_findings(
         &self,
         check: &'static Check,
         findings: impl Fn(&Expr) -> Vec<ExprFinding>,
+        from_variable: impl Fn(&Query, Span) -> bool,
         out: &mut Vec<Diagnostic>,
     ) {
-        for (query, expr) in self.parsed_queries() {
+        for (query, expr) in self.target_queries() {
             for finding in findings(expr) {
-                if query.touches_variable(finding.span) {
+                if from_variable(query, finding.span) {
                     continue;
                 }
                 let span = self.query_span(query, finding.span);
@@ -55,6 +66,26 @@ impl DashboardContext<'_> {
             }
         }
     }
+}
+
+/// Whether the metric name at the start of a selector's span comes from a variable.
+pub fn name_from_variable(query: &Query, selector: Span) -> bool {
+    let text = query.expansion.text.get(selector.range()).unwrap_or_default();
+    let name_len = text.find(['{', '[', ' ']).unwrap_or(text.len());
+    query.touches_variable(Span::new(selector.start, selector.start + name_len as u32))
+}
+
+/// The span of the duration inside a range selector's last `[...]`.
+pub fn window_span(query: &Query, matrix: Span) -> Option<Span> {
+    let written = query.expansion.text.get(matrix.range())?;
+    let open = written.rfind('[')?;
+    let close = written.rfind(']')?;
+    (open < close).then(|| Span::new(matrix.start + open as u32 + 1, matrix.start + close as u32))
+}
+
+/// Whether a range selector's window comes from a variable (`[$__rate_interval]`).
+pub fn window_from_variable(query: &Query, matrix: Span) -> bool {
+    window_span(query, matrix).is_some_and(|window| query.touches_variable(window))
 }
 
 /// What the checks across files need of a file's dashboards.

@@ -2,6 +2,11 @@
 //! `valid.yml` must not. Only the check under test is enabled, and the rendered
 //! diagnostics of `invalid.yml` are snapshotted.
 //!
+//! Dashboard checks use `invalid.json` / `valid.json` (a check that applies to both
+//! rules and dashboards has both kinds; the JSON snapshot is named `<check>-json`). A
+//! `context.yml` next to the JSON files is checked in the same run (rules for checks
+//! across files), but only the JSON file's findings count.
+//!
 //! A fixture targets the newest Prometheus unless its first line says otherwise:
 //! `# target: prometheus 2.42`. A first line `# also-enable: a, b` runs those checks too
 //! (for checks about other checks' findings, such as suppressions); only the findings of
@@ -46,8 +51,13 @@ fn file_is_config(check: &str) -> bool {
     check == "invalid-config"
 }
 
-fn run(check: &str, file: &str) -> (usize, String) {
+/// The rendered findings of the check under test in one fixture file, or `None` when the
+/// fixture folder has no such file.
+fn run(check: &str, file: &str) -> Option<(usize, String)> {
     let path = fixtures_dir().join(check).join(file);
+    if !path.exists() {
+        return None;
+    }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let version = text
         .lines()
@@ -62,6 +72,13 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .to_owned();
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(format!("fixtures/{check}/{file}"), text));
+    let mut run_files = vec![(id, true)];
+    let context = fixtures_dir().join(check).join("context.yml");
+    if file.ends_with(".json") && context.exists() {
+        let text = std::fs::read_to_string(&context).unwrap();
+        let context_id = sources.add(SourceFile::new(format!("fixtures/{check}/context.yml"), text));
+        run_files.push((context_id, true));
+    }
     let options = Options {
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
@@ -72,7 +89,7 @@ fn run(check: &str, file: &str) -> (usize, String) {
     let diagnostics = if file_is_config(check) {
         load_config(sources.get(id), id).1
     } else {
-        check_files(&sources, &[(id, true)], &options, &|| {})
+        check_files(&sources, &run_files, &options, &|| {})
             .remove(0)
             .diagnostics
     };
@@ -81,21 +98,35 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .filter(|d| d.check.name == check)
         .collect();
     let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();
-    (diagnostics.len(), rendered)
+    Some((diagnostics.len(), rendered))
 }
 
 #[test]
 fn every_check_has_fixtures_that_trigger_it_and_not() {
     for check in all_checks() {
-        let (count, rendered) = run(check.name, "valid.yml");
-        assert_eq!(
-            count, 0,
-            "{}: valid.yml must not trigger it:\n{rendered}",
-            check.name
-        );
-        let (count, rendered) = run(check.name, "invalid.yml");
-        assert!(count > 0, "{}: invalid.yml must trigger it", check.name);
-        insta::assert_snapshot!(check.name, rendered);
+        let has_yaml = fixtures_dir().join(check.name).join("invalid.yml").exists();
+        let mut invalid_files = 0;
+        for (valid, invalid, snapshot) in [
+            ("valid.yml", "invalid.yml", check.name.to_owned()),
+            ("valid.json", "invalid.json", format!("{}-json", check.name)),
+        ] {
+            if let Some((count, rendered)) = run(check.name, valid) {
+                assert_eq!(
+                    count, 0,
+                    "{}: {valid} must not trigger it:\n{rendered}",
+                    check.name
+                );
+            }
+            let Some((count, rendered)) = run(check.name, invalid) else {
+                continue;
+            };
+            invalid_files += 1;
+            assert!(count > 0, "{}: {invalid} must trigger it", check.name);
+            // A dashboard-only check's snapshot keeps the check's name.
+            let name = if has_yaml { snapshot } else { check.name.to_owned() };
+            insta::assert_snapshot!(name, rendered);
+        }
+        assert!(invalid_files > 0, "{}: no invalid fixture", check.name);
     }
 }
 

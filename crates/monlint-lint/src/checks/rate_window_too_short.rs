@@ -109,5 +109,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
 /// alone, Grafana sizes them from the scrape interval.
 pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     let scrape = ctx.policy.scrape_interval_ms;
-    ctx.report_expr_findings(&CHECK, |expr| findings(expr, scrape), out);
+    ctx.report_expr_findings(
+        &CHECK,
+        |expr| findings(expr, scrape),
+        crate::dashboards::window_from_variable,
+        out,
+    );
 }

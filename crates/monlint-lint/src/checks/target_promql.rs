@@ -1,6 +1,6 @@
 //! Dashboard queries that do not parse as PromQL.
 
-use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_core::{Category, Check, Diagnostic, Severity, Span};
 
 use crate::dashboards::DashboardContext;
 
@@ -40,30 +40,40 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
         let variable_queries = dashboard.variables.iter().filter_map(|v| v.query.as_ref());
         for query in panel_queries.chain(variable_queries) {
             let Err(error) = &query.parsed else { continue };
-            let mut diagnostic = Diagnostic::new(
-                &CHECK,
-                ctx.file,
-                ctx.query_span(query, error.span),
-                format!("invalid PromQL: {}", error.message),
-            )
-            .with_primary_message(error.message.clone());
-            if let Some(name) = undefined_variable(&query.expansion.text, error.span.start as usize) {
-                diagnostic = diagnostic.with_help(format!(
-                    "`${name}` is not a variable of this dashboard, so Grafana sends it as written"
-                ));
-            }
+            let diagnostic = match undefined_variable(&query.expansion.text, error.span.start as usize) {
+                Some((name, span)) => Diagnostic::new(
+                    &CHECK,
+                    ctx.file,
+                    ctx.query_span(query, span),
+                    format!("invalid PromQL: `${name}` is not a variable of this dashboard"),
+                )
+                .with_primary_message(error.message.clone())
+                .with_help("Grafana sends an unknown variable as written; define it in `templating.list` or fix the name"),
+                None => Diagnostic::new(
+                    &CHECK,
+                    ctx.file,
+                    ctx.query_span(query, error.span),
+                    format!("invalid PromQL: {}", error.message),
+                )
+                .with_primary_message(error.message.clone()),
+            };
             out.push(diagnostic);
         }
     }
 }
 
-/// A `$name` left unexpanded at or just before the error.
-fn undefined_variable(text: &str, at: usize) -> Option<&str> {
-    let start = text.get(..at.min(text.len()))?.rfind('$')?;
-    let rest = &text[start + 1..];
-    let name_len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '{'))
-        .unwrap_or(rest.len());
-    let name = rest[..name_len].trim_start_matches('{');
-    (!name.is_empty() && start + 1 + name_len >= at.min(text.len())).then_some(name)
+/// An unexpanded `$name` where the parser stopped: its name and span.
+fn undefined_variable(text: &str, at: usize) -> Option<(&str, Span)> {
+    if text.as_bytes().get(at) != Some(&b'$') {
+        return None;
+    }
+    let rest = &text[at + 1..];
+    let braced = rest.starts_with('{');
+    let name_start = usize::from(braced);
+    let name_len = rest[name_start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len() - name_start);
+    let name = &rest[name_start..name_start + name_len];
+    let end = at + 1 + name_start + name_len + usize::from(braced && rest[name_start + name_len..].starts_with('}'));
+    (!name.is_empty()).then(|| (name, Span::from_usize(at, end)))
 }

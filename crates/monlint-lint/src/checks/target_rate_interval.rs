@@ -1,9 +1,9 @@
 //! Rate windows in dashboards that do not follow the panel's resolution.
 
-use monlint_core::{Category, Check, Diagnostic, Severity, Span};
+use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::Expr;
 
-use crate::dashboards::DashboardContext;
+use crate::dashboards::{DashboardContext, window_span};
 
 pub static CHECK: Check = Check {
     code: "Q301",
@@ -50,7 +50,7 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                 let Some(Expr::MatrixSelector(matrix)) = call.args.first() else {
                     return;
                 };
-                let Some(window) = window_span(&query.expansion.text, matrix.span) else {
+                let Some(window) = window_span(query, matrix.span) else {
                     return;
                 };
                 let raw = query.expansion.raw_range(window.range());
@@ -79,12 +79,4 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
             });
         }
     }
-}
-
-/// The span of the duration inside a matrix selector's last `[...]`.
-fn window_span(text: &str, matrix: Span) -> Option<Span> {
-    let written = text.get(matrix.range())?;
-    let open = written.rfind('[')?;
-    let close = written.rfind(']')?;
-    (open < close).then(|| Span::new(matrix.start + open as u32 + 1, matrix.start + close as u32))
 }

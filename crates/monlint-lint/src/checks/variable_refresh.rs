@@ -42,9 +42,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
             }
             let span = variable.refresh.map_or(variable.name.span, |r| r.span);
             let when = match variable.refresh.map(|r| r.value) {
-                Some(1.0) => "only when the dashboard loads",
-                Some(_) => "never",
-                None => "never (no `refresh`)",
+                Some(1.0) => "refreshed only when the dashboard loads",
+                Some(_) => "never refreshed",
+                None => "never refreshed (it has no `refresh`)",
             };
             out.push(
                 Diagnostic::new(
@@ -52,7 +52,7 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                     ctx.file,
                     span,
                     format!(
-                        "variable `{}` is refreshed {when}: new values appear late and removed ones linger",
+                        "variable `{}` is {when}: new values appear late and removed ones linger",
                         variable.name.value
                     ),
                 )
