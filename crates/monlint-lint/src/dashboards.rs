@@ -5,7 +5,7 @@ use monlint_core::yaml::Document;
 use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
 use monlint_grafana::{Dashboard, Query, load};
 use monlint_promql::ParseOptions;
-use monlint_promql::ast::Expr;
+use monlint_promql::ast::{Expr, LabelMatcher};
 
 use crate::checks::common::ExprFinding;
 use crate::checks::{FileFacts, RecordingUse, dashboard_invalid};
@@ -101,6 +101,9 @@ pub struct PanelThresholds {
     pub panel_title: String,
     /// The query as [`comparable`] prints it.
     pub comparable: String,
+    /// Labels the query filters with template variables: an alert's fixed matchers on
+    /// them (`job="api"`) are one of the values the viewer may pick.
+    pub variable_labels: Vec<String>,
     pub query_span: Span,
     pub unit: Option<String>,
     /// Step values and where each is written.
@@ -110,7 +113,7 @@ pub struct PanelThresholds {
 /// The expression printed with range windows blanked and matchers on template variables
 /// removed, so a panel's `rate(x{job=~"$job"}[$__rate_interval])` compares equal to an
 /// alert's `rate(x[5m])`.
-pub fn comparable(expr: &Expr, from_variable: &dyn Fn(Span) -> bool) -> String {
+pub fn comparable(expr: &Expr, from_variable: &dyn Fn(&LabelMatcher) -> bool) -> String {
     let mut copy = expr.clone();
     blank(&mut copy, from_variable, 0);
     copy.to_string()
@@ -118,12 +121,12 @@ pub fn comparable(expr: &Expr, from_variable: &dyn Fn(Span) -> bool) -> String {
 
 const MAX_DEPTH: usize = 300;
 
-fn blank(expr: &mut Expr, from_variable: &dyn Fn(Span) -> bool, depth: usize) {
+fn blank(expr: &mut Expr, from_variable: &dyn Fn(&LabelMatcher) -> bool, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     let strip = |selector: &mut monlint_promql::ast::VectorSelector| {
-        selector.matchers.retain(|m| !from_variable(m.span));
+        selector.matchers.retain(|m| !from_variable(m));
     };
     match expr {
         Expr::Number(_) | Expr::String(_) => {}
@@ -184,9 +187,23 @@ fn facts(ctx: &DashboardContext) -> DashboardFacts {
             for target in &panel.targets {
                 let Some(query) = &target.query else { continue };
                 let Ok(expr) = &query.parsed else { continue };
+                let mut variable_labels = Vec::new();
+                expr.walk(&mut |node| {
+                    let selector = match node {
+                        Expr::VectorSelector(selector) => selector,
+                        Expr::MatrixSelector(matrix) => &matrix.selector,
+                        _ => return,
+                    };
+                    for matcher in &selector.matchers {
+                        if query.touches_variable(matcher.span) && !variable_labels.contains(&matcher.name) {
+                            variable_labels.push(matcher.name.clone());
+                        }
+                    }
+                });
                 thresholds.push(PanelThresholds {
                     panel_title: panel.title.as_ref().map_or_else(String::new, |t| t.value.clone()),
-                    comparable: comparable(expr, &|span| query.touches_variable(span)),
+                    comparable: comparable(expr, &|m| query.touches_variable(m.span)),
+                    variable_labels,
                     query_span: query.raw.span,
                     unit: panel.unit.as_ref().map(|u| u.value.clone()),
                     steps: panel

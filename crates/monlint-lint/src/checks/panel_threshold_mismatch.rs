@@ -17,7 +17,8 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Finds alerting rules of the run of the form `<expression> <comparison> <number>` and
 dashboard panels (with threshold steps) that plot the same expression (compared with
-range windows and matchers on template variables ignored), and reports the panel when
+range windows ignored, and matchers on labels the panel takes from template variables
+ignored on both sides), and reports the panel when
 none of its threshold steps is the alert's threshold (a `percent` panel may show a ratio
 alert's threshold times 100).
 
@@ -48,8 +49,7 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
             let Some(text) = &alert.expr else { continue };
             let Ok(Expr::Binary(binary)) = parse(text, &options) else { continue };
             let Some(threshold) = threshold(&binary) else { continue };
-            let comparable = comparable(threshold.value, &|_| false);
-            alerts.push((facts.file, alert, comparable, threshold.op, threshold.threshold));
+            alerts.push((facts.file, alert, threshold.value.clone(), threshold.op, threshold.threshold));
         }
     }
     if alerts.is_empty() {
@@ -58,8 +58,10 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     for facts in &ctx.files {
         let Some(dashboard) = &facts.dashboard else { continue };
         for panel in &dashboard.thresholds {
-            for (alert_file, alert, comparable, op, value) in &alerts {
-                if *comparable != panel.comparable {
+            for (alert_file, alert, alert_expr, op, value) in &alerts {
+                let variable_labels = &panel.variable_labels;
+                let alert_comparable = comparable(alert_expr, &|m| variable_labels.contains(&m.name));
+                if alert_comparable != panel.comparable {
                     continue;
                 }
                 let percent = panel.unit.as_deref() == Some("percent");
