@@ -78,3 +78,46 @@ fn truncated_dashboards_do_not_panic() {
         }
     }
 }
+
+fn check_json(name: &str, text: &str) -> usize {
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new(name, text));
+    check_files(&sources, &[(id, true)], &Options::default(), &|| {})
+        .remove(0)
+        .diagnostics
+        .len()
+}
+
+/// Dashboard-shaped JSON with arbitrary queries, types and variables.
+fn dashboard_json() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let query = "[a-z_${}\\[\\]():=~\"\\\\ 0-9.,+*/]{0,40}";
+    let kind = prop_oneof![Just("graph"), Just("timeseries"), Just("row"), Just("stat"), Just("x")];
+    (query, kind, "[a-z$_]{0,6}", any::<bool>()).prop_map(|(expr, kind, var, collapsed)| {
+        let panel = format!(
+            r#"{{"id": 1, "type": "{kind}", "collapsed": {collapsed}, "datasource": "${var}", "targets": [{{"refId": "A", "expr": {expr:?}}}], "panels": [{{"id": 1, "type": "{kind}"}}]}}"#
+        );
+        format!(
+            r#"{{"title": "t", "templating": {{"list": [{{"name": "{var}", "type": "query", "query": {expr:?}, "multi": true}}]}}, "panels": [{panel}], "rows": [{{"panels": [{panel}]}}]}}"#
+        )
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn generated_dashboards_do_not_panic(json in dashboard_json()) {
+        check_json("generated.json", &json);
+        let mut wrapped = String::from("kind: ConfigMap\ndata:\n  d.json: |\n");
+        for line in json.lines() {
+            wrapped.push_str("    ");
+            wrapped.push_str(line);
+            wrapped.push('\n');
+        }
+        check_json("generated.yaml", &wrapped);
+    }
+
+    #[test]
+    fn arbitrary_json_files_do_not_panic(text in "\\PC{0,200}") {
+        check_json("arbitrary.json", &text);
+    }
+}

@@ -21,7 +21,8 @@ Reports a selector of a metric whose name marks it as a counter (`_total`, `_buc
 compared, aggregated, or divided, rather than through `rate`, `irate`, `increase`,
 `resets`, `changes` or `deriv`. Uses that only look at the presence of series (`absent`,
 `count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine, and so is a
-`_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity.
+`_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity, and
+so are uptime counters (`apache_uptime_seconds_total`), whose raw value is the point.
 Counts of events named without `_total` (`cache_hits`, `cache_misses`, `_evictions`,
 `_lookups`) are reported when two of them are divided raw, the classic cache hit ratio.
 Dashboard panel queries are checked the same way.
@@ -87,6 +88,12 @@ fn raw_selectors<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<&'a VectorSel
             }
         }
     }
+}
+
+/// Uptime counters (`apache_uptime_seconds_total`) are read raw on purpose: their value
+/// is the time since the start, and a drop is the restart one wants to see.
+fn is_uptime(selector: &VectorSelector) -> bool {
+    selector_name(selector).is_some_and(|name| name.contains("uptime") || name.contains("time_up"))
 }
 
 /// Names of event counts that are counters even when the `_total` suffix was left out
@@ -190,7 +197,7 @@ pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
     let capacities = capacity_totals(expr);
     let mut out: Vec<ExprFinding> = raw
         .into_iter()
-        .filter(|selector| selector_is_counter(selector))
+        .filter(|selector| selector_is_counter(selector) && !is_uptime(selector))
         .filter(|selector| {
             !selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name))
         })
