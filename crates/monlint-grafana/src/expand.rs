@@ -238,7 +238,8 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
                 _ => {}
             }
         }
-        let starts_reference = byte == b'$' || (byte == b'[' && bytes.get(index + 1) == Some(&b'['));
+        let starts_reference =
+            byte == b'$' || (byte == b'[' && bytes.get(index + 1) == Some(&b'['));
         if !starts_reference {
             index += 1;
             continue;
@@ -319,19 +320,27 @@ mod tests {
 
     #[test]
     fn every_syntax_is_replaced_and_maps_back() {
-        let raw = r#"sum(rate(x{job=~"$job",i="${instance:regex}",n="[[node]]"}[$__rate_interval]))"#;
+        let raw =
+            r#"sum(rate(x{job=~"$job",i="${instance:regex}",n="[[node]]"}[$__rate_interval]))"#;
         let expansion = expand(raw, &Known(&["job", "instance", "node"]));
         assert_eq!(
             expansion.text,
             r#"sum(rate(x{job=~"job",i="instance",n="node"}[5m]))"#
         );
-        let names: Vec<_> = expansion.references.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<_> = expansion
+            .references
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(names, ["job", "instance", "node", "__rate_interval"]);
         let window = expansion.text.find("5m").unwrap();
         let raw_window = expansion.raw_range(window..window + 2);
         assert_eq!(&raw[raw_window], "$__rate_interval");
         let x = expansion.text.find("x{").unwrap();
-        assert_eq!(expansion.raw_range(x..x + 1), raw.find("x{").unwrap()..raw.find("x{").unwrap() + 1);
+        assert_eq!(
+            expansion.raw_range(x..x + 1),
+            raw.find("x{").unwrap()..raw.find("x{").unwrap() + 1
+        );
         let end = expansion.text.len();
         assert_eq!(expansion.raw_range(0..end), 0..raw.len());
     }

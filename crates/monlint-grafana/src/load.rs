@@ -275,7 +275,10 @@ impl Loader<'_> {
             if let Some(name) = input.get("name").and_then(Node::as_str) {
                 dashboard.inputs.push(Input {
                     name: name.to_owned(),
-                    plugin: input.get("pluginId").and_then(Node::as_str).map(str::to_owned),
+                    plugin: input
+                        .get("pluginId")
+                        .and_then(Node::as_str)
+                        .map(str::to_owned),
                 });
             }
         }
@@ -317,7 +320,10 @@ impl Loader<'_> {
 
     fn classic_variable(&mut self, node: &Node) -> Option<Variable> {
         if node.as_mapping().is_none() {
-            let message = format!("a template variable must be an object, not a {}", node.kind_name());
+            let message = format!(
+                "a template variable must be an object, not a {}",
+                node.kind_name()
+            );
             self.problem(node, message);
             return None;
         }
@@ -327,7 +333,11 @@ impl Loader<'_> {
             Some(q) if q.as_mapping().is_some() => self.text(q.get("query")),
             other => self.text(other),
         };
-        let kind = node.get("type").and_then(Node::as_str).unwrap_or("query").to_owned();
+        let kind = node
+            .get("type")
+            .and_then(Node::as_str)
+            .unwrap_or("query")
+            .to_owned();
         let plugin = (kind == "datasource")
             .then(|| query_text.as_ref().map(|q| q.value.clone()))
             .flatten();
@@ -368,7 +378,9 @@ impl Loader<'_> {
             self.problem(node, message);
             return;
         }
-        let library_panel = node.get("libraryPanel").and_then(|l| self.text(l.get("uid")));
+        let library_panel = node
+            .get("libraryPanel")
+            .and_then(|l| self.text(l.get("uid")));
         // An export carries its library panels' models in `__elements`, keyed by uid.
         let library_model = library_panel.as_ref().and_then(|uid| {
             elements
@@ -379,7 +391,11 @@ impl Loader<'_> {
         let own_or_library = |key: &str| node.get(key).or_else(|| content.get(key));
         let datasource = self.datasource(own_or_library("datasource"));
         let mut targets = Vec::new();
-        let targets_node = if node.get("targets").is_some() { node } else { content };
+        let targets_node = if node.get("targets").is_some() {
+            node
+        } else {
+            content
+        };
         for target in self.list(targets_node, "targets").to_vec() {
             if let Some(target) = self.classic_target(&target, datasource.as_ref(), dashboard) {
                 targets.push(target);
@@ -423,7 +439,10 @@ impl Loader<'_> {
             .and_then(Node::as_sequence)
             .unwrap_or_default();
         for item in overrides {
-            let properties = item.get("properties").and_then(Node::as_sequence).unwrap_or_default();
+            let properties = item
+                .get("properties")
+                .and_then(Node::as_sequence)
+                .unwrap_or_default();
             for property in properties {
                 if property.get("id").and_then(Node::as_str) == Some("unit")
                     && let Some(unit) = non_empty(self.text(property.get("value")))
@@ -505,7 +524,9 @@ impl Loader<'_> {
             {
                 continue;
             }
-            let Some(text) = &variable.query_text else { continue };
+            let Some(text) = &variable.query_text else {
+                continue;
+            };
             if let Some(range) = variable_query_expr(&text.value) {
                 parsed.push((index, self.query(text.clone(), range, dashboard)));
             }
@@ -522,16 +543,25 @@ impl Loader<'_> {
                 dashboard.variables.push(variable);
             }
         }
-        let elements = spec.get("elements").and_then(Node::as_mapping).unwrap_or_default();
+        let elements = spec
+            .get("elements")
+            .and_then(Node::as_mapping)
+            .unwrap_or_default();
         let mut panels = Vec::new();
         for entry in elements {
             let element = &entry.value;
-            let Some(panel_spec) = element.get("spec") else { continue };
+            let Some(panel_spec) = element.get("spec") else {
+                continue;
+            };
             let is_library = element.get("kind").and_then(Node::as_str) == Some("LibraryPanel");
             let viz = panel_spec.get("vizConfig");
-            let kind_node = viz.and_then(|v| v.get("group")).or_else(|| viz.and_then(|v| v.get("kind")));
+            let kind_node = viz
+                .and_then(|v| v.get("group"))
+                .or_else(|| viz.and_then(|v| v.get("kind")));
             let viz_spec = viz.and_then(|v| v.get("spec"));
-            let field_defaults = viz_spec.and_then(|s| s.get("fieldConfig")).and_then(|f| f.get("defaults"));
+            let field_defaults = viz_spec
+                .and_then(|s| s.get("fieldConfig"))
+                .and_then(|f| f.get("defaults"));
             let mut targets = Vec::new();
             let queries = panel_spec
                 .get("data")
@@ -580,12 +610,19 @@ impl Loader<'_> {
         let query_text = match query {
             Some(q) if q.as_mapping().is_some() => {
                 let inner = q.get("spec");
-                self.text(inner.and_then(|s| s.get("query")).or_else(|| inner.and_then(|s| s.get("expr"))))
+                self.text(
+                    inner
+                        .and_then(|s| s.get("query"))
+                        .or_else(|| inner.and_then(|s| s.get("expr"))),
+                )
             }
             other => self.text(other),
         };
         let plugin = match kind.as_str() {
-            "datasource" => spec.get("pluginId").and_then(Node::as_str).map(str::to_owned),
+            "datasource" => spec
+                .get("pluginId")
+                .and_then(Node::as_str)
+                .map(str::to_owned),
             _ => None,
         };
         let refresh = spec.get("refresh").and_then(|r| {
@@ -595,15 +632,25 @@ impl Loader<'_> {
                 "onTimeRangeChanged" => 2.0,
                 _ => return None,
             };
-            Some(Number { value, span: self.span(r) })
+            Some(Number {
+                value,
+                span: self.span(r),
+            })
         });
         let datasource = query.and_then(|q| {
-            let plugin = q.get("group").or_else(|| q.get("kind")).and_then(Node::as_str)?;
+            let plugin = q
+                .get("group")
+                .or_else(|| q.get("kind"))
+                .and_then(Node::as_str)?;
             Some(Datasource {
                 span: self.span(q),
                 form: DatasourceForm::Reference {
                     plugin: Some(plugin.to_owned()),
-                    uid: q.get("datasource").and_then(|d| d.get("name")).and_then(Node::as_str).map(str::to_owned),
+                    uid: q
+                        .get("datasource")
+                        .and_then(|d| d.get("name"))
+                        .and_then(Node::as_str)
+                        .map(str::to_owned),
                 },
             })
         });
@@ -646,7 +693,11 @@ impl Loader<'_> {
             },
         });
         let language = language(datasource.as_ref(), dashboard);
-        let expr = self.text(query.and_then(|q| q.get("spec")).and_then(|s| s.get("expr")));
+        let expr = self.text(
+            query
+                .and_then(|q| q.get("spec"))
+                .and_then(|s| s.get("expr")),
+        );
         let parsed = match (&expr, language) {
             (Some(expr), QueryLanguage::Promql) if !expr.value.trim().is_empty() => {
                 Some(self.query(expr.clone(), 0..expr.value.len(), dashboard))
@@ -738,7 +789,11 @@ fn language(datasource: Option<&Datasource>, dashboard: &Dashboard) -> QueryLang
                 .chain(dashboard.inputs.iter().filter_map(|i| i.plugin.as_ref()))
                 .chain(dashboard.variables.iter().filter_map(|v| v.plugin.as_ref()))
                 .any(|p| !is_promql(p));
-            if other { QueryLanguage::Other } else { QueryLanguage::Promql }
+            if other {
+                QueryLanguage::Other
+            } else {
+                QueryLanguage::Promql
+            }
         }
     }
 }
@@ -752,8 +807,11 @@ pub fn variable_name(reference: &str) -> Option<&str> {
     } else {
         reference.strip_prefix('$')?
     };
-    (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-        .then_some(inner)
+    (!inner.is_empty()
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    .then_some(inner)
 }
 
 #[cfg(test)]

@@ -69,7 +69,10 @@ fn corpus_dashboards_load_and_their_queries_parse() {
             path.display()
         );
     }
-    eprintln!("{} dashboards, {panels} panels, {queries} queries", files.len());
+    eprintln!(
+        "{} dashboards, {panels} panels, {queries} queries",
+        files.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(queries > 1000, "only {queries} queries found");
 }

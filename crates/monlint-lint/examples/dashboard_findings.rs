@@ -36,7 +36,10 @@ fn main() {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap_or_default();
-            (sources.add(SourceFile::new(path.display().to_string(), text)), false)
+            (
+                sources.add(SourceFile::new(path.display().to_string(), text)),
+                false,
+            )
         })
         .collect();
     // Every check, infos included (the default selection).
@@ -65,6 +68,9 @@ fn main() {
     );
     println!("| check | findings | first example |\n|---|---|---|");
     for ((code, name), (count, example)) in per_check {
-        println!("| {code} {name} | {count} | {} |", example.replace('|', "\\|"));
+        println!(
+            "| {code} {name} | {count} | {} |",
+            example.replace('|', "\\|")
+        );
     }
 }

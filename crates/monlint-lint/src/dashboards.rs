@@ -70,7 +70,11 @@ impl DashboardContext<'_> {
 
 /// Whether the metric name at the start of a selector's span comes from a variable.
 pub fn name_from_variable(query: &Query, selector: Span) -> bool {
-    let text = query.expansion.text.get(selector.range()).unwrap_or_default();
+    let text = query
+        .expansion
+        .text
+        .get(selector.range())
+        .unwrap_or_default();
     let name_len = text.find(['{', '[', ' ']).unwrap_or(text.len());
     query.touches_variable(Span::new(selector.start, selector.start + name_len as u32))
 }
@@ -195,13 +199,18 @@ fn facts(ctx: &DashboardContext) -> DashboardFacts {
                         _ => return,
                     };
                     for matcher in &selector.matchers {
-                        if query.touches_variable(matcher.span) && !variable_labels.contains(&matcher.name) {
+                        if query.touches_variable(matcher.span)
+                            && !variable_labels.contains(&matcher.name)
+                        {
                             variable_labels.push(matcher.name.clone());
                         }
                     }
                 });
                 thresholds.push(PanelThresholds {
-                    panel_title: panel.title.as_ref().map_or_else(String::new, |t| t.value.clone()),
+                    panel_title: panel
+                        .title
+                        .as_ref()
+                        .map_or_else(String::new, |t| t.value.clone()),
                     comparable: comparable(expr, &|m| query.touches_variable(m.span)),
                     variable_labels,
                     query_span: query.raw.span,

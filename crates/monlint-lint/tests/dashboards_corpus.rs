@@ -40,7 +40,10 @@ fn corpus_dashboards_load_without_syntax_findings() {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            (sources.add(SourceFile::new(path.display().to_string(), text)), false)
+            (
+                sources.add(SourceFile::new(path.display().to_string(), text)),
+                false,
+            )
         })
         .collect();
     let reports = check_files(&sources, &ids, &Options::default(), &|| {});
@@ -69,9 +72,13 @@ fn truncated_dashboards_do_not_panic() {
             };
             let mut sources = Sources::new();
             let id = sources.add(SourceFile::new("cut.json", prefix));
-            let report = check_files(&sources, &[(id, true)], &Options::default(), &|| {}).remove(0);
+            let report =
+                check_files(&sources, &[(id, true)], &Options::default(), &|| {}).remove(0);
             assert!(
-                report.diagnostics.iter().any(|d| d.check.name == "dashboard-invalid"),
+                report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.check.name == "dashboard-invalid"),
                 "{} cut at {cut}: a truncated dashboard must be reported",
                 path.display()
             );
@@ -92,7 +99,13 @@ fn check_json(name: &str, text: &str) -> usize {
 fn dashboard_json() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     let query = "[a-z_${}\\[\\]():=~\"\\\\ 0-9.,+*/]{0,40}";
-    let kind = prop_oneof![Just("graph"), Just("timeseries"), Just("row"), Just("stat"), Just("x")];
+    let kind = prop_oneof![
+        Just("graph"),
+        Just("timeseries"),
+        Just("row"),
+        Just("stat"),
+        Just("x")
+    ];
     (query, kind, "[a-z$_]{0,6}", any::<bool>()).prop_map(|(expr, kind, var, collapsed)| {
         let panel = format!(
             r#"{{"id": 1, "type": "{kind}", "collapsed": {collapsed}, "datasource": "${var}", "targets": [{{"refId": "A", "expr": {expr:?}}}], "panels": [{{"id": 1, "type": "{kind}"}}]}}"#

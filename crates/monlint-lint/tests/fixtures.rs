@@ -76,7 +76,10 @@ fn run(check: &str, file: &str) -> Option<(usize, String)> {
     let context = fixtures_dir().join(check).join("context.yml");
     if file.ends_with(".json") && context.exists() {
         let text = std::fs::read_to_string(&context).unwrap();
-        let context_id = sources.add(SourceFile::new(format!("fixtures/{check}/context.yml"), text));
+        let context_id = sources.add(SourceFile::new(
+            format!("fixtures/{check}/context.yml"),
+            text,
+        ));
         run_files.push((context_id, true));
     }
     let options = Options {
@@ -123,7 +126,11 @@ fn every_check_has_fixtures_that_trigger_it_and_not() {
             invalid_files += 1;
             assert!(count > 0, "{}: {invalid} must trigger it", check.name);
             // A dashboard-only check's snapshot keeps the check's name.
-            let name = if has_yaml { snapshot } else { check.name.to_owned() };
+            let name = if has_yaml {
+                snapshot
+            } else {
+                check.name.to_owned()
+            };
             insta::assert_snapshot!(name, rendered);
         }
         assert!(invalid_files > 0, "{}: no invalid fixture", check.name);

@@ -147,7 +147,12 @@ impl ExprFinding {
     }
 
     /// The diagnostic, at `file_span` (the finding's span mapped into the file).
-    pub fn into_diagnostic(self, check: &'static Check, file: FileId, file_span: Span) -> Diagnostic {
+    pub fn into_diagnostic(
+        self,
+        check: &'static Check,
+        file: FileId,
+        file_span: Span,
+    ) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(check, file, file_span, self.message);
         if let Some(message) = self.primary_message {
             diagnostic = diagnostic.with_primary_message(message);

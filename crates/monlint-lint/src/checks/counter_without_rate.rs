@@ -98,7 +98,14 @@ fn is_uptime(selector: &VectorSelector) -> bool {
 
 /// Names of event counts that are counters even when the `_total` suffix was left out
 /// (cache hits and misses). Only judged in a ratio of two such raw counts.
-const EVENT_SUFFIXES: &[&str] = &["_hits", "_misses", "_hit", "_miss", "_evictions", "_lookups"];
+const EVENT_SUFFIXES: &[&str] = &[
+    "_hits",
+    "_misses",
+    "_hit",
+    "_miss",
+    "_evictions",
+    "_lookups",
+];
 
 fn is_event_count(selector: &VectorSelector) -> bool {
     selector_name(selector).is_some_and(|name| EVENT_SUFFIXES.iter().any(|s| name.ends_with(s)))

@@ -42,7 +42,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                 .chain(panel.targets.iter().filter_map(|t| t.datasource.as_ref()))
         });
         for datasource in datasources {
-            let DatasourceForm::Name(name) = &datasource.form else { continue };
+            let DatasourceForm::Name(name) = &datasource.form else {
+                continue;
+            };
             if name.is_empty() || datasource.is_variable() || datasource.is_special() {
                 continue;
             }

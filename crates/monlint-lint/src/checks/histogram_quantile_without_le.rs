@@ -6,9 +6,9 @@ use monlint_promql::ast::Expr;
 
 use super::RuleContext;
 use super::common::{ExprFinding, expr_span, format_number, parsed_rules};
-use crate::dashboards::DashboardContext;
 use crate::analysis::metric::selector_name;
 use crate::analysis::{labels, literal_number};
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q100",

@@ -46,7 +46,8 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
         for panel in &dashboard.panels {
             let Some(kind) = &panel.kind else { continue };
-            let Some((_, replacement)) = REPLACEMENTS.iter().find(|(old, _)| *old == kind.value) else {
+            let Some((_, replacement)) = REPLACEMENTS.iter().find(|(old, _)| *old == kind.value)
+            else {
                 continue;
             };
             out.push(

@@ -31,7 +31,9 @@ A Prometheus alerting rule (or a Grafana-managed alert rule) on the same query, 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
         for panel in &dashboard.panels {
-            let Some(span) = panel.legacy_alert else { continue };
+            let Some(span) = panel.legacy_alert else {
+                continue;
+            };
             out.push(
                 Diagnostic::new(
                     &CHECK,

@@ -37,7 +37,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
             .title
             .as_ref()
             .map_or(Span::point(dashboard.span.start), |t| t.span);
-        let blank = |t: &Option<monlint_grafana::Text>| t.as_ref().is_none_or(|t| t.value.trim().is_empty());
+        let blank = |t: &Option<monlint_grafana::Text>| {
+            t.as_ref().is_none_or(|t| t.value.trim().is_empty())
+        };
         if blank(&dashboard.uid) {
             out.push(
                 Diagnostic::new(

@@ -68,7 +68,10 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                     &CHECK,
                     ctx.file,
                     panel.anchor(),
-                    format!("this `{}` panel has no query: it can only show \"No data\"", panel.kind()),
+                    format!(
+                        "this `{}` panel has no query: it can only show \"No data\"",
+                        panel.kind()
+                    ),
                 )
                 .with_help("add the query, or remove the panel"),
             );

@@ -47,20 +47,33 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     for facts in &ctx.files {
         for alert in &facts.alerts {
             let Some(text) = &alert.expr else { continue };
-            let Ok(Expr::Binary(binary)) = parse(text, &options) else { continue };
-            let Some(threshold) = threshold(&binary) else { continue };
-            alerts.push((facts.file, alert, threshold.value.clone(), threshold.op, threshold.threshold));
+            let Ok(Expr::Binary(binary)) = parse(text, &options) else {
+                continue;
+            };
+            let Some(threshold) = threshold(&binary) else {
+                continue;
+            };
+            alerts.push((
+                facts.file,
+                alert,
+                threshold.value.clone(),
+                threshold.op,
+                threshold.threshold,
+            ));
         }
     }
     if alerts.is_empty() {
         return;
     }
     for facts in &ctx.files {
-        let Some(dashboard) = &facts.dashboard else { continue };
+        let Some(dashboard) = &facts.dashboard else {
+            continue;
+        };
         for panel in &dashboard.thresholds {
             for (alert_file, alert, alert_expr, op, value) in &alerts {
                 let variable_labels = &panel.variable_labels;
-                let alert_comparable = comparable(alert_expr, &|m| variable_labels.contains(&m.name));
+                let alert_comparable =
+                    comparable(alert_expr, &|m| variable_labels.contains(&m.name));
                 if alert_comparable != panel.comparable {
                     continue;
                 }
@@ -71,7 +84,9 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
                 if agrees {
                     continue;
                 }
-                let Some(&(step, span)) = panel.steps.first() else { continue };
+                let Some(&(step, span)) = panel.steps.first() else {
+                    continue;
+                };
                 let title = if panel.panel_title.is_empty() {
                     "this panel".to_owned()
                 } else {

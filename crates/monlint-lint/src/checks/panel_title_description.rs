@@ -38,11 +38,15 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
             if matches!(panel.kind(), "row" | "text") {
                 continue;
             }
-            let blank = |t: &Option<monlint_grafana::Text>| t.as_ref().is_none_or(|t| t.value.trim().is_empty());
+            let blank = |t: &Option<monlint_grafana::Text>| {
+                t.as_ref().is_none_or(|t| t.value.trim().is_empty())
+            };
             let message = match (blank(&panel.title), blank(&panel.description)) {
                 (true, true) => "this panel has neither a title nor a description",
                 (true, false) => "this panel has no title",
-                (false, true) => "this panel has no description: say what it measures and what a bad value looks like",
+                (false, true) => {
+                    "this panel has no description: say what it measures and what a bad value looks like"
+                }
                 (false, false) => continue,
             };
             out.push(Diagnostic::new(&CHECK, ctx.file, panel.anchor(), message));

@@ -31,7 +31,14 @@ raw numbers. The reader has to guess, under pressure.
 "#,
 };
 
-const UNIT_PANELS: &[&str] = &["timeseries", "graph", "stat", "singlestat", "gauge", "bargauge"];
+const UNIT_PANELS: &[&str] = &[
+    "timeseries",
+    "graph",
+    "stat",
+    "singlestat",
+    "gauge",
+    "bargauge",
+];
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
@@ -49,7 +56,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                     panel.anchor(),
                     "this panel has no unit: readers cannot tell seconds from ratios or bytes",
                 )
-                .with_help("set `fieldConfig.defaults.unit` (`s`, `percentunit`, `reqps`, `bytes`, ...)"),
+                .with_help(
+                    "set `fieldConfig.defaults.unit` (`s`, `percentunit`, `reqps`, `bytes`, ...)",
+                ),
             );
         }
     }

@@ -109,5 +109,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
 /// The same on dashboard queries; a matcher whose value is a template variable is left
 /// alone (`job=~"$job"` is how multi-value variables are used).
 pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
-    ctx.report_expr_findings(&CHECK, findings, |query, span| query.touches_variable(span), out);
+    ctx.report_expr_findings(
+        &CHECK,
+        findings,
+        |query, span| query.touches_variable(span),
+        out,
+    );
 }

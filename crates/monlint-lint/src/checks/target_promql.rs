@@ -36,7 +36,9 @@ incident.
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        let panel_queries = dashboard.targets().filter_map(|(_, target)| target.query.as_ref());
+        let panel_queries = dashboard
+            .targets()
+            .filter_map(|(_, target)| target.query.as_ref());
         let variable_queries = dashboard.variables.iter().filter_map(|v| v.query.as_ref());
         for query in panel_queries.chain(variable_queries) {
             let Err(error) = &query.parsed else { continue };
@@ -74,6 +76,10 @@ fn undefined_variable(text: &str, at: usize) -> Option<(&str, Span)> {
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(rest.len() - name_start);
     let name = &rest[name_start..name_start + name_len];
-    let end = at + 1 + name_start + name_len + usize::from(braced && rest[name_start + name_len..].starts_with('}'));
+    let end = at
+        + 1
+        + name_start
+        + name_len
+        + usize::from(braced && rest[name_start + name_len..].starts_with('}'));
     (!name.is_empty()).then(|| (name, Span::from_usize(at, end)))
 }
