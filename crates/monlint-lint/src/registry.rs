@@ -190,6 +190,10 @@ pub static DASHBOARD_CHECKS: &[(&Check, DashboardCheckFn)] = &[
         checks::template_datasource::check,
     ),
     (
+        &checks::template_job_instance::CHECK,
+        checks::template_job_instance::check,
+    ),
+    (
         &checks::variable_refresh::CHECK,
         checks::variable_refresh::check,
     ),

@@ -60,6 +60,7 @@ pub mod target_job_instance;
 pub mod target_promql;
 pub mod target_rate_interval;
 pub mod template_datasource;
+pub mod template_job_instance;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
 pub mod unknown_key;
