@@ -9,9 +9,9 @@ pub static CHECK: Check = Check {
     name: "panel-units",
     category: Category::Style,
     default_severity: Severity::Info,
-    summary: "A panel that plots Prometheus data has no unit.",
+    summary: "A time series, graph or gauge panel of Prometheus data has no unit.",
     doc: r#"## What it does
-Reports time series, graph, stat, gauge and bar gauge panels with Prometheus queries whose
+Reports time series, graph, gauge and bar gauge panels with Prometheus queries whose
 unit is not set (`fieldConfig.defaults.unit`, an override's `unit`, or a legacy graph's
 y-axis `format`).
 
