@@ -360,7 +360,6 @@ impl Loader<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn classic_panel(
         &mut self,
         node: &Node,
