@@ -12,8 +12,8 @@ pub static CHECK: Check = Check {
     default_severity: Severity::Warning,
     summary: "A datasource is given by its name, the form before dashboard schema 33.",
     doc: r#"## What it does
-Reports a panel's or query's `datasource` written as a plain name (`"Prometheus"`) rather
-than as `{type, uid}` or a variable. `-- Mixed --`, `-- Dashboard --` and `-- Grafana --`
+Reports a panel's, query's or template variable's `datasource` written as a plain name
+(`"Prometheus"`) rather than as `{type, uid}` or a variable. `-- Mixed --`, `-- Dashboard --` and `-- Grafana --`
 are not names and are left alone.
 
 ## Why is this bad?
@@ -41,6 +41,12 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .chain(panel.targets.iter().filter_map(|t| t.datasource.as_ref()))
         });
+        let datasources = datasources.chain(
+            dashboard
+                .variables
+                .iter()
+                .filter_map(|v| v.datasource.as_ref()),
+        );
         for datasource in datasources {
             let DatasourceForm::Name(name) = &datasource.form else {
                 continue;

@@ -12,8 +12,8 @@ pub static CHECK: Check = Check {
     default_severity: Severity::Warning,
     summary: "A panel or query names a fixed datasource uid instead of a datasource variable.",
     doc: r#"## What it does
-Reports `datasource: {"uid": "..."}` on panels and queries when the uid is a fixed value
-rather than a variable (`${datasource}`) or an export input (`${DS_PROMETHEUS}`). Grafana's
+Reports `datasource: {"uid": "..."}` on panels, queries and template variables when the
+uid is a fixed value rather than a variable (`${datasource}`) or an export input (`${DS_PROMETHEUS}`). Grafana's
 own pseudo datasources (`-- Mixed --`, `-- Dashboard --`, `-- Grafana --`, expressions)
 are left alone.
 
@@ -42,6 +42,12 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .chain(panel.targets.iter().filter_map(|t| t.datasource.as_ref()))
         });
+        let datasources = datasources.chain(
+            dashboard
+                .variables
+                .iter()
+                .filter_map(|v| v.datasource.as_ref()),
+        );
         for datasource in datasources {
             let DatasourceForm::Reference { uid: Some(uid), .. } = &datasource.form else {
                 continue;
