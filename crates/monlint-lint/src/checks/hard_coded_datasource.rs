@@ -13,9 +13,9 @@ pub static CHECK: Check = Check {
     summary: "A panel or query names a fixed datasource uid instead of a datasource variable.",
     doc: r#"## What it does
 Reports `datasource: {"uid": "..."}` on panels, queries and template variables when the
-uid is a fixed value rather than a variable (`${datasource}`) or an export input (`${DS_PROMETHEUS}`). Grafana's
-own pseudo datasources (`-- Mixed --`, `-- Dashboard --`, `-- Grafana --`, expressions)
-are left alone.
+uid is a fixed value rather than a variable (`${datasource}`) or an export input
+(`${DS_PROMETHEUS}`). Grafana's own pseudo datasources (`-- Mixed --`, `-- Dashboard --`,
+`-- Grafana --`, expressions) are left alone.
 
 ## Why is this bad?
 Datasource uids are generated per Grafana instance: the dashboard works only where it was
