@@ -74,6 +74,12 @@ pub fn load(
 ) -> (Vec<Dashboard>, Vec<Problem>) {
     let mut dashboards = Vec::new();
     let mut problems = Vec::new();
+    if let Some(error) = strict_json_error(file_text) {
+        problems.push(Problem {
+            span: error.span,
+            message: format!("invalid JSON: {}", error.message),
+        });
+    }
     for document in documents {
         let root = &document.root;
         let direct = Loader {
@@ -103,9 +109,9 @@ fn load_embedded(
     problems: &mut Vec<Problem>,
 ) {
     let inner_text = outer.as_str().unwrap_or_default();
-    let (documents, error) = yaml::parse_stream(inner_text, &yaml::Limits::default());
+    let (documents, _) = yaml::parse_stream(inner_text, &yaml::Limits::default());
     let embedding = Arc::new(outer.clone());
-    if let Some(error) = error {
+    if let Some(error) = strict_json_error(inner_text) {
         problems.push(Problem {
             span: outer.value_span(file_text, error.span.range()),
             message: format!("the embedded dashboard JSON is invalid: {}", error.message),
@@ -122,6 +128,45 @@ fn load_embedded(
             dashboards.push(dashboard);
         }
     }
+}
+
+/// A JSON syntax error, with its span in the text.
+pub struct JsonError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Checks a text that starts like JSON against strict JSON, as Grafana reads it. The YAML
+/// reader that builds the tree accepts more (trailing commas, single quotes, comments),
+/// which Grafana refuses. Other texts (YAML documents) are not judged.
+pub fn strict_json_error(text: &str) -> Option<JsonError> {
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let error = serde_json::from_str::<serde_json::Value>(text).err()?;
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut offset = (line_start + error.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let end = text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    // serde_json appends " at line L column C"; the span says where.
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(text, _)| text)
+        .to_owned();
+    Some(JsonError {
+        span: Span::from_usize(offset, end),
+        message,
+    })
 }
 
 struct Loader<'a> {
@@ -826,6 +871,22 @@ mod tests {
         let text = " query_result(topk(5, up))";
         assert_eq!(&text[variable_query_expr(text).unwrap()], "topk(5, up)");
         assert_eq!(variable_query_expr("metrics(up)"), None);
+    }
+
+    #[test]
+    fn what_yaml_accepts_but_json_does_not() {
+        for (text, message) in [
+            ("{\"a\": [1, 2,]}", "trailing comma"),
+            ("{'a': 1}", "key must be a string"),
+            ("{\"a\": 1} # note", "trailing characters"),
+        ] {
+            let error = strict_json_error(text).unwrap();
+            assert_eq!(error.message, message, "{text}");
+        }
+        let error = strict_json_error("{\n  \"a\": 1,\n}").unwrap();
+        assert_eq!(error.span, Span::new(12, 13));
+        assert!(strict_json_error("{\"a\": \"\\u00e9\"}").is_none());
+        assert!(strict_json_error("kind: ConfigMap").is_none());
     }
 
     #[test]

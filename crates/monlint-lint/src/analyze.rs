@@ -9,9 +9,7 @@ use monlint_core::{Diagnostic, FileId, SourceFile, Sources, Span, Version};
 use monlint_promql::ParseOptions;
 use rayon::prelude::*;
 
-use crate::checks::{
-    FileFacts, RuleContext, WorkspaceContext, dashboard_invalid, ignored_document, yaml_syntax,
-};
+use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
 use crate::dashboards;
 use crate::documents::Documents;
 use crate::policy::Policy;
@@ -220,12 +218,14 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, span, message));
     }
     if kind == FileKind::Dashboard {
-        if let Some(error) = yaml_error {
+        // JSON files are judged by the strict JSON reader in the loader; YAML ones here.
+        let json_text = source.text.trim_start().starts_with(['{', '[']);
+        if let Some(error) = yaml_error.filter(|_| !json_text) {
             diagnostics.push(Diagnostic::new(
-                &dashboard_invalid::CHECK,
+                &yaml_syntax::CHECK,
                 file,
                 error.span,
-                format!("invalid JSON: {}", error.message),
+                error.message,
             ));
         }
         let (found, facts) = dashboards::check_file(source, file, &documents, options, &promql);
