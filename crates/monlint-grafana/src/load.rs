@@ -348,12 +348,26 @@ impl Loader<'_> {
             }
             let elements = root.get("__elements");
             let mut panels = Vec::new();
+            // The panels after an expanded row belong to it, and repeat with it.
+            let mut row_repeat = None;
             for panel in self.list(root, "panels") {
-                self.classic_panel(panel, &dashboard, elements, false, 0, &mut panels);
+                let is_row = panel.get("type").and_then(Node::as_str) == Some("row");
+                if is_row {
+                    row_repeat = repeat_of(panel);
+                }
+                let placement = Placement {
+                    in_row: false,
+                    row_repeat: if is_row { None } else { row_repeat.clone() },
+                };
+                self.classic_panel(panel, &dashboard, elements, &placement, 0, &mut panels);
             }
             for row in self.list(root, "rows") {
+                let placement = Placement {
+                    in_row: true,
+                    row_repeat: repeat_of(row),
+                };
                 for panel in self.list(row, "panels") {
-                    self.classic_panel(panel, &dashboard, elements, true, 0, &mut panels);
+                    self.classic_panel(panel, &dashboard, elements, &placement, 0, &mut panels);
                 }
             }
             dashboard.panels = panels;
@@ -410,7 +424,7 @@ impl Loader<'_> {
         node: &Node,
         dashboard: &Dashboard,
         elements: Option<&Node>,
-        in_row: bool,
+        placement: &Placement,
         depth: usize,
         out: &mut Vec<Panel>,
     ) {
@@ -463,12 +477,20 @@ impl Loader<'_> {
             library_panel,
             unit: self.unit(content, field_defaults),
             thresholds: self.thresholds(field_defaults),
-            in_row,
+            in_row: placement.in_row,
+            repeat: repeat_of(node)
+                .into_iter()
+                .chain(placement.row_repeat.clone())
+                .collect(),
         };
         let nested = self.list(node, "panels").to_vec();
         out.push(panel);
+        let inner = Placement {
+            in_row: true,
+            row_repeat: repeat_of(node),
+        };
         for child in &nested {
-            self.classic_panel(child, dashboard, elements, true, depth + 1, out);
+            self.classic_panel(child, dashboard, elements, &inner, depth + 1, out);
         }
     }
 
@@ -635,6 +657,13 @@ impl Loader<'_> {
                 unit: viz_spec.and_then(|s| self.unit(s, field_defaults)),
                 thresholds: self.thresholds(field_defaults),
                 in_row: false,
+                repeat: panel_spec
+                    .get("repeatOptions")
+                    .and_then(|r| r.get("value"))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned)
+                    .into_iter()
+                    .collect(),
             });
         }
         dashboard.panels = panels;
@@ -758,6 +787,20 @@ impl Loader<'_> {
             query: parsed,
         })
     }
+}
+
+/// Where a panel sits: in a row object, and under a row repeated over a variable.
+struct Placement {
+    in_row: bool,
+    row_repeat: Option<String>,
+}
+
+/// The variable a panel or row repeats over.
+fn repeat_of(node: &Node) -> Option<String> {
+    node.get("repeat")
+        .and_then(Node::as_str)
+        .filter(|r| !r.is_empty() && !node.get("repeat").is_some_and(Node::is_null))
+        .map(str::to_owned)
 }
 
 /// The PromQL inside a query variable's query: `label_values(<expr>, <label>)` and

@@ -199,6 +199,9 @@ pub struct Panel {
     pub thresholds: Vec<ThresholdStep>,
     /// Nested in a row (`collapsed` rows hold their panels; old `rows[]` too).
     pub in_row: bool,
+    /// The variables the panel is repeated over (its own `repeat`, its row's): each copy
+    /// gets one value of them.
+    pub repeat: Vec<String>,
 }
 
 impl Panel {

@@ -13,7 +13,9 @@ pub static CHECK: Check = Check {
     summary: "A multi-value or \"All\" variable is matched with `=` instead of `=~`.",
     doc: r#"## What it does
 Reports label matchers `label="$var"` (and `!=`) in dashboard queries where `$var` is a
-variable that allows several values (`multi`) or an "All" option (`includeAll`).
+variable that allows several values (`multi`) or an "All" option (`includeAll`). Panels
+repeated over the variable (their own `repeat` or their row's) get one value per copy and
+are left alone.
 
 ## Why is this bad?
 With several values selected, Grafana writes them as a regex alternation
@@ -34,7 +36,17 @@ as the viewer picks two values or "All".
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        for query in dashboard.queries() {
+        let panel_queries = dashboard.panels.iter().flat_map(|panel| {
+            panel
+                .targets
+                .iter()
+                .filter_map(move |t| t.query.as_ref().map(|q| (q, panel.repeat.as_slice())))
+        });
+        let variable_queries = dashboard
+            .variables
+            .iter()
+            .filter_map(|v| v.query.as_ref().map(|q| (q, &[][..])));
+        for (query, repeated) in panel_queries.chain(variable_queries) {
             let Ok(expr) = &query.parsed else { continue };
             expr.walk(&mut |node| {
                 let selector = match node {
@@ -52,6 +64,7 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                         .references
                         .iter()
                         .filter(|r| r.raw.start >= raw.start && r.raw.end <= raw.end)
+                        .filter(|r| !repeated.contains(&r.name))
                         .find_map(|r| dashboard.variable(&r.name))
                         .filter(|v| v.multi || v.include_all);
                     let Some(variable) = variable else { continue };
@@ -67,7 +80,10 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                                 matcher.op.as_str()
                             ),
                         )
-                        .with_help(format!("use `{}{regex_op}\"${}\"`", matcher.name, variable.name.value)),
+                        .with_help(format!(
+                            "use `{}{regex_op}\"${}\"`",
+                            matcher.name, variable.name.value
+                        )),
                     );
                 }
             });
