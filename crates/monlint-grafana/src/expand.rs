@@ -40,6 +40,9 @@ struct Segment {
 pub struct Expansion {
     pub text: String,
     pub references: Vec<Reference>,
+    /// References to names that are neither the dashboard's variables nor built-ins,
+    /// left in the text as written (as Grafana leaves them).
+    pub unresolved: Vec<Reference>,
     segments: Vec<Segment>,
     raw_start: usize,
     raw_len: usize,
@@ -59,7 +62,7 @@ impl Expansion {
         for segment in &mut self.segments {
             segment.raw = segment.raw.start + offset..segment.raw.end + offset;
         }
-        for reference in &mut self.references {
+        for reference in self.references.iter_mut().chain(&mut self.unresolved) {
             reference.raw = reference.raw.start + offset..reference.raw.end + offset;
         }
         self.raw_start = offset;
@@ -259,6 +262,11 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
             .placeholder(&name, context)
             .or_else(|| builtin_placeholder(&name, context));
         let Some(placeholder) = placeholder else {
+            expansion.unresolved.push(Reference {
+                name,
+                raw: index..end,
+                context,
+            });
             index = end;
             continue;
         };
@@ -354,6 +362,13 @@ mod tests {
             r#"label_replace(up, "a", "$1", "b", "(.*)") offset 5m"#
         );
         assert_eq!(expansion.references[0].context, Context::Duration);
+        let unresolved: Vec<_> = expansion
+            .unresolved
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(unresolved, ["1"]);
+        assert_eq!(expansion.unresolved[0].context, Context::Quoted);
     }
 
     #[test]

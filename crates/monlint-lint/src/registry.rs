@@ -140,6 +140,10 @@ pub static DASHBOARD_CHECKS: &[(&Check, DashboardCheckFn)] = &[
         checks::variable_multi_equality::check,
     ),
     (
+        &checks::undefined_variable::CHECK,
+        checks::undefined_variable::check,
+    ),
+    (
         &checks::histogram_quantile_without_le::CHECK,
         checks::histogram_quantile_without_le::check_dashboard,
     ),

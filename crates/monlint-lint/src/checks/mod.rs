@@ -63,6 +63,7 @@ pub mod template_datasource;
 pub mod template_job_instance;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
+pub mod undefined_variable;
 pub mod unknown_key;
 pub mod unused_suppression;
 pub mod up_without_absent;
