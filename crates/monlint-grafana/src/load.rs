@@ -315,6 +315,7 @@ impl Loader<'_> {
             required_datasources: Vec::new(),
             variables: Vec::new(),
             panels: Vec::new(),
+            annotation_queries: Vec::new(),
         };
         for input in self.list(root, "__inputs") {
             if let Some(name) = input.get("name").and_then(Node::as_str) {
@@ -371,6 +372,23 @@ impl Loader<'_> {
                 }
             }
             dashboard.panels = panels;
+            let annotations: Vec<Node> = match root.get("annotations") {
+                Some(annotations) => self.list(annotations, "list").to_vec(),
+                None => Vec::new(),
+            };
+            for annotation in &annotations {
+                let datasource = self.datasource(annotation.get("datasource"));
+                if language(datasource.as_ref(), &dashboard) != QueryLanguage::Promql {
+                    continue;
+                }
+                if let Some(expr) = self
+                    .text(annotation.get("expr"))
+                    .filter(|e| !e.value.trim().is_empty())
+                {
+                    let query = self.query(expr.clone(), 0..expr.value.len(), &dashboard);
+                    dashboard.annotation_queries.push(query);
+                }
+            }
         }
         self.parse_variable_queries(&mut dashboard);
         problems.append(&mut self.problems);

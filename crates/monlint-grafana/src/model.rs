@@ -266,6 +266,8 @@ pub struct Dashboard {
     pub variables: Vec<Variable>,
     /// Every panel in layout order; rows before the panels they hold.
     pub panels: Vec<Panel>,
+    /// The PromQL of Prometheus annotation queries (`annotations.list[].expr`).
+    pub annotation_queries: Vec<Query>,
 }
 
 impl Dashboard {
@@ -280,11 +282,12 @@ impl Dashboard {
             .flat_map(|panel| panel.targets.iter().map(move |target| (panel, target)))
     }
 
-    /// Every parsed PromQL query: panel targets and variable queries.
+    /// Every PromQL query: panel targets, variable queries and annotation queries.
     pub fn queries(&self) -> impl Iterator<Item = &Query> {
         self.targets()
             .filter_map(|(_, target)| target.query.as_ref())
             .chain(self.variables.iter().filter_map(|v| v.query.as_ref()))
+            .chain(&self.annotation_queries)
     }
 
     /// Whether any target sends PromQL.

@@ -11,8 +11,9 @@ pub static CHECK: Check = Check {
     default_severity: Severity::Error,
     summary: "A dashboard query is not valid PromQL once its template variables are expanded.",
     doc: r#"## What it does
-Expands the template variables of every Prometheus query of a dashboard (panel targets and
-the `label_values(...)` / `query_result(...)` queries of query variables) into placeholders
+Expands the template variables of every Prometheus query of a dashboard (panel targets,
+the `label_values(...)` / `query_result(...)` queries of query variables, and annotation
+queries) into placeholders
 of the right kind (a duration inside `[...]`, a word inside quotes), parses the result as
 the targeted Prometheus version would, and reports the first error at its place in the
 JSON string. Queries of other datasources (Loki, SQL, `-- Mixed --` targets of another
@@ -36,11 +37,7 @@ incident.
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        let panel_queries = dashboard
-            .targets()
-            .filter_map(|(_, target)| target.query.as_ref());
-        let variable_queries = dashboard.variables.iter().filter_map(|v| v.query.as_ref());
-        for query in panel_queries.chain(variable_queries) {
+        for query in dashboard.queries() {
             let Err(error) = &query.parsed else { continue };
             let diagnostic = match undefined_variable(&query.expansion.text, error.span.start as usize) {
                 Some((name, span)) => Diagnostic::new(

@@ -38,11 +38,7 @@ renamed or removed, or misspelt.
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        let panel_queries = dashboard
-            .targets()
-            .filter_map(|(_, target)| target.query.as_ref());
-        let variable_queries = dashboard.variables.iter().filter_map(|v| v.query.as_ref());
-        for query in panel_queries.chain(variable_queries) {
+        for query in dashboard.queries() {
             for reference in &query.expansion.unresolved {
                 let name = &reference.name;
                 if reference.context != Context::Quoted || name.bytes().all(|b| b.is_ascii_digit())
