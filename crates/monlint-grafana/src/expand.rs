@@ -72,21 +72,30 @@ impl Expansion {
 
     /// Whether the expanded range overlaps a placeholder.
     pub fn touches_variable(&self, expanded: Range<usize>) -> bool {
-        self.segments.iter().any(|s| {
-            s.variable
-                && s.expanded.start < expanded.end.max(expanded.start + 1)
-                && expanded.start < s.expanded.end
-        })
+        let end = expanded.end.max(expanded.start + 1);
+        // Segments are contiguous and in order: start at the first that ends after
+        // `expanded.start`.
+        let first = self
+            .segments
+            .partition_point(|s| s.expanded.end <= expanded.start);
+        self.segments[first..]
+            .iter()
+            .take_while(|s| s.expanded.start < end)
+            .any(|s| s.variable)
     }
 
     fn map(&self, offset: usize, is_end: bool) -> usize {
-        let found = self.segments.iter().find(|s| {
-            if is_end {
-                s.expanded.start < offset && offset <= s.expanded.end
-            } else {
-                s.expanded.start <= offset && offset < s.expanded.end
-            }
-        });
+        let found = if is_end {
+            let index = self.segments.partition_point(|s| s.expanded.end < offset);
+            self.segments
+                .get(index)
+                .filter(|s| s.expanded.start < offset)
+        } else {
+            let index = self.segments.partition_point(|s| s.expanded.end <= offset);
+            self.segments
+                .get(index)
+                .filter(|s| s.expanded.start <= offset)
+        };
         match found {
             Some(segment) if segment.variable => {
                 if is_end {

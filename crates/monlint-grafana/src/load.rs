@@ -10,8 +10,8 @@ use monlint_promql::{ParseOptions, parse};
 
 use crate::expand::{Context, Variables, expand};
 use crate::model::{
-    Dashboard, Datasource, DatasourceForm, Flag, Flavor, Input, Number, Panel, Problem, Query,
-    QueryLanguage, Target, Text, ThresholdStep, Variable,
+    Dashboard, Datasource, DatasourceForm, Flag, Flavor, Input, Number, Panel, Problem,
+    ProblemKind, Query, QueryLanguage, Target, Text, ThresholdStep, Variable,
 };
 
 /// Nesting of rows and library panels followed before giving up.
@@ -78,10 +78,14 @@ pub fn load(
         problems.push(Problem {
             span: error.span,
             message: format!("invalid JSON: {}", error.message),
+            kind: ProblemKind::Invalid,
         });
     }
     for document in documents {
         let root = &document.root;
+        if file_text.trim_start().starts_with('{') {
+            duplicate_keys(root, &|node| node.span, &mut problems);
+        }
         let direct = Loader {
             file_text,
             embedding: None,
@@ -115,9 +119,15 @@ fn load_embedded(
         problems.push(Problem {
             span: outer.value_span(file_text, error.span.range()),
             message: format!("the embedded dashboard JSON is invalid: {}", error.message),
+            kind: ProblemKind::Invalid,
         });
     }
     for document in &documents {
+        duplicate_keys(
+            &document.root,
+            &|node| outer.value_span(file_text, node.span.range()),
+            problems,
+        );
         let loader = Loader {
             file_text,
             embedding: Some(embedding.clone()),
@@ -126,6 +136,36 @@ fn load_embedded(
         };
         if let Some(dashboard) = loader.load_root(&document.root, problems) {
             dashboards.push(dashboard);
+        }
+    }
+}
+
+/// Keys written twice in one JSON object: JavaScript's parser, which Grafana uses, keeps
+/// the last value, while this model (like most readers of the file) sees the first.
+fn duplicate_keys(root: &Node, span: &dyn Fn(&Node) -> Span, problems: &mut Vec<Problem>) {
+    let mut pending = vec![root];
+    while let Some(node) = pending.pop() {
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                let mut seen = std::collections::HashSet::new();
+                for entry in entries {
+                    let Some(key) = entry.key.as_str() else {
+                        continue;
+                    };
+                    if !seen.insert(key) {
+                        problems.push(Problem {
+                            span: span(&entry.key),
+                            message: format!(
+                                "duplicate key `{key}`: Grafana keeps this last value, monlint reads the first"
+                            ),
+                            kind: ProblemKind::DuplicateKey,
+                        });
+                    }
+                    pending.push(&entry.value);
+                }
+            }
+            NodeKind::Sequence(items) => pending.extend(items),
+            NodeKind::Scalar(_) => {}
         }
     }
 }
@@ -178,11 +218,11 @@ struct Loader<'a> {
 }
 
 /// The dashboard's variables as the expansion sees them.
-struct VariableTable<'a>(&'a [Variable]);
+struct VariableTable<'a>(&'a Dashboard);
 
 impl Variables for VariableTable<'_> {
     fn placeholder(&self, name: &str, context: Context) -> Option<String> {
-        let variable = self.0.iter().find(|v| v.name.value == name)?;
+        let variable = self.0.variable(name)?;
         let placeholder = match context {
             Context::Quoted => name.to_owned(),
             Context::Duration => "5m".to_owned(),
@@ -231,7 +271,11 @@ impl Loader<'_> {
 
     fn problem(&mut self, node: &Node, message: String) {
         let span = self.span(node);
-        self.problems.push(Problem { span, message });
+        self.problems.push(Problem {
+            span,
+            message,
+            kind: ProblemKind::Invalid,
+        });
     }
 
     fn text(&self, node: Option<&Node>) -> Option<Text> {
@@ -316,9 +360,20 @@ impl Loader<'_> {
             variables: Vec::new(),
             panels: Vec::new(),
             annotation_queries: Vec::new(),
+            variable_index: std::collections::HashMap::new(),
+            other_datasource_types: false,
+            input_index: std::collections::HashMap::new(),
         };
         for input in self.list(root, "__inputs") {
             if let Some(name) = input.get("name").and_then(Node::as_str) {
+                let plugin = input
+                    .get("pluginId")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned);
+                dashboard
+                    .input_index
+                    .entry(name.to_owned())
+                    .or_insert(plugin);
                 dashboard.inputs.push(Input {
                     name: name.to_owned(),
                     plugin: input
@@ -344,9 +399,10 @@ impl Loader<'_> {
             };
             for node in &templating {
                 if let Some(variable) = self.classic_variable(node) {
-                    dashboard.variables.push(variable);
+                    add_variable(&mut dashboard, variable);
                 }
             }
+            note_datasource_types(&mut dashboard);
             let elements = root.get("__elements");
             let mut panels = Vec::new();
             // The panels after an expanded row belong to it, and repeat with it.
@@ -590,7 +646,7 @@ impl Loader<'_> {
 
     /// Expands and parses the part `range` of a query text.
     fn query(&self, raw: Text, range: std::ops::Range<usize>, dashboard: &Dashboard) -> Query {
-        let table = VariableTable(&dashboard.variables);
+        let table = VariableTable(dashboard);
         let expansion = expand(&raw.value[range.clone()], &table).shifted(range.start);
         let parsed = parse(&expansion.text, self.options);
         Query {
@@ -624,9 +680,10 @@ impl Loader<'_> {
     fn load_v2(&mut self, spec: &Node, dashboard: &mut Dashboard) {
         for node in self.list(spec, "variables").to_vec() {
             if let Some(variable) = self.v2_variable(&node) {
-                dashboard.variables.push(variable);
+                add_variable(dashboard, variable);
             }
         }
+        note_datasource_types(dashboard);
         let elements = spec
             .get("elements")
             .and_then(Node::as_mapping)
@@ -807,6 +864,15 @@ impl Loader<'_> {
     }
 }
 
+/// Adds a variable; the first of a name is the one lookups find.
+fn add_variable(dashboard: &mut Dashboard, variable: Variable) {
+    dashboard
+        .variable_index
+        .entry(variable.name.value.clone())
+        .or_insert(dashboard.variables.len());
+    dashboard.variables.push(variable);
+}
+
 /// Where a panel sits: in a row object, and under a row repeated over a variable.
 struct Placement {
     in_row: bool,
@@ -877,30 +943,33 @@ fn language(datasource: Option<&Datasource>, dashboard: &Dashboard) -> QueryLang
         }
         let id = ds.identifier()?;
         let name = variable_name(id)?;
-        if let Some(input) = dashboard.inputs.iter().find(|i| i.name == name) {
-            return input.plugin.clone();
+        match dashboard.variable(name) {
+            Some(variable) => variable.plugin.clone(),
+            None => dashboard.input_plugin(name).map(str::to_owned),
         }
-        dashboard.variable(name).and_then(|v| v.plugin.clone())
     });
-    let is_promql = |p: &str| p == "prometheus" || p.ends_with("prometheus-datasource");
     match plugin {
         Some(plugin) if is_promql(&plugin) => QueryLanguage::Promql,
         Some(_) => QueryLanguage::Other,
         None if datasource.is_some_and(Datasource::is_special) => QueryLanguage::Other,
-        None => {
-            let other = dashboard
-                .required_datasources
-                .iter()
-                .chain(dashboard.inputs.iter().filter_map(|i| i.plugin.as_ref()))
-                .chain(dashboard.variables.iter().filter_map(|v| v.plugin.as_ref()))
-                .any(|p| !is_promql(p));
-            if other {
-                QueryLanguage::Other
-            } else {
-                QueryLanguage::Promql
-            }
-        }
+        None if dashboard.other_datasource_types => QueryLanguage::Other,
+        None => QueryLanguage::Promql,
     }
+}
+
+fn is_promql(plugin: &str) -> bool {
+    plugin == "prometheus" || plugin.ends_with("prometheus-datasource")
+}
+
+/// Notes once whether the dashboard names datasource types other than Prometheus, which
+/// makes queries on an unknown datasource not count as PromQL.
+fn note_datasource_types(dashboard: &mut Dashboard) {
+    dashboard.other_datasource_types = dashboard
+        .required_datasources
+        .iter()
+        .chain(dashboard.inputs.iter().filter_map(|i| i.plugin.as_ref()))
+        .chain(dashboard.variables.iter().filter_map(|v| v.plugin.as_ref()))
+        .any(|p| !is_promql(p));
 }
 
 /// `$ds`, `${ds}`, `${ds:text}`, `[[ds]]` → `ds`.

@@ -268,11 +268,27 @@ pub struct Dashboard {
     pub panels: Vec<Panel>,
     /// The PromQL of Prometheus annotation queries (`annotations.list[].expr`).
     pub annotation_queries: Vec<Query>,
+    /// Variable names to their index in `variables`, so lookups stay constant-time on
+    /// dashboards with many variables.
+    pub(crate) variable_index: std::collections::HashMap<String, usize>,
+    /// Whether `__requires`, `__inputs` or a datasource variable names a datasource type
+    /// other than Prometheus (computed once the variables are loaded).
+    pub(crate) other_datasource_types: bool,
+    /// `__inputs` names to their plugin.
+    pub(crate) input_index: std::collections::HashMap<String, Option<String>>,
 }
 
 impl Dashboard {
+    /// The variable of that name (the first, if the name is defined twice).
     pub fn variable(&self, name: &str) -> Option<&Variable> {
-        self.variables.iter().find(|v| v.name.value == name)
+        self.variable_index
+            .get(name)
+            .and_then(|&index| self.variables.get(index))
+    }
+
+    /// The plugin of an export input (`DS_PROMETHEUS` → `prometheus`).
+    pub fn input_plugin(&self, name: &str) -> Option<&str> {
+        self.input_index.get(name)?.as_deref()
     }
 
     /// The queries of every panel, with the panel.
@@ -302,4 +318,13 @@ impl Dashboard {
 pub struct Problem {
     pub span: Span,
     pub message: String,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Grafana cannot read this: broken JSON, or a value of the wrong shape.
+    Invalid,
+    /// A key written twice in one object; Grafana reads it, keeping the last value.
+    DuplicateKey,
 }

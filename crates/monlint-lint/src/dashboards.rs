@@ -3,12 +3,12 @@
 
 use monlint_core::yaml::Document;
 use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
-use monlint_grafana::{Dashboard, Query, load};
+use monlint_grafana::{Dashboard, ProblemKind, Query, load};
 use monlint_promql::ParseOptions;
 use monlint_promql::ast::{Expr, LabelMatcher};
 
 use crate::checks::common::ExprFinding;
-use crate::checks::{FileFacts, RecordingUse, dashboard_invalid};
+use crate::checks::{FileFacts, RecordingUse, dashboard_invalid, duplicate_json_key};
 use crate::policy::Policy;
 
 /// What a dashboard check sees: the dashboards of one file and its text.
@@ -248,7 +248,13 @@ pub fn check_file(
     let (dashboards, problems) = load(&source.text, documents, promql);
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|p| Diagnostic::new(&dashboard_invalid::CHECK, file, p.span, p.message))
+        .map(|p| {
+            let check = match p.kind {
+                ProblemKind::Invalid => &dashboard_invalid::CHECK,
+                ProblemKind::DuplicateKey => &duplicate_json_key::CHECK,
+            };
+            Diagnostic::new(check, file, p.span, p.message)
+        })
         .collect();
     if dashboards.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::new(

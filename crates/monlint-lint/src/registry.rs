@@ -230,6 +230,7 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::invalid_suppression::CHECK,
     &checks::unused_suppression::CHECK,
     &checks::dashboard_invalid::CHECK,
+    &checks::duplicate_json_key::CHECK,
 ];
 
 /// Every check, sorted by code.

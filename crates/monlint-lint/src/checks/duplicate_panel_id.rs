@@ -1,5 +1,7 @@
 //! Panel ids used twice in one dashboard.
 
+use std::collections::HashMap;
+
 use monlint_core::{Category, Check, Diagnostic, Severity, Span};
 
 use crate::dashboards::DashboardContext;
@@ -33,11 +35,12 @@ Usually the result of copying a panel's JSON.
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        let mut seen: Vec<(f64, Span)> = Vec::new();
+        // Keyed by the bits of the number: ids are integers in practice.
+        let mut seen: HashMap<u64, Span> = HashMap::new();
         for panel in &dashboard.panels {
             let Some(id) = panel.id else { continue };
-            match seen.iter().find(|(value, _)| *value == id.value) {
-                Some(&(_, first)) => out.push(
+            match seen.get(&id.value.to_bits()) {
+                Some(&first) => out.push(
                     Diagnostic::new(
                         &CHECK,
                         ctx.file,
@@ -47,7 +50,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                     .with_secondary(ctx.file, first, "first used here")
                     .with_help("give every panel its own id"),
                 ),
-                None => seen.push((id.value, id.span)),
+                None => {
+                    seen.insert(id.value.to_bits(), id.span);
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod dashboard_invalid;
 pub mod datasource_bare_name;
 pub mod description_style;
 pub mod duplicate_group;
+pub mod duplicate_json_key;
 pub mod duplicate_key;
 pub mod duplicate_panel_id;
 pub mod duplicate_rule;
