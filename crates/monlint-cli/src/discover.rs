@@ -16,10 +16,12 @@ pub struct Input {
 /// Files larger than this are refused rather than read into memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-fn is_yaml(path: &Path) -> bool {
+/// YAML files, and JSON files (Grafana dashboards; other JSON is recognised as nothing
+/// and skipped).
+fn is_candidate(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
-        Some("yml" | "yaml")
+        Some("yml" | "yaml" | "json")
     )
 }
 
@@ -70,7 +72,7 @@ fn walk(dir: &Path, excluded: Excluded, inputs: &mut Vec<Input>) -> Result<(), S
             .to_str()
             .is_some_and(|name| CONFIG_FILE_NAMES.contains(&name));
         if entry.file_type().is_file()
-            && is_yaml(entry.path())
+            && is_candidate(entry.path())
             && !is_config
             && !excluded(entry.path())
         {

@@ -14,6 +14,9 @@ pub struct SourceFile {
     /// Where the first invalid UTF-8 sequence was, for files read from bytes.
     pub invalid_utf8_at: Option<usize>,
     line_starts: Vec<u32>,
+    /// An ASCII text's columns are byte offsets: no need to count characters along a
+    /// long line (minified JSON is one line) for every diagnostic.
+    ascii: bool,
 }
 
 /// A 1-based line and column; the column counts characters, not bytes, as editors do.
@@ -32,6 +35,7 @@ impl SourceFile {
             .collect();
         SourceFile {
             path: path.into(),
+            ascii: text.is_ascii(),
             text,
             invalid_utf8_at: None,
             line_starts,
@@ -87,6 +91,12 @@ impl SourceFile {
         let offset = (offset as usize).min(self.text.len());
         let index = self.line_index(offset as u32);
         let start = self.line_starts[index] as usize;
+        if self.ascii {
+            return LineCol {
+                line: index as u32 + 1,
+                column: (offset - start) as u32 + 1,
+            };
+        }
         let prefix = self.text.get(start..offset).unwrap_or_else(|| {
             // An offset inside a multi-byte character counts from that character.
             let mut boundary = offset;

@@ -10,6 +10,7 @@ use monlint_promql::ParseOptions;
 use rayon::prelude::*;
 
 use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
+use crate::dashboards;
 use crate::documents::Documents;
 use crate::policy::Policy;
 use crate::registry::{RULE_CHECKS, WORKSPACE_CHECKS};
@@ -54,6 +55,8 @@ pub enum FileKind {
     RuleTests,
     /// An Alertmanager configuration.
     Alertmanager,
+    /// Grafana dashboards: JSON, Kubernetes objects, or JSON embedded in ConfigMaps.
+    Dashboard,
     /// Nothing monlint knows.
     Unknown,
 }
@@ -65,6 +68,7 @@ impl FileKind {
             FileKind::KubernetesPrometheusRule => "kubernetes-prometheus-rule",
             FileKind::RuleTests => "rule-tests",
             FileKind::Alertmanager => "alertmanager",
+            FileKind::Dashboard => "grafana-dashboard",
             FileKind::Unknown => "unknown",
         }
     }
@@ -72,7 +76,10 @@ impl FileKind {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            FileKind::PrometheusRules | FileKind::KubernetesPrometheusRule | FileKind::Alertmanager
+            FileKind::PrometheusRules
+                | FileKind::KubernetesPrometheusRule
+                | FileKind::Alertmanager
+                | FileKind::Dashboard
         )
     }
 }
@@ -104,6 +111,11 @@ fn detect(documents: &[Document]) -> FileKind {
     };
     if documents.iter().any(|d| is_prometheus_rule_object(&d.root)) {
         FileKind::KubernetesPrometheusRule
+    } else if documents
+        .iter()
+        .any(|d| monlint_grafana::is_dashboard_document(&d.root))
+    {
+        FileKind::Dashboard
     } else if first.get("groups").is_some() {
         FileKind::PrometheusRules
     } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
@@ -210,6 +222,15 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
     };
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
     let mut kind = detect(&documents);
+    // A JSON file named on the command line, or one that is broken but reads like a
+    // dashboard, is a dashboard: the loader says what is wrong with it.
+    let json_name = source.path.ends_with(".json");
+    if kind == FileKind::Unknown
+        && ((explicit && json_name)
+            || (yaml_error.is_some() && dashboards::looks_like_dashboard(&source.text)))
+    {
+        kind = FileKind::Dashboard;
+    }
     if kind == FileKind::Unknown
         && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text)))
     {
@@ -236,6 +257,30 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         let span = Span::from_usize(offset, offset + 1);
         let message = "the file is not valid UTF-8; invalid bytes were read as U+FFFD";
         diagnostics.push(Diagnostic::new(&yaml_syntax::CHECK, file, span, message));
+    }
+    if kind == FileKind::Dashboard {
+        // JSON files are judged by the strict JSON reader in the loader; YAML ones here.
+        let json_text = source.text.trim_start().starts_with(['{', '[']);
+        if let Some(error) = yaml_error.filter(|_| !json_text) {
+            diagnostics.push(Diagnostic::new(
+                &yaml_syntax::CHECK,
+                file,
+                error.span,
+                error.message,
+            ));
+        }
+        let (found, facts) = dashboards::check_file(source, file, &documents, options, &promql);
+        diagnostics.extend(found);
+        return Loaded {
+            report: FileReport {
+                kind,
+                rule_count: 0,
+                diagnostics,
+                redactions: Vec::new(),
+            },
+            facts: Some(facts),
+            tests: None,
+        };
     }
     if let Some(error) = yaml_error {
         diagnostics.push(Diagnostic::new(

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod analyze;
 pub mod checks;
 pub mod config;
+pub mod dashboards;
 pub mod docs;
 pub mod documents;
 pub mod links;

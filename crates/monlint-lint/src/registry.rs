@@ -4,6 +4,7 @@ use monlint_core::Check;
 
 use crate::alertmanager::AlertmanagerCheckFn;
 use crate::checks::{self, RuleCheckFn, WorkspaceCheckFn};
+use crate::dashboards::DashboardCheckFn;
 
 /// Checks run over a loaded rule file, in the order they run.
 pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
@@ -132,11 +133,99 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     ),
 ];
 
+/// Checks run over the dashboards of a file, in the order they run. The PromQL checks
+/// shared with rule files appear here with their dashboard entry point.
+pub static DASHBOARD_CHECKS: &[(&Check, DashboardCheckFn)] = &[
+    (&checks::target_promql::CHECK, checks::target_promql::check),
+    (
+        &checks::target_rate_interval::CHECK,
+        checks::target_rate_interval::check,
+    ),
+    (
+        &checks::target_job_instance::CHECK,
+        checks::target_job_instance::check,
+    ),
+    (
+        &checks::variable_multi_equality::CHECK,
+        checks::variable_multi_equality::check,
+    ),
+    (
+        &checks::undefined_variable::CHECK,
+        checks::undefined_variable::check,
+    ),
+    (
+        &checks::histogram_quantile_without_le::CHECK,
+        checks::histogram_quantile_without_le::check_dashboard,
+    ),
+    (
+        &checks::counter_without_rate::CHECK,
+        checks::counter_without_rate::check_dashboard,
+    ),
+    (
+        &checks::rate_window_too_short::CHECK,
+        checks::rate_window_too_short::check_dashboard,
+    ),
+    (
+        &checks::regex_smells::CHECK,
+        checks::regex_smells::check_dashboard,
+    ),
+    (
+        &checks::panel_no_targets::CHECK,
+        checks::panel_no_targets::check,
+    ),
+    (
+        &checks::panel_title_description::CHECK,
+        checks::panel_title_description::check,
+    ),
+    (&checks::panel_units::CHECK, checks::panel_units::check),
+    (&checks::legacy_panel::CHECK, checks::legacy_panel::check),
+    (
+        &checks::legacy_panel_alert::CHECK,
+        checks::legacy_panel_alert::check,
+    ),
+    (
+        &checks::duplicate_panel_id::CHECK,
+        checks::duplicate_panel_id::check,
+    ),
+    (
+        &checks::missing_uid_or_title::CHECK,
+        checks::missing_uid_or_title::check,
+    ),
+    (
+        &checks::datasource_bare_name::CHECK,
+        checks::datasource_bare_name::check,
+    ),
+    (
+        &checks::hard_coded_datasource::CHECK,
+        checks::hard_coded_datasource::check,
+    ),
+    (
+        &checks::template_datasource::CHECK,
+        checks::template_datasource::check,
+    ),
+    (
+        &checks::template_job_instance::CHECK,
+        checks::template_job_instance::check,
+    ),
+    (
+        &checks::variable_refresh::CHECK,
+        checks::variable_refresh::check,
+    ),
+    (
+        &checks::editable_dashboard::CHECK,
+        checks::editable_dashboard::check,
+    ),
+];
+
 /// Checks across all the files of a run, after each file's own checks.
 pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
     (
         &checks::recording_rule_undefined::CHECK,
         checks::recording_rule_undefined::check,
+    ),
+    (
+        &checks::panel_threshold_mismatch::CHECK,
+        checks::panel_threshold_mismatch::check,
     ),
     (
         &checks::alert_test_unknown_alert::CHECK,
@@ -247,6 +336,8 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::alertmanager_invalid_receiver::CHECK,
     &checks::alertmanager_invalid_value::CHECK,
     &checks::matcher_parser_fallback::CHECK,
+    &checks::dashboard_invalid::CHECK,
+    &checks::duplicate_json_key::CHECK,
 ];
 
 /// Every check, sorted by code.
@@ -255,10 +346,13 @@ pub fn all_checks() -> Vec<&'static Check> {
         .iter()
         .copied()
         .chain(RULE_CHECKS.iter().map(|(check, _)| *check))
+        .chain(DASHBOARD_CHECKS.iter().map(|(check, _)| *check))
         .chain(WORKSPACE_CHECKS.iter().map(|(check, _)| *check))
         .chain(ALERTMANAGER_CHECKS.iter().map(|(check, _)| *check))
         .collect();
     all.sort_by_key(|check| check.code);
+    // The PromQL checks shared by rules and dashboards are listed twice.
+    all.dedup_by_key(|check| check.code);
     all
 }
 

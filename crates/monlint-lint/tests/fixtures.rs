@@ -2,13 +2,17 @@
 //! `valid.yml` must not. Only the check under test is enabled, and the rendered
 //! diagnostics of `invalid.yml` are snapshotted.
 //!
+//! Dashboard checks use `invalid.json` / `valid.json` (a check that applies to both
+//! rules and dashboards has both kinds; the JSON snapshot is named `<check>-json`).
+//!
 //! A fixture targets the newest Prometheus unless its first line says otherwise:
 //! `# target: prometheus 2.42`. A first line `# also-enable: a, b` runs those checks too
 //! (for checks about other checks' findings, such as suppressions); only the findings of
 //! the check under test count and are snapshotted.
 //!
-//! Checks across files take companions: `invalid.rules.yml` next to `invalid.yml` is
-//! checked in the same run (and likewise for `valid`).
+//! Checks across files take companions, checked in the same run: a `context.yml` shared
+//! by every fixture of the folder, and `invalid.rules.yml` next to `invalid.yml` (likewise
+//! for `valid`).
 
 use std::path::PathBuf;
 
@@ -50,8 +54,13 @@ fn file_is_config(check: &str) -> bool {
     check == "invalid-config"
 }
 
-fn run(check: &str, file: &str) -> (usize, String) {
+/// The rendered findings of the check under test in one fixture file, or `None` when the
+/// fixture folder has no such file.
+fn run(check: &str, file: &str) -> Option<(usize, String)> {
     let path = fixtures_dir().join(check).join(file);
+    if !path.exists() {
+        return None;
+    }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let version = text
         .lines()
@@ -120,21 +129,39 @@ fn run(check: &str, file: &str) -> (usize, String) {
         .filter(|d| d.check.name == check)
         .collect();
     let rendered = String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap();
-    (diagnostics.len(), rendered)
+    Some((diagnostics.len(), rendered))
 }
 
 #[test]
 fn every_check_has_fixtures_that_trigger_it_and_not() {
     for check in all_checks() {
-        let (count, rendered) = run(check.name, "valid.yml");
-        assert_eq!(
-            count, 0,
-            "{}: valid.yml must not trigger it:\n{rendered}",
-            check.name
-        );
-        let (count, rendered) = run(check.name, "invalid.yml");
-        assert!(count > 0, "{}: invalid.yml must trigger it", check.name);
-        insta::assert_snapshot!(check.name, rendered);
+        let has_yaml = fixtures_dir().join(check.name).join("invalid.yml").exists();
+        let mut invalid_files = 0;
+        for (valid, invalid, snapshot) in [
+            ("valid.yml", "invalid.yml", check.name.to_owned()),
+            ("valid.json", "invalid.json", format!("{}-json", check.name)),
+        ] {
+            if let Some((count, rendered)) = run(check.name, valid) {
+                assert_eq!(
+                    count, 0,
+                    "{}: {valid} must not trigger it:\n{rendered}",
+                    check.name
+                );
+            }
+            let Some((count, rendered)) = run(check.name, invalid) else {
+                continue;
+            };
+            invalid_files += 1;
+            assert!(count > 0, "{}: {invalid} must trigger it", check.name);
+            // A dashboard-only check's snapshot keeps the check's name.
+            let name = if has_yaml {
+                snapshot
+            } else {
+                check.name.to_owned()
+            };
+            insta::assert_snapshot!(name, rendered);
+        }
+        assert!(invalid_files > 0, "{}: no invalid fixture", check.name);
     }
 }
 

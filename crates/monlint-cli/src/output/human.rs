@@ -17,8 +17,13 @@ impl Emitter for Human {
     fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
         let mut out = render_human(report.diagnostics(), sources, self.color);
         let counts = report.counts();
+        let dashboards = if counts.dashboard_files > 0 {
+            format!(", {}", plural(counts.dashboard_files, "dashboard file"))
+        } else {
+            String::new()
+        };
         let checked = format!(
-            "{} ({}) checked",
+            "{} ({}{dashboards}) checked",
             plural(counts.files_checked, "file"),
             plural(counts.rules, "rule")
         );

@@ -52,6 +52,8 @@ pub struct Counts {
     pub files_checked: usize,
     pub files_skipped: usize,
     pub rules: usize,
+    /// Dashboard files among the checked ones.
+    pub dashboard_files: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -86,6 +88,9 @@ impl Report {
             if report.kind.is_checked() {
                 counts.files_checked += 1;
                 counts.rules += report.rule_count;
+                if report.kind == monlint_lint::FileKind::Dashboard {
+                    counts.dashboard_files += 1;
+                }
             } else {
                 counts.files_skipped += 1;
             }

@@ -1,6 +1,6 @@
 //! Small helpers the rule checks share.
 
-use monlint_core::{Duration, Span};
+use monlint_core::{Check, Diagnostic, Duration, FileId, Span};
 use monlint_gotemplate::{Template, check_prometheus_alert_template};
 use monlint_promql::ast::{BinaryExpr, BinaryOp, Expr};
 
@@ -115,4 +115,51 @@ pub fn excerpt(expr: &Expr) -> String {
     let mut short: String = text.chars().take(MAX_CHARS - 1).collect();
     short.push('…');
     short
+}
+
+/// A finding inside one PromQL expression, located in the expression's text, so rule and
+/// dashboard checks can share the analysis and each map the span into its file.
+pub struct ExprFinding {
+    pub span: Span,
+    pub message: String,
+    pub primary_message: Option<String>,
+    pub help: Option<String>,
+}
+
+impl ExprFinding {
+    pub fn new(span: Span, message: impl Into<String>) -> ExprFinding {
+        ExprFinding {
+            span,
+            message: message.into(),
+            primary_message: None,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> ExprFinding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_primary_message(mut self, message: impl Into<String>) -> ExprFinding {
+        self.primary_message = Some(message.into());
+        self
+    }
+
+    /// The diagnostic, at `file_span` (the finding's span mapped into the file).
+    pub fn into_diagnostic(
+        self,
+        check: &'static Check,
+        file: FileId,
+        file_span: Span,
+    ) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(check, file, file_span, self.message);
+        if let Some(message) = self.primary_message {
+            diagnostic = diagnostic.with_primary_message(message);
+        }
+        if let Some(help) = self.help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        diagnostic
+    }
 }

@@ -1,12 +1,12 @@
 //! A counter used as a raw value, without `rate()` or `increase()`.
 
-use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_core::{Category, Check, Diagnostic, Severity, Span};
 use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
 
 use super::RuleContext;
-use super::common::{expr_span, parsed_rules};
+use super::common::{ExprFinding, expr_span, parsed_rules};
 use crate::analysis::metric::{MetricKind, selector_is_counter, selector_kind, selector_name};
-use crate::rules::model::RuleExpr;
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q101",
@@ -21,7 +21,11 @@ Reports a selector of a metric whose name marks it as a counter (`_total`, `_buc
 compared, aggregated, or divided, rather than through `rate`, `irate`, `increase`,
 `resets`, `changes` or `deriv`. Uses that only look at the presence of series (`absent`,
 `count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine, and so is a
-`_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity.
+`_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity, and
+so are uptime counters (`apache_uptime_seconds_total`), whose raw value is the point.
+Counts of events named without `_total` (`cache_hits`, `cache_misses`, `_evictions`,
+`_lookups`) are reported when two of them are divided raw, the classic cache hit ratio.
+Dashboard panel queries are checked the same way.
 
 ## Why is this bad?
 A counter's value is the total since the process started: it grows forever and drops to
@@ -59,13 +63,15 @@ const COUNTER_FUNCTIONS: &[&str] = &[
 
 const MAX_DEPTH: usize = 128;
 
-fn visit<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<(&'a VectorSelector, MetricKind)>) {
+/// Every selector of `expr` whose value is used as it is (not through a function that
+/// reads its changes, nor only for its presence).
+fn raw_selectors<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<&'a VectorSelector>) {
     if depth > MAX_DEPTH {
         return;
     }
     match expr {
-        Expr::VectorSelector(selector) => report_if_counter(selector, found),
-        Expr::MatrixSelector(matrix) => report_if_counter(&matrix.selector, found),
+        Expr::VectorSelector(selector) => found.push(selector),
+        Expr::MatrixSelector(matrix) => found.push(&matrix.selector),
         Expr::Call(call) if COUNTER_FUNCTIONS.contains(&call.function.name) => {}
         Expr::Aggregate(aggregate)
             if matches!(
@@ -74,23 +80,66 @@ fn visit<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<(&'a VectorSelector, 
             ) => {}
         Expr::Binary(binary) if matches!(binary.op, BinaryOp::And | BinaryOp::Unless) => {
             // The right side only decides which series pass.
-            visit(&binary.lhs, depth + 1, found);
+            raw_selectors(&binary.lhs, depth + 1, found);
         }
         _ => {
             for child in expr.children() {
-                visit(child, depth + 1, found);
+                raw_selectors(child, depth + 1, found);
             }
         }
     }
 }
 
-fn report_if_counter<'a>(
-    selector: &'a VectorSelector,
-    found: &mut Vec<(&'a VectorSelector, MetricKind)>,
-) {
-    if selector_is_counter(selector) {
-        found.push((selector, selector_kind(selector)));
-    }
+/// Uptime counters (`apache_uptime_seconds_total`) are read raw on purpose: their value
+/// is the time since the start, and a drop is the restart one wants to see.
+fn is_uptime(selector: &VectorSelector) -> bool {
+    selector_name(selector).is_some_and(|name| name.contains("uptime") || name.contains("time_up"))
+}
+
+/// Names of event counts that are counters even when the `_total` suffix was left out
+/// (cache hits and misses). Only judged in a ratio of two such raw counts.
+const EVENT_SUFFIXES: &[&str] = &[
+    "_hits",
+    "_misses",
+    "_hit",
+    "_miss",
+    "_evictions",
+    "_lookups",
+];
+
+fn is_event_count(selector: &VectorSelector) -> bool {
+    selector_name(selector).is_some_and(|name| EVENT_SUFFIXES.iter().any(|s| name.ends_with(s)))
+}
+
+fn raw_event_counts(side: &Expr) -> Vec<(Span, String)> {
+    let mut raw = Vec::new();
+    raw_selectors(side, 0, &mut raw);
+    raw.into_iter()
+        .filter(|s| is_event_count(s))
+        .map(|s| (s.span, selector_name(s).unwrap_or_default().to_owned()))
+        .collect()
+}
+
+/// Raw event counts on both sides of a division (`hits / (hits + misses)`): their spans
+/// and names.
+fn event_count_ratios(expr: &Expr) -> Vec<(Span, String)> {
+    let mut found: Vec<(Span, String)> = Vec::new();
+    expr.walk(&mut |node| {
+        let Expr::Binary(binary) = node else { return };
+        if binary.op != BinaryOp::Div {
+            return;
+        }
+        let (lhs, rhs) = (raw_event_counts(&binary.lhs), raw_event_counts(&binary.rhs));
+        if lhs.is_empty() || rhs.is_empty() {
+            return;
+        }
+        for (span, name) in lhs.into_iter().chain(rhs) {
+            if !found.iter().any(|(f, _)| *f == span) {
+                found.push((span, name));
+            }
+        }
+    });
+    found
 }
 
 fn describe(kind: MetricKind) -> &'static str {
@@ -102,17 +151,10 @@ fn describe(kind: MetricKind) -> &'static str {
     }
 }
 
-fn report(
-    ctx: &RuleContext,
-    rule_expr: &RuleExpr,
-    selector: &VectorSelector,
-    kind: MetricKind,
-) -> Diagnostic {
+fn finding(selector: &VectorSelector, kind: MetricKind) -> ExprFinding {
     let name = selector_name(selector).unwrap_or_default();
-    Diagnostic::new(
-        &CHECK,
-        ctx.rules.file,
-        expr_span(ctx, rule_expr, selector.span),
+    ExprFinding::new(
+        selector.span,
         format!(
             "`{name}` is {}, used here as a raw value: it only grows and resets to zero on restart",
             describe(kind)
@@ -155,19 +197,45 @@ fn reads_counter(expr: &Expr) -> bool {
     counter
 }
 
+/// Every counter read raw in `expr`.
+pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
+    let mut raw = Vec::new();
+    raw_selectors(expr, 0, &mut raw);
+    let capacities = capacity_totals(expr);
+    let mut out: Vec<ExprFinding> = raw
+        .into_iter()
+        .filter(|selector| selector_is_counter(selector) && !is_uptime(selector))
+        .filter(|selector| {
+            !selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name))
+        })
+        .map(|selector| finding(selector, selector_kind(selector)))
+        .collect();
+    for (span, name) in event_count_ratios(expr) {
+        out.push(
+            ExprFinding::new(
+                span,
+                format!(
+                    "`{name}` counts events, so it is a counter (named without `_total`): this ratio divides totals since the last restart, not the current rates"
+                ),
+            )
+            .with_help(format!(
+                "divide rates: `rate({name}[5m])`; and name counters with `_total`"
+            )),
+        );
+    }
+    out
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
-        let mut found = Vec::new();
-        visit(parsed, 0, &mut found);
-        if found.is_empty() {
-            continue;
-        }
-        let capacities = capacity_totals(parsed);
-        for (selector, kind) in found {
-            if selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name)) {
-                continue;
-            }
-            out.push(report(ctx, rule_expr, selector, kind));
+        for finding in findings(parsed) {
+            let span = expr_span(ctx, rule_expr, finding.span);
+            out.push(finding.into_diagnostic(&CHECK, ctx.rules.file, span));
         }
     }
+}
+
+/// The same on every Prometheus query of a dashboard's panels.
+pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
+    ctx.report_expr_findings(&CHECK, findings, crate::dashboards::name_from_variable, out);
 }

@@ -5,9 +5,10 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::Expr;
 
 use super::RuleContext;
-use super::common::{expr_span, format_number, parsed_rules};
+use super::common::{ExprFinding, expr_span, format_number, parsed_rules};
 use crate::analysis::metric::selector_name;
 use crate::analysis::{labels, literal_number};
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q100",
@@ -38,48 +39,59 @@ expr: histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seco
 "#,
 };
 
+/// Quantiles outside [0, 1] and buckets without `le` in `expr`.
+pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
+    let mut out = Vec::new();
+    expr.walk(&mut |node| {
+        let Expr::Call(call) = node else { return };
+        if call.function.name != "histogram_quantile" {
+            return;
+        }
+        if let Some(phi) = call.args.first().and_then(literal_number)
+            && !(0.0..=1.0).contains(&phi)
+        {
+            out.push(
+                ExprFinding::new(
+                    call.args[0].span(),
+                    format!(
+                        "quantile {} is outside [0, 1]: `histogram_quantile` returns {}",
+                        format_number(phi),
+                        if phi < 0.0 { "-Inf" } else { "+Inf" }
+                    ),
+                )
+                .with_help("write the quantile as a fraction: 0.99 for the 99th percentile"),
+            );
+        }
+        let Some(buckets) = call.args.get(1) else {
+            return;
+        };
+        if !reads_classic_buckets(buckets) || labels::infer(buckets).may_have("le") {
+            return;
+        }
+        out.push(
+            ExprFinding::new(
+                buckets.span(),
+                "the buckets passed to `histogram_quantile` have lost their `le` label, so it returns nothing",
+            )
+            .with_primary_message("`le` is aggregated away here")
+            .with_help("keep `le` in the aggregation: `sum by (le, ...)`"),
+        );
+    });
+    out
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
-        parsed.walk(&mut |node| {
-            let Expr::Call(call) = node else { return };
-            if call.function.name != "histogram_quantile" {
-                return;
-            }
-            if let Some(phi) = call.args.first().and_then(literal_number)
-                && !(0.0..=1.0).contains(&phi)
-            {
-                out.push(
-                    Diagnostic::new(
-                        &CHECK,
-                        ctx.rules.file,
-                        expr_span(ctx, rule_expr, call.args[0].span()),
-                        format!(
-                            "quantile {} is outside [0, 1]: `histogram_quantile` returns {}",
-                            format_number(phi),
-                            if phi < 0.0 { "-Inf" } else { "+Inf" }
-                        ),
-                    )
-                    .with_help("write the quantile as a fraction: 0.99 for the 99th percentile"),
-                );
-            }
-            let Some(buckets) = call.args.get(1) else {
-                return;
-            };
-            if !reads_classic_buckets(buckets) || labels::infer(buckets).may_have("le") {
-                return;
-            }
-            out.push(
-                Diagnostic::new(
-                    &CHECK,
-                    ctx.rules.file,
-                    expr_span(ctx, rule_expr, buckets.span()),
-                    "the buckets passed to `histogram_quantile` have lost their `le` label, so it returns nothing",
-                )
-                .with_primary_message("`le` is aggregated away here")
-                .with_help("keep `le` in the aggregation: `sum by (le, ...)`"),
-            );
-        });
+        for finding in findings(parsed) {
+            let span = expr_span(ctx, rule_expr, finding.span);
+            out.push(finding.into_diagnostic(&CHECK, ctx.rules.file, span));
+        }
     }
+}
+
+/// The same on every Prometheus query of a dashboard.
+pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
+    ctx.report_expr_findings(&CHECK, findings, |_, _| false, out);
 }
 
 /// Native histograms need no `le`; only classic `_bucket` series do.

@@ -23,13 +23,18 @@ pub mod alertmanager_invalid_value;
 pub mod alertmanager_unknown_key;
 pub mod alertmanager_wrong_type;
 pub mod circular_inhibition;
-mod common;
+pub(crate) mod common;
 pub mod counter_without_rate;
+pub mod dashboard_invalid;
+pub mod datasource_bare_name;
 pub mod deprecated_match;
 pub mod description_style;
 pub mod duplicate_group;
+pub mod duplicate_json_key;
 pub mod duplicate_key;
+pub mod duplicate_panel_id;
 pub mod duplicate_rule;
+pub mod editable_dashboard;
 pub mod empty_group_name;
 pub mod empty_receiver;
 pub mod for_missing_or_short;
@@ -37,6 +42,7 @@ pub mod fragile_query;
 pub mod group_interval_too_long;
 pub mod group_too_large;
 pub mod grouping_label_missing;
+pub mod hard_coded_datasource;
 pub mod histogram_quantile_without_le;
 pub mod ignored_document;
 pub mod impossible_comparison;
@@ -49,12 +55,19 @@ pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_record_name;
 pub mod invalid_suppression;
+pub mod legacy_panel;
+pub mod legacy_panel_alert;
 pub mod matcher_parser_fallback;
 pub mod missing_annotation;
 pub mod missing_expr;
 pub mod missing_label;
+pub mod missing_uid_or_title;
 pub mod nan_comparison;
 pub mod notification_template_syntax;
+pub mod panel_no_targets;
+pub mod panel_threshold_mismatch;
+pub mod panel_title_description;
+pub mod panel_units;
 pub mod plaintext_secret;
 pub mod promql_syntax;
 pub mod rate_window_too_short;
@@ -73,10 +86,16 @@ pub mod runbook_unreachable;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
+pub mod target_job_instance;
+pub mod target_promql;
+pub mod target_rate_interval;
+pub mod template_datasource;
 pub mod template_file_missing;
+pub mod template_job_instance;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
 pub mod time_interval_never_active;
+pub mod undefined_variable;
 pub mod unknown_key;
 pub mod unused_receiver;
 pub mod unused_suppression;
@@ -84,6 +103,8 @@ pub mod up_without_absent;
 pub mod useless_continue;
 pub mod value_in_label;
 pub mod value_not_humanized;
+pub mod variable_multi_equality;
+pub mod variable_refresh;
 pub mod wrong_type;
 pub mod yaml_syntax;
 
@@ -113,6 +134,8 @@ pub struct FileFacts {
     pub alerts: Vec<AlertFacts>,
     /// The model, when the file is an Alertmanager configuration.
     pub alertmanager: Option<monlint_alertmanager::Config>,
+    /// For a dashboard file: what its panels query and mark.
+    pub dashboard: Option<crate::dashboards::DashboardFacts>,
 }
 
 /// What other artifacts need of one alerting rule: its name, its static labels (group
@@ -143,6 +166,20 @@ pub struct RecordingUse {
 }
 
 impl FileFacts {
+    /// The facts of a file that holds no rules.
+    pub fn empty(file: FileId) -> FileFacts {
+        FileFacts {
+            file,
+            path: String::new(),
+            alertmanager: None,
+            rule_spans: Vec::new(),
+            recorded: Vec::new(),
+            recording_uses: Vec::new(),
+            alerts: Vec::new(),
+            dashboard: None,
+        }
+    }
+
     pub fn of(source: &SourceFile, rules: &RuleFile) -> FileFacts {
         let all_rules = || rules.groups.iter().flat_map(|g| &g.rules);
         let mut recording_uses = Vec::new();
@@ -208,6 +245,7 @@ impl FileFacts {
                 .collect(),
             recording_uses,
             alertmanager: None,
+            dashboard: None,
         }
     }
 
@@ -224,6 +262,7 @@ impl FileFacts {
             recording_uses: Vec::new(),
             alerts: Vec::new(),
             alertmanager: Some(config),
+            dashboard: None,
         }
     }
 }

@@ -4,7 +4,8 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::Expr;
 
 use super::RuleContext;
-use super::common::{expr_span, format_duration, parsed_rules};
+use super::common::{ExprFinding, expr_span, format_duration, parsed_rules};
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q102",
@@ -49,49 +50,69 @@ const TWO_SAMPLE_FUNCTIONS: &[&str] = &[
     "predict_linear",
 ];
 
+/// Every window in `expr` too short for a scrape interval of `scrape` milliseconds.
+pub fn findings(expr: &Expr, scrape: u64) -> Vec<ExprFinding> {
+    let mut out = Vec::new();
+    expr.walk(&mut |node| {
+        let Expr::Call(call) = node else { return };
+        let name = call.function.name;
+        let samples = if TWO_SAMPLE_FUNCTIONS.contains(&name) {
+            2
+        } else if name.ends_with("_over_time") {
+            1
+        } else {
+            return;
+        };
+        let minimum = scrape.saturating_mul(samples);
+        for arg in &call.args {
+            let Expr::MatrixSelector(matrix) = arg else {
+                continue;
+            };
+            if matrix.range.millis() >= minimum {
+                continue;
+            }
+            let holds = if samples == 2 {
+                "fewer than two samples"
+            } else {
+                "no sample"
+            };
+            out.push(
+                ExprFinding::new(
+                    matrix.span,
+                    format!(
+                        "`{name}` over a {} window: with a {} scrape interval it often holds {holds} and returns nothing",
+                        format_duration(matrix.range.millis()),
+                        format_duration(scrape),
+                    ),
+                )
+                .with_help(format!(
+                    "use a window of at least {} (four scrape intervals is safer)",
+                    format_duration(minimum)
+                )),
+            );
+        }
+    });
+    out
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let scrape = ctx.policy.scrape_interval_ms;
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
-        parsed.walk(&mut |node| {
-            let Expr::Call(call) = node else { return };
-            let name = call.function.name;
-            let samples = if TWO_SAMPLE_FUNCTIONS.contains(&name) {
-                2
-            } else if name.ends_with("_over_time") {
-                1
-            } else {
-                return;
-            };
-            let minimum = scrape.saturating_mul(samples);
-            for arg in &call.args {
-                let Expr::MatrixSelector(matrix) = arg else {
-                    continue;
-                };
-                if matrix.range.millis() >= minimum {
-                    continue;
-                }
-                let holds = if samples == 2 {
-                    "fewer than two samples"
-                } else {
-                    "no sample"
-                };
-                out.push(
-                    Diagnostic::new(
-                        &CHECK,
-                        ctx.rules.file,
-                        expr_span(ctx, rule_expr, matrix.span),
-                        format!(
-                            "`{name}` over a {} window: with a {} scrape interval it often holds {holds} and returns nothing",
-                            format_duration(matrix.range.millis()),
-                            format_duration(scrape),
-                        ),
-                    )
-                    .with_help(format!(
-                        "use a window of at least {} (four scrape intervals is safer)",
-                        format_duration(minimum)
-                    )),
-                );
-            }
-        });
+        for finding in findings(parsed, scrape) {
+            let span = expr_span(ctx, rule_expr, finding.span);
+            out.push(finding.into_diagnostic(&CHECK, ctx.rules.file, span));
+        }
     }
+}
+
+/// The same on dashboard queries; windows Grafana fills in (`$__rate_interval`) are left
+/// alone, Grafana sizes them from the scrape interval.
+pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
+    let scrape = ctx.policy.scrape_interval_ms;
+    ctx.report_expr_findings(
+        &CHECK,
+        |expr| findings(expr, scrape),
+        crate::dashboards::window_from_variable,
+        out,
+    );
 }

@@ -12,11 +12,12 @@ pub static CHECK: Check = Check {
     name: "recording-rule-undefined",
     category: Category::Correctness,
     default_severity: monlint_core::Severity::Warning,
-    summary: "A query uses a recording-rule name (`level:metric:operations`) that no rule file in the run records.",
+    summary: "A rule or dashboard query uses a recording-rule name (`level:metric:operations`) that no rule file in the run records.",
     doc: r#"## What it does
 Collects the names every recording rule of the run writes (all the files checked together)
 and reports selectors of colon-named metrics, the recording-rule naming convention, that
-none of them writes. Suggests the closest recorded name.
+none of them writes, in rule files and in dashboard panels (when the run holds rule
+files: a dashboard checked alone is not judged). Suggests the closest recorded name.
 
 ## Why is this bad?
 A selector of a series nobody records returns nothing, so an alert on it never fires and a
@@ -46,10 +47,19 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         .flat_map(|f| &f.recorded)
         .map(String::as_str)
         .collect();
+    // Dashboards are judged only against a run that holds rule files: alone, a run
+    // knows nothing about what is recorded.
+    let has_rule_files = ctx.files.iter().any(|f| f.dashboard.is_none());
     for facts in &ctx.files {
+        let dashboard_uses = facts
+            .dashboard
+            .iter()
+            .filter(|_| has_rule_files)
+            .flat_map(|d| &d.recording_uses);
         for used in facts
             .recording_uses
             .iter()
+            .chain(dashboard_uses)
             .filter(|u| !recorded.contains(u.name.as_str()))
         {
             let name = &used.name;

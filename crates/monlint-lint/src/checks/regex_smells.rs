@@ -4,7 +4,8 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::{Expr, LabelMatcher, MatchOp};
 
 use super::RuleContext;
-use super::common::{expr_span, parsed_rules};
+use super::common::{ExprFinding, expr_span, parsed_rules};
+use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
     code: "Q103",
@@ -78,24 +79,40 @@ fn problem(matcher: &LabelMatcher) -> Option<String> {
     None
 }
 
+/// Every smelly regex matcher of `expr`.
+pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
+    let mut out = Vec::new();
+    expr.walk(&mut |node| {
+        let selector = match node {
+            Expr::VectorSelector(selector) => selector,
+            Expr::MatrixSelector(matrix) => &matrix.selector,
+            _ => return,
+        };
+        for matcher in &selector.matchers {
+            if let Some(message) = problem(matcher) {
+                out.push(ExprFinding::new(matcher.span, message));
+            }
+        }
+    });
+    out
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, _, rule_expr, parsed) in parsed_rules(ctx) {
-        parsed.walk(&mut |node| {
-            let selector = match node {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
-            for matcher in &selector.matchers {
-                if let Some(message) = problem(matcher) {
-                    out.push(Diagnostic::new(
-                        &CHECK,
-                        ctx.rules.file,
-                        expr_span(ctx, rule_expr, matcher.span),
-                        message,
-                    ));
-                }
-            }
-        });
+        for finding in findings(parsed) {
+            let span = expr_span(ctx, rule_expr, finding.span);
+            out.push(finding.into_diagnostic(&CHECK, ctx.rules.file, span));
+        }
     }
+}
+
+/// The same on dashboard queries; a matcher whose value is a template variable is left
+/// alone (`job=~"$job"` is how multi-value variables are used).
+pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
+    ctx.report_expr_findings(
+        &CHECK,
+        findings,
+        |query, span| query.touches_variable(span),
+        out,
+    );
 }
