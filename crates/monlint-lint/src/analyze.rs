@@ -55,6 +55,8 @@ pub enum FileKind {
     RuleTests,
     /// An Alertmanager configuration.
     Alertmanager,
+    /// A routing test file (`config:` and `tests:`), run by `monlint test routes`.
+    RoutingTests,
     /// Grafana dashboards: JSON, Kubernetes objects, or JSON embedded in ConfigMaps.
     Dashboard,
     /// Nothing monlint knows.
@@ -68,6 +70,7 @@ impl FileKind {
             FileKind::KubernetesPrometheusRule => "kubernetes-prometheus-rule",
             FileKind::RuleTests => "rule-tests",
             FileKind::Alertmanager => "alertmanager",
+            FileKind::RoutingTests => "routing-tests",
             FileKind::Dashboard => "grafana-dashboard",
             FileKind::Unknown => "unknown",
         }
@@ -118,6 +121,8 @@ fn detect(documents: &[Document]) -> FileKind {
         FileKind::Dashboard
     } else if first.get("groups").is_some() {
         FileKind::PrometheusRules
+    } else if first.get("config").is_some() && first.get("tests").is_some() {
+        FileKind::RoutingTests
     } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
         FileKind::RuleTests
     } else if first.get("route").is_some()

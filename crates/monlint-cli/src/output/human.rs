@@ -27,6 +27,11 @@ impl Emitter for Human {
             plural(counts.files_checked, "file"),
             plural(counts.rules, "rule")
         );
+        let tests = if counts.test_files > 0 {
+            format!(", {} read", plural(counts.test_files, "test file"))
+        } else {
+            String::new()
+        };
         let skipped = if counts.files_skipped > 0 {
             format!(
                 ", {} skipped (not a rule file)",
@@ -45,7 +50,7 @@ impl Emitter for Human {
                 plural(counts.infos, "info")
             )
         };
-        out.extend_from_slice(format!("{checked}{skipped}: {findings}.\n").as_bytes());
+        out.extend_from_slice(format!("{checked}{tests}{skipped}: {findings}.\n").as_bytes());
         out
     }
 }

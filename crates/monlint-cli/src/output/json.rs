@@ -44,6 +44,7 @@ impl Emitter for Json {
             "summary": {
                 "files_checked": counts.files_checked,
                 "files_skipped": counts.files_skipped,
+                "test_files": counts.test_files,
                 "rules": counts.rules,
                 "errors": counts.errors,
                 "warnings": counts.warnings,

@@ -51,6 +51,9 @@ pub struct Report {
 pub struct Counts {
     pub files_checked: usize,
     pub files_skipped: usize,
+    /// Unit-test and routing-test files: read for the checks across files, run by
+    /// `monlint test`.
+    pub test_files: usize,
     pub rules: usize,
     /// Dashboard files among the checked ones.
     pub dashboard_files: usize,
@@ -91,6 +94,11 @@ impl Report {
                 if report.kind == monlint_lint::FileKind::Dashboard {
                     counts.dashboard_files += 1;
                 }
+            } else if matches!(
+                report.kind,
+                monlint_lint::FileKind::RuleTests | monlint_lint::FileKind::RoutingTests
+            ) {
+                counts.test_files += 1;
             } else {
                 counts.files_skipped += 1;
             }
