@@ -18,8 +18,8 @@ use crate::eval::{
 };
 use crate::parser::{ParseOptions, parse};
 use crate::series::{
-    NativeHistogram, SeriesValue, parse_series_line, parse_series_selector, parse_values,
-    selector_length,
+    NativeHistogram, SeriesValue, compact_buckets, parse_series_line, parse_series_selector,
+    parse_values, selector_length,
 };
 
 const EPSILON: f64 = 1e-6;
@@ -582,35 +582,16 @@ fn point_value(storage: &Storage, value: f64) -> PointValue {
     }
 }
 
-/// Buckets without the zero buckets at either end, with the offset moved to match.
-fn compacted(offset: i64, buckets: &[f64]) -> (i64, &[f64]) {
-    let leading = buckets.iter().take_while(|&&b| b == 0.0).count();
-    let trailing = buckets[leading..]
-        .iter()
-        .rev()
-        .take_while(|&&b| b == 0.0)
-        .count();
-    let kept = &buckets[leading..buckets.len() - trailing];
-    (
-        if kept.is_empty() {
-            0
-        } else {
-            offset + leading as i64
-        },
-        kept,
-    )
-}
-
 /// promqltest's histogram comparison: fields with the float tolerance, buckets compacted;
 /// the counter-reset hint is not compared.
 fn histograms_equal(a: &NativeHistogram, b: &NativeHistogram) -> bool {
     let lists_equal = |x: &[f64], y: &[f64]| {
         x.len() == y.len() && x.iter().zip(y).all(|(p, q)| floats_equal(*p, *q))
     };
-    let (a_offset, a_buckets) = compacted(a.offset, &a.buckets);
-    let (b_offset, b_buckets) = compacted(b.offset, &b.buckets);
-    let (a_noffset, a_negative) = compacted(a.negative_offset, &a.negative_buckets);
-    let (b_noffset, b_negative) = compacted(b.negative_offset, &b.negative_buckets);
+    let (a_offset, a_buckets) = compact_buckets(a.offset, &a.buckets);
+    let (b_offset, b_buckets) = compact_buckets(b.offset, &b.buckets);
+    let (a_noffset, a_negative) = compact_buckets(a.negative_offset, &a.negative_buckets);
+    let (b_noffset, b_negative) = compact_buckets(b.negative_offset, &b.negative_buckets);
     a.schema == b.schema
         && floats_equal(a.count, b.count)
         && floats_equal(a.sum, b.sum)

@@ -65,6 +65,25 @@ pub struct NativeHistogram {
     pub counter_reset_hint: CounterResetHint,
 }
 
+/// A bucket span without the zero buckets at either end, its offset moved to match; an
+/// all-zero span is `(0, [])`. Prometheus compacts histograms this way before printing and
+/// comparing them.
+pub fn compact_buckets(offset: i64, buckets: &[f64]) -> (i64, &[f64]) {
+    let leading = buckets.iter().take_while(|&&b| b == 0.0).count();
+    let trailing = buckets[leading..]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == 0.0)
+        .count();
+    let kept = &buckets[leading..buckets.len() - trailing];
+    let offset = if kept.is_empty() {
+        0
+    } else {
+        offset + leading as i64
+    };
+    (offset, kept)
+}
+
 impl NativeHistogram {
     /// Field-wise sum, for `h1+h2xN`; bucket lists must line up.
     fn add(&self, other: &NativeHistogram) -> Option<NativeHistogram> {

@@ -10,8 +10,8 @@ use monlint_gotemplate::format_float_g;
 use monlint_promql::ast::Expr;
 use monlint_promql::eval::{EvalOptions, Labels, Storage, Value, histogram_value, instant_query};
 use monlint_promql::series::{
-    CounterResetHint, MAX_EXPANDED_VALUES, NativeHistogram, SeriesValue, parse_series_line,
-    parse_values,
+    CounterResetHint, MAX_EXPANDED_VALUES, NativeHistogram, SeriesValue, compact_buckets,
+    parse_series_line, parse_values,
 };
 use monlint_promql::{ParseOptions, go_quote, parse};
 use regex::Regex;
@@ -764,17 +764,10 @@ fn histogram_test_expression(h: &NativeHistogram) -> String {
             "n_buckets",
         ),
     ] {
-        let leading = buckets.iter().take_while(|&&b| b == 0.0).count();
-        let trailing = buckets[leading..]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == 0.0)
-            .count();
-        let kept = &buckets[leading..buckets.len() - trailing];
+        let (offset, kept) = compact_buckets(offset, buckets);
         if kept.is_empty() {
             continue;
         }
-        let offset = offset + leading as i64;
         if offset != 0 {
             parts.push(format!("{offset_key}:{offset}"));
         }
