@@ -1,7 +1,7 @@
 //! `for` missing on a noisy alert, shorter than two evaluations, or combined with `irate`.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::Expr;
+use monlint_promql::ast::{BinaryOp, Expr};
 
 use super::RuleContext;
 use super::common::{duration_ms, expr_span, format_duration, parsed_alerts, threshold};
@@ -11,18 +11,20 @@ pub static CHECK: Check = Check {
     name: "for-missing-or-short",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
-    summary: "An alert on a rate has no `for`, a `for` shorter than two evaluations, or uses `irate`.",
+    summary: "An alert on a rate or on `up == 0` has no `for`, a `for` shorter than two evaluations, or uses `irate`.",
     doc: r#"## What it does
 Reports an alerting rule that:
 - computes a rate or change (`rate`, `irate`, `increase`, `delta`, `deriv`, …) and has no
   `for` (or `for: 0s`), unless it only compares with 0 (`increase(failures_total[5m]) > 0`
   is about any occurrence, not a level);
+- compares `up` with 0 (`up == 0`, `up < 1`) and has no `for`;
 - computes a rate and has a `for` shorter than two evaluation intervals of its group (the
   group's `interval`, else the policy's evaluation interval, 1m by default);
 - uses `irate` together with a `for`.
 
 ## Why is this bad?
-Rates are noisy: without `for`, one spike pages someone. A `for` shorter than two
+Rates are noisy: without `for`, one spike pages someone. Likewise one slow or lost scrape
+makes `up` 0 for one evaluation. A `for` shorter than two
 evaluation intervals fires as soon as two evaluations in a row see a spike.
 `irate` looks at the last two samples only, so an `irate` condition rarely holds for
 several evaluations in a row: the alert flaps instead of firing.
@@ -96,6 +98,22 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             ),
             _ => {}
         }
+        if rule.for_.is_none() && noisy.is_none() && watches_scrape_failures(parsed) {
+            out.push(
+                Diagnostic::new(
+                    &CHECK,
+                    ctx.rules.file,
+                    rule.name_span(),
+                    format!(
+                        "alert {:?} on `up` has no `for`: a single failed scrape pages",
+                        rule.name()
+                    ),
+                )
+                .with_help(
+                    "add `for: 2m` or more, so that one slow or lost scrape is not an outage",
+                ),
+            );
+        }
         if let Some(span) = irate
             && for_ms > 0
         {
@@ -110,6 +128,25 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// `up == 0` or `up < 1`: a condition one failed scrape makes true.
+fn watches_scrape_failures(expr: &Expr) -> bool {
+    let Expr::Binary(binary) = crate::analysis::unparen(expr) else {
+        return false;
+    };
+    let Some(comparison) = threshold(binary) else {
+        return false;
+    };
+    let is_up = matches!(
+        crate::analysis::unparen(comparison.value),
+        Expr::VectorSelector(selector) if selector.name.as_deref() == Some("up")
+    );
+    let means_down = matches!(
+        (comparison.op, comparison.threshold),
+        (BinaryOp::Eql, 0.0) | (BinaryOp::Lss, 1.0) | (BinaryOp::Lte, 0.0)
+    );
+    is_up && means_down
 }
 
 /// `increase(failures_total[5m]) > 0`: the alert is about any occurrence, not a level a
