@@ -25,6 +25,9 @@ pub struct CheckArgs {
     /// Use this monlint binary instead of building one.
     #[arg(long)]
     monlint: Option<PathBuf>,
+    /// Also time `monlint check` with every check enabled (rules lints included).
+    #[arg(long)]
+    all_checks: bool,
 }
 
 /// The generated corpus: file paths relative to its root, and how many rules they hold.
@@ -84,11 +87,23 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         runs,
     )?);
 
-    print_table(&measurements, &corpus);
-
+    // Same verdict as promtool: only the validity run is comparable.
     let verdicts_agree = measurements
         .windows(2)
         .all(|pair| pair[0].exit_code == pair[1].exit_code);
+    if args.all_checks {
+        let mut everything = Command::new(&monlint);
+        everything.args(["check", "--prometheus-version", "2.42", "."]);
+        measurements.push(measure(
+            "monlint-all",
+            &mut everything,
+            scratch.path(),
+            runs,
+        )?);
+    }
+
+    print_table(&measurements, &corpus);
+
     if verdicts_agree {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -213,7 +228,7 @@ fn print_table(measurements: &[Measurement], corpus: &Corpus) {
             format!("exit {}", measurement.exit_code),
         );
     }
-    if let [promtool, monlint] = measurements {
+    if let [promtool, monlint, ..] = measurements {
         let wall_ratio = monlint.median_wall.as_secs_f64() / promtool.median_wall.as_secs_f64();
         let rss_ratio = match (monlint.peak_rss_kib, promtool.peak_rss_kib) {
             (Some(monlint), Some(promtool)) if promtool > 0 => {
