@@ -6,11 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use monlint_alertmanager::matcher::{MatchOp, parse_classic_matcher};
 use monlint_alertmanager::operator::{is_operator_resource, load_operator_resource, merge};
-use monlint_alertmanager::routetest::{parse_route_tests, run_route_tests, unreached_routes};
+use monlint_alertmanager::routetest::{
+    TestOutcome, parse_route_tests, run_route_tests, unreached_routes,
+};
 use monlint_alertmanager::routing::{LabelSet, receivers_for};
 use monlint_alertmanager::{Config, tree};
 use monlint_core::yaml::{Limits, parse_stream};
 use monlint_core::{SourceFile, Version};
+use monlint_ruletest::{JunitSuite, junit_xml};
 
 #[derive(Subcommand)]
 pub enum RoutesCommand {
@@ -50,6 +53,9 @@ pub struct TestRoutesArgs {
     /// Read configurations as this Alertmanager version would (MAJOR.MINOR) [default: 0.34].
     #[arg(long, value_name = "X.Y", value_parser = parse_alertmanager_version)]
     alertmanager_version: Option<Version>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 /// A version monlint models: from the oldest to the newest supported Alertmanager.
@@ -177,24 +183,40 @@ pub fn run_test(args: TestRoutesArgs) -> Result<u8, String> {
     let TestRoutesArgs {
         files,
         alertmanager_version,
+        junit,
     } = args;
     let version = alertmanager_version.unwrap_or(monlint_alertmanager::LATEST);
     let mut failed = false;
+    let mut suites = Vec::new();
     for path in &files {
         println!("Routing tests: {}", path.display());
+        let mut suite = JunitSuite {
+            name: path.display().to_string(),
+            cases: Vec::new(),
+            error: None,
+        };
         match run_test_file(path, version) {
-            Ok(passed) => failed |= !passed,
+            Ok(outcomes) => {
+                failed |= outcomes.iter().any(|o| !o.failures.is_empty());
+                suite.cases = outcomes.into_iter().map(|o| (o.name, o.failures)).collect();
+            }
             Err(message) => {
                 println!("  FAILED: {message}");
                 failed = true;
+                suite.error = Some(message);
             }
         }
+        suites.push(suite);
+    }
+    if let Some(path) = junit {
+        std::fs::write(&path, junit_xml("monlint test routes", &suites))
+            .map_err(|e| format!("cannot write JUnit XML to {}: {e}", path.display()))?;
     }
     Ok(if failed { EXIT_FAILED } else { 0 })
 }
 
 /// Runs one test file and prints its results; `Ok(false)` when a test failed.
-fn run_test_file(path: &Path, version: Version) -> Result<bool, String> {
+fn run_test_file(path: &Path, version: Version) -> Result<Vec<TestOutcome>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let source = SourceFile::from_bytes(path.display().to_string(), bytes);
     let (documents, yaml_error) = parse_stream(&source.text, &Limits::default());
@@ -219,12 +241,10 @@ fn run_test_file(path: &Path, version: Version) -> Result<bool, String> {
         .join(&config_path.value);
     let (config_source, config) = load_config(&config_path, version)?;
     let (outcomes, reached) = run_route_tests(&config, &tests);
-    let mut passed = true;
     for outcome in &outcomes {
         if outcome.failures.is_empty() {
             continue;
         }
-        passed = false;
         let at = source.line_col(outcome.span.start);
         println!("  FAILED {:?} (line {}):", outcome.name, at.line);
         for failure in &outcome.failures {
@@ -263,5 +283,5 @@ fn run_test_file(path: &Path, version: Version) -> Result<bool, String> {
             );
         }
     }
-    Ok(passed)
+    Ok(outcomes)
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use monlint_core::Version;
 use monlint_ruletest::{
-    FileResult, Files, RuleCoverage, RunOptions, Stream, human_report, junit_xml, promtool_output,
-    run_test_file,
+    FileResult, Files, JunitSuite, RuleCoverage, RunOptions, Stream, human_report, junit_xml,
+    promtool_output, run_test_file,
 };
 use rayon::prelude::*;
 use regex::Regex;
@@ -170,7 +170,8 @@ pub fn run(args: TestRulesArgs) -> Result<u8, String> {
 }
 
 fn write_junit(path: &Path, results: &[FileResult]) -> Result<(), String> {
-    std::fs::write(path, junit_xml(results))
+    let suites: Vec<JunitSuite> = results.iter().map(JunitSuite::of_rule_tests).collect();
+    std::fs::write(path, junit_xml("monlint test rules", &suites))
         .map_err(|e| format!("cannot write JUnit XML to {}: {e}", path.display()))
 }
 

@@ -204,3 +204,71 @@ fn junit_output_lists_each_test_group() {
     // failing.yml has two groups, both failing; rules_run.yml has two, one failing.
     assert_eq!((cases, failures), (4, 3), "{xml}");
 }
+
+/// Reads a JUnit file back with junitparser (a Python JUnit consumer, installed by
+/// `.ci/run`): (cases, failures, errors), or `None` when it is not installed.
+fn junitparser_counts(path: &Path) -> Option<(usize, usize, usize)> {
+    let script = "import sys, junitparser\n\
+        xml = junitparser.JUnitXml.fromfile(sys.argv[1])\n\
+        cases = [c for s in xml for c in s]\n\
+        fail = sum(1 for c in cases for r in c.result if isinstance(r, junitparser.Failure))\n\
+        err = sum(1 for c in cases for r in c.result if isinstance(r, junitparser.Error))\n\
+        print(len(cases), fail, err)\n";
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("No module named"),
+            "junitparser failed: {stderr}"
+        );
+        eprintln!("skipped: junitparser is not installed");
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).unwrap();
+    let numbers: Vec<usize> = text
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    Some((numbers[0], numbers[1], numbers[2]))
+}
+
+#[test]
+fn junit_reports_read_back_by_a_junit_consumer() {
+    let root = repo_root();
+    let dir = std::env::temp_dir().join(format!("monlint-junit-consumer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules_xml = dir.join("rules.xml");
+    let output = monlint(
+        &root,
+        &[
+            "--junit",
+            rules_xml.to_str().unwrap(),
+            "tests/cli/data/ruletest/failing.test.yml",
+            "tests/cli/data/ruletest/passing.test.yml",
+            "tests/cli/data/ruletest/missing.test.yml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let routes_xml = dir.join("routes.xml");
+    let routes = Command::new(env!("CARGO_BIN_EXE_monlint"))
+        .current_dir(&root)
+        .args(["test", "routes", "--junit"])
+        .arg(&routes_xml)
+        .arg("rules/alertmanager.routes.test.yml")
+        .output()
+        .unwrap();
+    assert_eq!(routes.status.code(), Some(0));
+    if let Some(counts) = junitparser_counts(&rules_xml) {
+        // failing: one group failing; passing: one group passing; missing: an error.
+        assert_eq!(counts, (3, 1, 1));
+    }
+    if let Some((cases, failures, errors)) = junitparser_counts(&routes_xml) {
+        assert!(cases >= 6, "{cases}");
+        assert_eq!((failures, errors), (0, 0));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,29 +1,51 @@
-//! JUnit XML for a run (`--junit FILE`): one suite per test file, one case per test
-//! group; an error before any group ran (a broken file) is the suite's one errored case.
+//! JUnit XML (`--junit FILE`) for `monlint test rules` and `monlint test routes`: one
+//! suite per test file, one case per test; an error before any test ran (a broken file)
+//! is the suite's one errored case.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::FileResult;
 
-pub fn junit_xml(results: &[FileResult]) -> String {
-    let mut report = Report::new("monlint test rules");
-    for result in results {
-        let mut suite = TestSuite::new(result.path.as_str());
-        if result.groups.is_empty() && !result.errors.is_empty() {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            status.set_description(result.errors.join("\n"));
-            suite.add_test_case(TestCase::new(result.path.as_str(), status));
+/// One test file's results, whatever ran them.
+pub struct JunitSuite {
+    pub name: String,
+    /// Each test's name and its failures (none: it passed).
+    pub cases: Vec<(String, Vec<String>)>,
+    /// What stopped the file before its tests ran.
+    pub error: Option<String>,
+}
+
+impl JunitSuite {
+    /// The suite of one rule-test file.
+    pub fn of_rule_tests(result: &FileResult) -> JunitSuite {
+        let stopped = result.groups.is_empty() && !result.errors.is_empty();
+        JunitSuite {
+            name: result.path.clone(),
+            cases: result.groups.clone(),
+            error: stopped.then(|| result.errors.join("\n")),
         }
-        for (name, errors) in &result.groups {
-            let status = if errors.is_empty() {
+    }
+}
+
+pub fn junit_xml(title: &str, suites: &[JunitSuite]) -> String {
+    let mut report = Report::new(title);
+    for file in suites {
+        let mut suite = TestSuite::new(file.name.as_str());
+        if let Some(error) = &file.error {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_description(error.as_str());
+            suite.add_test_case(TestCase::new(file.name.as_str(), status));
+        }
+        for (name, failures) in &file.cases {
+            let status = if failures.is_empty() {
                 TestCaseStatus::success()
             } else {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status.set_description(errors.join("\n"));
+                status.set_description(failures.join("\n"));
                 status
             };
             let mut case = TestCase::new(name.as_str(), status);
-            case.set_classname(result.path.as_str());
+            case.set_classname(file.name.as_str());
             suite.add_test_case(case);
         }
         report.add_test_suite(suite);

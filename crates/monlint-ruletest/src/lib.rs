@@ -17,7 +17,7 @@ pub mod testfile;
 use monlint_core::Version;
 
 pub use human::human_report;
-pub use junit::junit_xml;
+pub use junit::{JunitSuite, junit_xml};
 pub use runner::{
     ComparedAlert, ComparedSample, FailedComparison, FileResult, Files, Mismatch, RuleCoverage,
     RunOptions, labels_text, run_test_file,
