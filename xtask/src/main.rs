@@ -4,6 +4,7 @@ mod bench;
 mod bench_eval;
 mod conformance;
 mod diff;
+mod diff_promtool;
 mod docs;
 mod util;
 
@@ -51,6 +52,8 @@ enum ConformanceCommand {
 enum DiffCommand {
     /// Compare accept/reject verdicts of monlint and promtool on mutated rule files.
     CheckRules(diff::CheckRulesArgs),
+    /// Run generated rule unit tests with promtool and monlint; the outputs must be identical.
+    Promtool(diff_promtool::PromtoolArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
+        Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
         Command::Docs => docs::write(),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)
