@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_eval;
+mod bench_test;
 mod conformance;
 mod diff;
 mod diff_promtool;
@@ -40,6 +41,8 @@ enum BenchCommand {
     Check(bench::CheckArgs),
     /// Replay a week of one-minute samples through the evaluator with a rule set.
     Eval(bench_eval::EvalArgs),
+    /// Time `monlint test rules` against `promtool test rules` on one heavy unit test.
+    Test(bench_test::TestArgs),
 }
 
 #[derive(Subcommand)]
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
+        Command::Bench(BenchCommand::Test(args)) => bench_test::test(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
         Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
         Command::Docs => docs::write(),

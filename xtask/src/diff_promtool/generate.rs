@@ -445,9 +445,11 @@ fn vector_expr(rng: &mut Rng, recorded: &[String], depth: usize) -> String {
                 vector_expr(rng, recorded, depth - 1)
             )
         }
+        // Not `exp` or `ln`: promtool's Go math (assembly on amd64) and Rust's libm round
+        // differently in the last place for some inputs.
         7 => format!(
             "{}({})",
-            rng.pick(&["abs", "ceil", "floor", "sqrt", "exp", "ln"]),
+            rng.pick(&["abs", "ceil", "floor", "sqrt", "sgn"]),
             vector_expr(rng, recorded, depth - 1)
         ),
         _ => format!(
