@@ -112,6 +112,11 @@ pub fn expand_alert_template(
     version: Version,
     env: &dyn Environment,
 ) -> String {
+    // Without an action the text is its own expansion; most static labels are like this,
+    // and rule evaluation expands them for every alert at every step.
+    if !text.contains("{{") {
+        return text.to_owned();
+    }
     let name = format!("{ALERT_TEMPLATE_NAME_PREFIX}{alert_name}");
     let template = match check_prometheus_alert_template(text, version) {
         Ok(template) => template,

@@ -83,8 +83,9 @@ pub struct Group<'d> {
 
 #[derive(Default)]
 struct RuleState {
-    /// Series written at the previous evaluation, to be marked stale once gone.
-    previous: HashSet<Arc<Labels>>,
+    /// Series (storage ids, stable for the test group) written at the previous
+    /// evaluation, to be marked stale once gone.
+    previous: HashSet<usize>,
     /// Alerts by their label set.
     alerts: HashMap<Vec<(String, String)>, Alert>,
     last_error: Option<String>,
@@ -126,15 +127,13 @@ impl<'d> Group<'d> {
             state.produced |= !samples.is_empty();
             let mut returned = HashSet::with_capacity(samples.len());
             for (labels, value) in samples {
-                let labels = Arc::new(labels);
-                let id = storage.series_id((*labels).clone());
+                let id = storage.series_id(labels);
                 // Prometheus drops (and only logs) samples its head refuses.
                 let _ = storage.push(id, eval_ts, value);
-                returned.insert(labels);
+                returned.insert(id);
             }
-            for gone in state.previous.difference(&returned) {
-                let id = storage.series_id((**gone).clone());
-                let _ = storage.push(id, eval_ts, stale_nan());
+            for &gone in state.previous.difference(&returned) {
+                let _ = storage.push(gone, eval_ts, stale_nan());
             }
             state.previous = returned;
         }

@@ -141,9 +141,24 @@ impl Evaluator<'_> {
             });
         }
         let all = self.storage.series();
-        let mut indices: Vec<usize> = (0..all.len())
-            .filter(|&i| matchers.iter().all(|m| m.matches(&all[i].labels)))
-            .collect();
+        let matches = |&i: &usize| matchers.iter().all(|m| m.matches(&all[i].labels));
+        let name = selector.name.as_deref().or_else(|| {
+            selector
+                .matchers
+                .iter()
+                .find(|m| m.op == MatchOp::Equal && m.name == METRIC_NAME)
+                .map(|m| m.value.as_str())
+        });
+        let mut indices: Vec<usize> = match name {
+            Some(name) => self
+                .storage
+                .series_named(name)
+                .iter()
+                .copied()
+                .filter(matches)
+                .collect(),
+            None => (0..all.len()).filter(matches).collect(),
+        };
         indices.sort_by(|&a, &b| all[a].labels.cmp(&all[b].labels));
         let indices = Arc::new(indices);
         self.selectors.matched.insert(key, Arc::clone(&indices));
