@@ -18,7 +18,7 @@ use crate::util::{self, Result, ScratchDir};
 pub struct TestArgs {
     /// Counter series (`http_requests_total`); a tenth as many histograms with ten buckets
     /// each and a fifth as many gauges come on top.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 100)]
     counters: usize,
     /// Days of one-minute samples and one-minute evaluation steps.
     #[arg(long, default_value_t = 7)]

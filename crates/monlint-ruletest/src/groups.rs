@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use monlint_core::Version;
-use monlint_gotemplate::{AlertData, Environment, expand_alert_template};
+use monlint_gotemplate::{AlertData, AlertTemplate, Environment};
 use monlint_promql::ast::Expr;
 use monlint_promql::eval::{EvalOptions, Labels, Storage, Value, instant_query};
 use monlint_promql::series::stale_nan;
@@ -64,6 +64,12 @@ pub struct Alert {
     keep_firing_since: Option<i64>,
 }
 
+/// An alerting rule's templates, in the order of its labels and annotations.
+struct Templates {
+    labels: Vec<AlertTemplate>,
+    annotations: Vec<AlertTemplate>,
+}
+
 /// How long a resolved alert is remembered (Prometheus' `resolvedRetention`).
 const RESOLVED_RETENTION_MS: i64 = 15 * 60 * 1000;
 
@@ -89,6 +95,8 @@ struct RuleState {
     /// Alerts by their label set.
     alerts: HashMap<Vec<(String, String)>, Alert>,
     last_error: Option<String>,
+    /// The rule's label and annotation templates, parsed at its first evaluation.
+    templates: Option<Templates>,
     /// Whether the rule's query returned anything at some evaluation (for coverage).
     pub produced: bool,
     pub fired: bool,
@@ -271,6 +279,16 @@ fn alert(
     };
     let vector = query_vector(storage, &rule.expr, eval_ts, ctx.eval)?;
     let queries = Queries { storage, ts, ctx };
+    let parse = |texts: &[(String, String)]| {
+        texts
+            .iter()
+            .map(|(_, text)| AlertTemplate::new(&rule.name, text, ctx.version))
+            .collect()
+    };
+    let templates = state.templates.get_or_insert_with(|| Templates {
+        labels: parse(&rule.labels),
+        annotations: parse(annotations),
+    });
     let mut current: HashMap<Vec<(String, String)>, Alert> = HashMap::with_capacity(vector.len());
     for (labels, value) in &vector {
         let data = AlertData {
@@ -282,15 +300,14 @@ fn alert(
             external_url: ctx.external_url.to_owned(),
             value: *value,
         };
-        let expand =
-            |text: &str| expand_alert_template(&rule.name, text, &data, ctx.version, &queries);
+        let expand = |template: &AlertTemplate| template.expand(&data, &queries);
         let mut alert_labels: BTreeMap<String, String> = labels
             .iter()
             .filter(|(name, _)| *name != "__name__")
             .map(|(n, v)| (n.to_owned(), v.to_owned()))
             .collect();
-        for (name, text) in &rule.labels {
-            let value = expand(text);
+        for ((name, _), template) in rule.labels.iter().zip(&templates.labels) {
+            let value = expand(template);
             if value.is_empty() {
                 alert_labels.remove(name);
             } else {
@@ -300,7 +317,8 @@ fn alert(
         alert_labels.insert("alertname".to_owned(), rule.name.clone());
         let mut expanded: Vec<(String, String)> = annotations
             .iter()
-            .map(|(name, text)| (name.clone(), expand(text)))
+            .zip(&templates.annotations)
+            .map(|((name, _), template)| (name.clone(), expand(template)))
             .collect();
         expanded.sort();
         let key: Vec<(String, String)> = alert_labels.into_iter().collect();

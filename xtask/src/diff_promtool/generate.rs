@@ -41,10 +41,15 @@ const JOBS: [&str; 2] = ["api", "db"];
 const INSTANCES: [&str; 3] = ["a", "b", "c"];
 const RANGES: [&str; 6] = ["1m", "2m", "90s", "5m", "10m", "3m"];
 const OFFSETS: [&str; 3] = ["30s", "1m", "5m"];
-const RANGE_FUNCTIONS: [&str; 10] = [
+const RANGE_FUNCTIONS: [&str; 17] = [
     "rate",
     "increase",
     "delta",
+    "irate",
+    "idelta",
+    "deriv",
+    "changes",
+    "resets",
     "avg_over_time",
     "max_over_time",
     "min_over_time",
@@ -52,6 +57,8 @@ const RANGE_FUNCTIONS: [&str; 10] = [
     "count_over_time",
     "last_over_time",
     "stddev_over_time",
+    "stdvar_over_time",
+    "present_over_time",
 ];
 const AGGREGATIONS: [&str; 6] = ["sum", "avg", "max", "min", "count", "stddev"];
 const GROUPINGS: [&str; 4] = ["job", "instance", "job, instance", ""];
@@ -397,6 +404,19 @@ fn vector_expr(rng: &mut Rng, recorded: &[String], depth: usize) -> String {
         return match rng.below(5) {
             0 | 1 => format!("{}{}", selector(rng), offset(rng)),
             2 if !recorded.is_empty() => rng.pick(recorded).clone(),
+            3 if rng.percent(30) => {
+                let (function, parameter) = *rng.pick(&[
+                    ("quantile_over_time", "0.9, "),
+                    ("quantile_over_time", "0.5, "),
+                    ("predict_linear", ""),
+                ]);
+                let window = format!("{}[{}]{}", selector(rng), rng.pick(&RANGES), offset(rng));
+                if function == "predict_linear" {
+                    format!("{function}({window}, {})", rng.pick(&["60", "300", "0"]))
+                } else {
+                    format!("{function}({parameter}{window})")
+                }
+            }
             _ => format!(
                 "{}({}[{}]{})",
                 rng.pick(&RANGE_FUNCTIONS),
@@ -407,6 +427,16 @@ fn vector_expr(rng: &mut Rng, recorded: &[String], depth: usize) -> String {
         };
     }
     match rng.below(9) {
+        0 if rng.percent(25) => format!(
+            "{}{} ({}, {})",
+            rng.pick(&["topk", "bottomk", "quantile"]),
+            match rng.below(2) {
+                0 => " by (job)",
+                _ => "",
+            },
+            rng.pick(&["1", "2", "0.5"]),
+            vector_expr(rng, recorded, depth - 1)
+        ),
         0..=2 => {
             let grouping = rng.pick(&GROUPINGS);
             let clause = if grouping.is_empty() {

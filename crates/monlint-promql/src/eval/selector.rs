@@ -149,17 +149,20 @@ impl Evaluator<'_> {
                 .find(|m| m.op == MatchOp::Equal && m.name == METRIC_NAME)
                 .map(|m| m.value.as_str())
         });
-        let mut indices: Vec<usize> = match name {
-            Some(name) => self
-                .storage
-                .series_named(name)
-                .iter()
-                .copied()
-                .filter(matches)
-                .collect(),
-            None => (0..all.len()).filter(matches).collect(),
+        let indices: Vec<usize> = match name {
+            // Already in label-set order.
+            Some(name) => {
+                let named = self.storage.series_named(name);
+                let mut indices = Vec::with_capacity(named.len());
+                indices.extend(named.iter().copied().filter(matches));
+                indices
+            }
+            None => {
+                let mut indices: Vec<usize> = (0..all.len()).filter(matches).collect();
+                indices.sort_by(|&a, &b| all[a].labels.cmp(&all[b].labels));
+                indices
+            }
         };
-        indices.sort_by(|&a, &b| all[a].labels.cmp(&all[b].labels));
         let indices = Arc::new(indices);
         self.selectors.matched.insert(key, Arc::clone(&indices));
         Ok(indices)

@@ -77,8 +77,8 @@ impl StoredSeries {
 pub struct Storage {
     series: Vec<StoredSeries>,
     index: FastMap<Arc<Labels>, usize>,
-    /// Series indices by metric name, ascending, so a selector with a name looks at
-    /// its own series only.
+    /// Series indices by metric name, in label-set order, so a selector with a name
+    /// looks at its own series only and needs no sorting.
     by_name: HashMap<String, Vec<usize>>,
     /// Series index by the address of any of its label-set Arcs, so
     /// evaluation can recognise label sets it need not rebuild. Built by
@@ -141,17 +141,20 @@ impl Storage {
                     ..StoredSeries::default()
                 });
                 let id = self.series.len() - 1;
-                self.by_name
+                let series = &self.series;
+                let named = self
+                    .by_name
                     .entry(labels.get(METRIC_NAME).to_owned())
-                    .or_default()
-                    .push(id);
+                    .or_default();
+                let position = named.partition_point(|&other| *series[other].labels < *labels);
+                named.insert(position, id);
                 self.index.insert(labels, id);
                 id
             }
         }
     }
 
-    /// Indices of the series named `name`, ascending.
+    /// Indices of the series named `name`, ordered by their label sets.
     pub(crate) fn series_named(&self, name: &str) -> &[usize] {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
