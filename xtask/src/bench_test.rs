@@ -236,9 +236,9 @@ fn test_file(shape: &Shape) -> String {
     };
     let job_alerts = |text: &mut String, jobs: &[usize], severity: &str, summary: bool| {
         for job in jobs {
-            let _ = write!(
+            let _ = writeln!(
                 text,
-                "          - exp_labels: {{severity: {severity}, job: job{job}}}\n"
+                "          - exp_labels: {{severity: {severity}, job: job{job}}}"
             );
             if summary {
                 let _ = writeln!(

@@ -19,7 +19,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::util::{self, Result, ScratchDir};
-use generate::{Case, Rng};
+use generate::{Case, ExpectedAlert, Pairs, Rng};
 
 /// One small case takes promtool well under a second; longer means stuck.
 const CASE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -277,13 +277,11 @@ fn differences(outcome: &Outcome) -> Vec<String> {
     out
 }
 
-type Pairs = Vec<(String, String)>;
-
 /// What promtool said it got, per alert test (alertname, time) and expression test
 /// (expression, time). Times are in milliseconds.
 #[derive(Default)]
 struct Report {
-    alerts: HashMap<(String, i64), Vec<(Pairs, Pairs)>>,
+    alerts: HashMap<(String, i64), Vec<ExpectedAlert>>,
     exprs: HashMap<(String, i64), Vec<(Pairs, f64)>>,
 }
 
@@ -328,7 +326,7 @@ impl Report {
 }
 
 /// The `got:` list of an alert mismatch, from the lines after its `alertname:` line.
-fn alerts_after(lines: &[&str]) -> Option<Vec<(Pairs, Pairs)>> {
+fn alerts_after(lines: &[&str]) -> Option<Vec<ExpectedAlert>> {
     let start = lines
         .iter()
         .position(|line| line.starts_with("        got:"))?;

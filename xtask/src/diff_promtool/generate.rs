@@ -82,11 +82,17 @@ const TEMPLATES: [&str; 11] = [
     "{{ $labels }}",
 ];
 
-/// One `alert_rule_test` item; `expected` is a list of (labels, annotations).
+/// Label or annotation pairs, in order.
+pub type Pairs = Vec<(String, String)>;
+
+/// An expected alert: labels, annotations.
+pub type ExpectedAlert = (Pairs, Pairs);
+
+/// One `alert_rule_test` item.
 pub struct AlertTest {
     pub eval_time_ms: i64,
     pub alertname: String,
-    pub expected: Vec<(Vec<(String, String)>, Vec<(String, String)>)>,
+    pub expected: Vec<ExpectedAlert>,
 }
 
 /// One `promql_expr_test` item; `expected` is a list of (labels text, value text).
@@ -266,7 +272,7 @@ fn test_group(rng: &mut Rng, index: usize, alerts: &[String], recorded: &[String
 }
 
 /// Deliberately arbitrary expectations: mostly wrong, so both tools print what they got.
-fn guessed_alerts(rng: &mut Rng) -> Vec<(Vec<(String, String)>, Vec<(String, String)>)> {
+fn guessed_alerts(rng: &mut Rng) -> Vec<ExpectedAlert> {
     (0..rng.below(3))
         .map(|_| {
             let labels = vec![
