@@ -36,11 +36,11 @@ struct Corpus {
     rules: usize,
 }
 
-struct Measurement {
-    tool: &'static str,
-    median_wall: Duration,
-    peak_rss_kib: Option<u64>,
-    exit_code: i32,
+pub struct Measurement {
+    pub tool: &'static str,
+    pub median_wall: Duration,
+    pub peak_rss_kib: Option<u64>,
+    pub exit_code: i32,
 }
 
 pub fn check(args: &CheckArgs) -> Result<ExitCode> {
@@ -150,7 +150,7 @@ fn generate_corpus(source_dir: &Path, dest: &Path, target_rules: usize) -> Resul
 }
 
 /// Runs `command` `runs` times in `dir` and keeps the median wall time and the largest peak RSS.
-fn measure(
+pub fn measure(
     tool: &'static str,
     command: &mut Command,
     dir: &Path,
@@ -240,7 +240,7 @@ fn print_table(measurements: &[Measurement], corpus: &Corpus) {
     }
 }
 
-fn format_rss(kib: Option<u64>) -> String {
+pub fn format_rss(kib: Option<u64>) -> String {
     kib.map_or_else(
         || "n/a".to_owned(),
         |kib| format!("{:.1} MiB", kib as f64 / 1024.0),

@@ -2,9 +2,11 @@
 
 mod bench;
 mod bench_eval;
+mod bench_test;
 mod conformance;
 mod diff;
 mod diff_amtool;
+mod diff_promtool;
 mod docs;
 mod util;
 
@@ -40,6 +42,8 @@ enum BenchCommand {
     Check(bench::CheckArgs),
     /// Replay a week of one-minute samples through the evaluator with a rule set.
     Eval(bench_eval::EvalArgs),
+    /// Time `monlint test rules` against `promtool test rules` on one heavy unit test.
+    Test(bench_test::TestArgs),
 }
 
 #[derive(Subcommand)]
@@ -55,6 +59,8 @@ enum DiffCommand {
     /// Compare monlint with amtool 0.25 on generated Alertmanager configurations: check-config
     /// verdicts, `routes show` and `routes test` output.
     Amtool(diff_amtool::AmtoolArgs),
+    /// Run generated rule unit tests with promtool and monlint; the outputs must be identical.
+    Promtool(diff_promtool::PromtoolArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,8 +68,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
+        Command::Bench(BenchCommand::Test(args)) => bench_test::test(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
         Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
+        Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
         Command::Docs => docs::write(),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)

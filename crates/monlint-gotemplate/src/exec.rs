@@ -112,44 +112,84 @@ pub fn expand_alert_template(
     version: Version,
     env: &dyn Environment,
 ) -> String {
-    let name = format!("{ALERT_TEMPLATE_NAME_PREFIX}{alert_name}");
-    let template = match check_prometheus_alert_template(text, version) {
-        Ok(template) => template,
-        Err(error) => {
-            return format!(
-                "<error expanding template: error parsing template {name}: {}>",
-                error.go_text(&name)
-            );
+    AlertTemplate::new(alert_name, text, version).expand(data, env)
+}
+
+/// An alert label or annotation template, parsed once for expanding at every rule
+/// evaluation.
+pub struct AlertTemplate {
+    name: String,
+    text: String,
+    version: Version,
+    parsed: Parsed,
+}
+
+enum Parsed {
+    /// No action: the text is its own expansion (most static labels).
+    Plain,
+    Template(Template),
+    /// The `<error expanding template: ...>` text of a parse error.
+    Error(String),
+}
+
+impl AlertTemplate {
+    pub fn new(alert_name: &str, text: &str, version: Version) -> Self {
+        let name = format!("{ALERT_TEMPLATE_NAME_PREFIX}{alert_name}");
+        let parsed = if !text.contains("{{") {
+            Parsed::Plain
+        } else {
+            match check_prometheus_alert_template(text, version) {
+                Ok(template) => Parsed::Template(template),
+                Err(error) => Parsed::Error(format!(
+                    "<error expanding template: error parsing template {name}: {}>",
+                    error.go_text(&name)
+                )),
+            }
+        };
+        AlertTemplate {
+            name,
+            text: text.to_owned(),
+            version,
+            parsed,
         }
-    };
-    let with_url = version >= Version::new(2, 28);
-    let prelude: Vec<&(&str, &str)> = PRELUDE
-        .iter()
-        .filter(|(variable, _)| with_url || *variable != "$externalURL")
-        .collect();
-    let first_line_offset = prelude
-        .iter()
-        .map(|(variable, field)| format!("{{{{{variable} := .{field}}}}}").len())
-        .sum();
-    let data = Rc::new(data.clone());
-    let variables: Vec<(String, Value)> = prelude
-        .iter()
-        .map(|(variable, field)| {
-            let value = data_field(&data, field).unwrap_or(Value::Nil);
-            ((*variable).to_owned(), value)
-        })
-        .collect();
-    let source = Source {
-        name: &name,
-        text,
-        first_line_offset,
-    };
-    match template.execute(&source, &Value::Data(data.clone()), &variables, env) {
-        Ok(expanded) => expanded,
-        Err(error) => format!(
-            "<error expanding template: error executing template {name}: {}>",
-            error.message
-        ),
+    }
+
+    /// The expansion for one alert; a failure yields Prometheus' error text.
+    pub fn expand(&self, data: &AlertData, env: &dyn Environment) -> String {
+        let template = match &self.parsed {
+            Parsed::Plain => return self.text.clone(),
+            Parsed::Error(text) => return text.clone(),
+            Parsed::Template(template) => template,
+        };
+        let with_url = self.version >= Version::new(2, 28);
+        let prelude: Vec<&(&str, &str)> = PRELUDE
+            .iter()
+            .filter(|(variable, _)| with_url || *variable != "$externalURL")
+            .collect();
+        let first_line_offset = prelude
+            .iter()
+            .map(|(variable, field)| format!("{{{{{variable} := .{field}}}}}").len())
+            .sum();
+        let data = Rc::new(data.clone());
+        let variables: Vec<(String, Value)> = prelude
+            .iter()
+            .map(|(variable, field)| {
+                let value = data_field(&data, field).unwrap_or(Value::Nil);
+                ((*variable).to_owned(), value)
+            })
+            .collect();
+        let source = Source {
+            name: &self.name,
+            text: &self.text,
+            first_line_offset,
+        };
+        match template.execute(&source, &Value::Data(data.clone()), &variables, env) {
+            Ok(expanded) => expanded,
+            Err(error) => format!(
+                "<error expanding template: error executing template {}: {}>",
+                self.name, error.message
+            ),
+        }
     }
 }
 

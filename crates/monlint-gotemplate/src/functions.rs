@@ -108,10 +108,12 @@ fn call_builtin(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "slice" => slice(args),
         "eq" => equal_any(args).map(Value::Bool),
         "ne" => compare_pair(name, args).map(|order| Value::Bool(order != Ordering::Equal)),
-        "lt" => compare_pair(name, args).map(|order| Value::Bool(order == Ordering::Less)),
-        "le" => compare_pair(name, args).map(|order| Value::Bool(order != Ordering::Greater)),
-        "gt" => compare_pair(name, args).map(|order| Value::Bool(order == Ordering::Greater)),
-        "ge" => compare_pair(name, args).map(|order| Value::Bool(order != Ordering::Less)),
+        // Go defines `le` as `lt or eq`, `gt` as `not le` and `ge` as `not lt`, so with a
+        // NaN `lt` and `le` are false while `gt` and `ge` are true.
+        "lt" => less(name, args).map(Value::Bool),
+        "le" => less_or_equal(name, args).map(Value::Bool),
+        "gt" => less_or_equal(name, args).map(|le| Value::Bool(!le)),
+        "ge" => less(name, args).map(|lt| Value::Bool(!lt)),
         "call" => Err("call of nil".to_owned()),
         _ => return None,
     };
@@ -244,6 +246,18 @@ fn equal_any(args: &[Value]) -> Result<bool, String> {
         }
     }
     Ok(false)
+}
+
+fn less(name: &str, args: &[Value]) -> Result<bool, String> {
+    want_args(name, args, 2)?;
+    match (&args[0], &args[1]) {
+        (Value::Float(a), Value::Float(b)) => Ok(a < b),
+        (left, right) => compare(left, right).map(|order| order == Ordering::Less),
+    }
+}
+
+fn less_or_equal(name: &str, args: &[Value]) -> Result<bool, String> {
+    Ok(less(name, args)? || equal(&args[0], &args[1])?)
 }
 
 fn compare_pair(name: &str, args: &[Value]) -> Result<Ordering, String> {
@@ -723,6 +737,21 @@ fn parse_duration(text: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comparisons_with_nan_follow_gos_definitions() {
+        // promtool 2.42 expands `{{ if gt $value 1.0 }}high{{ else }}low{{ end }}` to
+        // `high` when $value is NaN.
+        let nan_and_one = [Value::Float(f64::NAN), Value::Float(1.0)];
+        let results: Vec<bool> = ["lt", "le", "gt", "ge"]
+            .iter()
+            .map(|name| match call_builtin(name, &nan_and_one) {
+                Some(Ok(Value::Bool(result))) => result,
+                other => panic!("{name}: {other:?}"),
+            })
+            .collect();
+        assert_eq!(results, [false, false, true, true]);
+    }
 
     #[test]
     fn humanize_functions_match_promtool() {

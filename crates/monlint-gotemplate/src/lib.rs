@@ -66,7 +66,8 @@ pub use ast::{
     Node, NumberValue, Pipeline, Template, Variable,
 };
 pub use exec::{
-    Environment, ExecError, MAX_EXEC_DEPTH, NoQueries, Sample, Source, expand_alert_template,
+    AlertTemplate, Environment, ExecError, MAX_EXEC_DEPTH, NoQueries, Sample, Source,
+    expand_alert_template,
 };
 pub use format::{format_float_g, sprintf};
 pub use parser::MAX_NESTING;

@@ -291,6 +291,35 @@ fn push_checked(
     Ok(())
 }
 
+/// Prometheus' lexer reads a word in a values string as a whole identifier, letters,
+/// digits and `_` alike, so `Infx3` or `stalex2` is one unknown word, not a value and a
+/// repetition; only `inf`/`nan` (any case) and an unsigned `stale` are values.
+fn check_word(item: &str, offset: usize) -> Result<(), SeriesError> {
+    let sign_len = usize::from(item.starts_with(['+', '-']));
+    let rest = &item[sign_len..];
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Ok(());
+    }
+    let word_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    let is_number = word.eq_ignore_ascii_case("inf") || word.eq_ignore_ascii_case("nan");
+    if is_number || (sign_len == 0 && word == "stale") {
+        return Ok(());
+    }
+    // After a sign the grammar wants a number, and Prometheus names no alternative.
+    let expected = if sign_len == 0 {
+        ", expected number or \"stale\""
+    } else {
+        ""
+    };
+    Err(SeriesError::new(
+        offset + sign_len,
+        format!("unexpected identifier {word:?} in series values{expected}"),
+    ))
+}
+
 /// Splits `body` at a trailing `xN`; returns the body and N.
 fn split_times(item: &str, offset: usize) -> Result<(&str, Option<u64>), SeriesError> {
     let Some(x) = item.rfind('x').filter(|&x| x > 0) else {
@@ -321,6 +350,7 @@ fn expand_item(
     if item.starts_with("{{") {
         return expand_histogram_item(item, offset, limit, out);
     }
+    check_word(item, offset)?;
     let (body, times) = split_times(item, offset)?;
     if body == "_" {
         return push_checked(out, times.unwrap_or(1), limit, offset, || {
@@ -621,6 +651,30 @@ mod tests {
                 SeriesValue::Histogram(_) => "h".to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn words_with_a_repetition_are_unknown_identifiers_as_promtool_says() {
+        // Texts and columns seen with promtool 2.42.
+        let error = |text: &str| parse_values(text, 100).map(|_| ()).unwrap_err();
+        let unsigned = error("1 Infx6");
+        assert_eq!(unsigned.offset, 2);
+        assert_eq!(
+            unsigned.message,
+            "unexpected identifier \"Infx6\" in series values, expected number or \"stale\""
+        );
+        assert_eq!(
+            error("stalex2").message,
+            "unexpected identifier \"stalex2\" in series values, expected number or \"stale\""
+        );
+        let signed = error("1 -nanx1");
+        assert_eq!(signed.offset, 3);
+        assert_eq!(
+            signed.message,
+            "unexpected identifier \"nanx1\" in series values"
+        );
+        assert_eq!(error("1 -stale").offset, 3);
+        assert_eq!(floats("Inf+1x1 -NaN stale"), ["inf", "inf", "NaN", "stale"]);
     }
 
     #[test]

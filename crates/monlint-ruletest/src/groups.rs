@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use monlint_core::Version;
-use monlint_gotemplate::{AlertData, Environment, expand_alert_template};
+use monlint_gotemplate::{AlertData, AlertTemplate, Environment};
 use monlint_promql::ast::Expr;
 use monlint_promql::eval::{
     EvalOptions, Labels, Storage, Value, instant_query, is_histogram_value,
@@ -66,6 +66,12 @@ pub struct Alert {
     keep_firing_since: Option<i64>,
 }
 
+/// An alerting rule's templates, in the order of its labels and annotations.
+struct Templates {
+    labels: Vec<AlertTemplate>,
+    annotations: Vec<AlertTemplate>,
+}
+
 /// How long a resolved alert is remembered (Prometheus' `resolvedRetention`).
 const RESOLVED_RETENTION_MS: i64 = 15 * 60 * 1000;
 
@@ -85,11 +91,14 @@ pub struct Group<'d> {
 
 #[derive(Default)]
 struct RuleState {
-    /// Series written at the previous evaluation, to be marked stale once gone.
-    previous: HashSet<Arc<Labels>>,
+    /// Series (storage ids, stable for the test group) written at the previous
+    /// evaluation, to be marked stale once gone.
+    previous: HashSet<usize>,
     /// Alerts by their label set.
     alerts: HashMap<Vec<(String, String)>, Alert>,
     last_error: Option<String>,
+    /// The rule's label and annotation templates, parsed at its first evaluation.
+    templates: Option<Templates>,
     /// Whether the rule's query returned anything at some evaluation (for coverage).
     pub produced: bool,
     pub fired: bool,
@@ -128,15 +137,13 @@ impl<'d> Group<'d> {
             state.produced |= !samples.is_empty();
             let mut returned = HashSet::with_capacity(samples.len());
             for (labels, value) in samples {
-                let labels = Arc::new(labels);
-                let id = storage.series_id((*labels).clone());
+                let id = storage.series_id(labels);
                 // Prometheus drops (and only logs) samples its head refuses.
                 let _ = storage.push(id, eval_ts, value);
-                returned.insert(labels);
+                returned.insert(id);
             }
-            for gone in state.previous.difference(&returned) {
-                let id = storage.series_id((**gone).clone());
-                let _ = storage.push(id, eval_ts, stale_nan());
+            for &gone in state.previous.difference(&returned) {
+                let _ = storage.push(gone, eval_ts, stale_nan());
             }
             state.previous = returned;
         }
@@ -278,6 +285,16 @@ fn alert(
     };
     let vector = query_vector(storage, &rule.expr, eval_ts, ctx.eval)?;
     let queries = Queries { storage, ts, ctx };
+    let parse = |texts: &[(String, String)]| {
+        texts
+            .iter()
+            .map(|(_, text)| AlertTemplate::new(&rule.name, text, ctx.version))
+            .collect()
+    };
+    let templates = state.templates.get_or_insert_with(|| Templates {
+        labels: parse(&rule.labels),
+        annotations: parse(annotations),
+    });
     let mut current: HashMap<Vec<(String, String)>, Alert> = HashMap::with_capacity(vector.len());
     for (labels, value) in &vector {
         let data = AlertData {
@@ -289,15 +306,14 @@ fn alert(
             external_url: ctx.external_url.to_owned(),
             value: *value,
         };
-        let expand =
-            |text: &str| expand_alert_template(&rule.name, text, &data, ctx.version, &queries);
+        let expand = |template: &AlertTemplate| template.expand(&data, &queries);
         let mut alert_labels: BTreeMap<String, String> = labels
             .iter()
             .filter(|(name, _)| *name != "__name__")
             .map(|(n, v)| (n.to_owned(), v.to_owned()))
             .collect();
-        for (name, text) in &rule.labels {
-            let value = expand(text);
+        for ((name, _), template) in rule.labels.iter().zip(&templates.labels) {
+            let value = expand(template);
             if value.is_empty() {
                 alert_labels.remove(name);
             } else {
@@ -307,7 +323,8 @@ fn alert(
         alert_labels.insert("alertname".to_owned(), rule.name.clone());
         let mut expanded: Vec<(String, String)> = annotations
             .iter()
-            .map(|(name, text)| (name.clone(), expand(text)))
+            .zip(&templates.annotations)
+            .map(|((name, _), template)| (name.clone(), expand(template)))
             .collect();
         expanded.sort();
         let key: Vec<(String, String)> = alert_labels.into_iter().collect();

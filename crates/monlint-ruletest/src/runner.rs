@@ -652,8 +652,8 @@ impl GroupRun<'_> {
             }
         }
         let mut got = got;
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
-        got.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_like_promtool(&mut expected);
+        sort_like_promtool(&mut got);
         let same = expected.len() == got.len()
             && expected.iter().zip(&got).all(|(e, g)| {
                 e.0 == g.0 && e.2 == g.2 && floats_equal(e.1, g.1, self.fuzzy_compare)
@@ -711,6 +711,26 @@ fn query_samples(
         Value::Vector(samples) => Ok(samples.iter().map(|s| sample(&s.labels, s.value)).collect()),
         Value::Scalar(value) => Ok(vec![(Vec::new(), value, String::new())]),
         _ => Err("rule result is not a vector or scalar".to_owned()),
+    }
+}
+
+/// promtool sorts samples by labels with `sort.Slice` and a `<=` comparison, so samples
+/// with equal labels (possible among expected ones) come out in the order Go's sort leaves
+/// them: for up to 12 items that is its insertion sort, which swaps equal neighbours.
+/// Longer lists go through Go's pattern-defeating quicksort, which is not reproduced here:
+/// they are sorted stably, which matches whenever the label sets are distinct.
+fn sort_like_promtool(samples: &mut [ComparedSample]) {
+    const GO_INSERTION_SORT_MAX: usize = 12;
+    if samples.len() > GO_INSERTION_SORT_MAX {
+        samples.sort_by(|a, b| a.0.cmp(&b.0));
+        return;
+    }
+    for i in 1..samples.len() {
+        let mut j = i;
+        while j > 0 && samples[j].0 <= samples[j - 1].0 {
+            samples.swap(j, j - 1);
+            j -= 1;
+        }
     }
 }
 
@@ -882,4 +902,26 @@ fn indent_lines(text: &str, indent: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(job: &str, value: f64) -> ComparedSample {
+        (
+            vec![("job".to_owned(), job.to_owned())],
+            value,
+            String::new(),
+        )
+    }
+
+    #[test]
+    fn equal_labels_come_out_as_promtools_insertion_sort_leaves_them() {
+        // Seen with promtool 2.42: expected `5` then `13` under one label set prints `13, 5`.
+        let mut samples = vec![sample("db", 5.0), sample("db", 13.0), sample("api", 1.0)];
+        sort_like_promtool(&mut samples);
+        let values: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        assert_eq!(values, [1.0, 13.0, 5.0]);
+    }
 }

@@ -560,7 +560,8 @@ fn go_parse_int_base0(text: &str) -> Option<f64> {
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
     let value = magnitude as f64;
     if negative {
-        (magnitude <= 1 << 63).then_some(-value)
+        // Go parses an int64 first and converts it, so `-0` is plain zero, never -0.0.
+        (magnitude <= 1 << 63).then_some(if magnitude == 0 { 0.0 } else { -value })
     } else {
         Some(value)
     }
@@ -665,6 +666,14 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_zero_integers_read_as_plain_zero() {
+        // promtool prints `0E+00` for an expected `value: -0`; `-0.0` stays negative.
+        assert!(yaml11_number("-0").is_some_and(|v| v == 0.0 && v.is_sign_positive()));
+        assert!(yaml11_number("-00").is_some_and(|v| v.is_sign_positive()));
+        assert!(yaml11_number("-0.0").is_some_and(f64::is_sign_negative));
+    }
 
     fn read(text: &str, version: Version) -> Result<TestFile, String> {
         read_test_file(&SourceFile::new("t.yml", text), version)

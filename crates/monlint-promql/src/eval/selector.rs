@@ -209,10 +209,28 @@ impl Evaluator<'_> {
             });
         }
         let all = self.storage.series();
-        let mut indices: Vec<usize> = (0..all.len())
-            .filter(|&i| matchers.iter().all(|m| m.matches(&all[i].labels)))
-            .collect();
-        indices.sort_by(|&a, &b| all[a].labels.cmp(&all[b].labels));
+        let matches = |&i: &usize| matchers.iter().all(|m| m.matches(&all[i].labels));
+        let name = selector.name.as_deref().or_else(|| {
+            selector
+                .matchers
+                .iter()
+                .find(|m| m.op == MatchOp::Equal && m.name == METRIC_NAME)
+                .map(|m| m.value.as_str())
+        });
+        let indices: Vec<usize> = match name {
+            // Already in label-set order.
+            Some(name) => {
+                let named = self.storage.series_named(name);
+                let mut indices = Vec::with_capacity(named.len());
+                indices.extend(named.iter().copied().filter(matches));
+                indices
+            }
+            None => {
+                let mut indices: Vec<usize> = (0..all.len()).filter(matches).collect();
+                indices.sort_by(|&a, &b| all[a].labels.cmp(&all[b].labels));
+                indices
+            }
+        };
         let indices = Arc::new(indices);
         self.selectors.matched.insert(key, Arc::clone(&indices));
         Ok(indices)

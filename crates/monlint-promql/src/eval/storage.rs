@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Labels;
-use super::labels::FastMap;
+use super::labels::{FastMap, METRIC_NAME};
 use crate::series::{NativeHistogram, SeriesValue};
 
 /// One stored series.
@@ -76,7 +76,10 @@ impl StoredSeries {
 #[derive(Clone, Debug, Default)]
 pub struct Storage {
     series: Vec<StoredSeries>,
-    index: HashMap<Arc<Labels>, usize>,
+    index: FastMap<Arc<Labels>, usize>,
+    /// Series indices by metric name, in label-set order, so a selector with a name
+    /// looks at its own series only and needs no sorting.
+    by_name: HashMap<String, Vec<usize>>,
     /// Series index by the address of any of its label-set Arcs, so
     /// evaluation can recognise label sets it need not rebuild. Built by
     /// [`Storage::seal`]; the Arcs live as long as the storage.
@@ -104,6 +107,7 @@ impl Storage {
     pub fn clear(&mut self) {
         self.series.clear();
         self.index.clear();
+        self.by_name.clear();
         self.by_address.clear();
         self.needs_index = false;
         self.needs_sort = false;
@@ -120,6 +124,10 @@ impl Storage {
 
     /// The index of the series with `labels`, created empty when new.
     pub fn series_id(&mut self, labels: Labels) -> usize {
+        // Rule evaluation asks for known series at every step: no allocation for those.
+        if let Some(&index) = self.index.get(&labels) {
+            return index;
+        }
         let labels = Arc::new(labels);
         match self.index.get(&labels) {
             Some(&index) => index,
@@ -132,10 +140,23 @@ impl Storage {
                     sorted: true,
                     ..StoredSeries::default()
                 });
-                self.index.insert(labels, self.series.len() - 1);
-                self.series.len() - 1
+                let id = self.series.len() - 1;
+                let series = &self.series;
+                let named = self
+                    .by_name
+                    .entry(labels.get(METRIC_NAME).to_owned())
+                    .or_default();
+                let position = named.partition_point(|&other| *series[other].labels < *labels);
+                named.insert(position, id);
+                self.index.insert(labels, id);
+                id
             }
         }
+    }
+
+    /// Indices of the series named `name`, ordered by their label sets.
+    pub(crate) fn series_named(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Appends a float sample to series `id` as Prometheus' head appends it: a sample
