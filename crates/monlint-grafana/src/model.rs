@@ -291,6 +291,17 @@ impl Dashboard {
         self.input_index.get(name)?.as_deref()
     }
 
+    /// Every datasource written in the dashboard: panels', their queries', and variables'.
+    pub fn datasources(&self) -> impl Iterator<Item = &Datasource> {
+        let panels = self.panels.iter().flat_map(|panel| {
+            panel
+                .datasource
+                .iter()
+                .chain(panel.targets.iter().filter_map(|t| t.datasource.as_ref()))
+        });
+        panels.chain(self.variables.iter().filter_map(|v| v.datasource.as_ref()))
+    }
+
     /// The queries of every panel, with the panel.
     pub fn targets(&self) -> impl Iterator<Item = (&Panel, &Target)> {
         self.panels

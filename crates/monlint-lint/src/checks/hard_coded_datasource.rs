@@ -36,19 +36,7 @@ Grafana), and cannot be pointed at another Prometheus by the viewer.
 
 pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
     for dashboard in ctx.dashboards {
-        let datasources = dashboard.panels.iter().flat_map(|panel| {
-            panel
-                .datasource
-                .iter()
-                .chain(panel.targets.iter().filter_map(|t| t.datasource.as_ref()))
-        });
-        let datasources = datasources.chain(
-            dashboard
-                .variables
-                .iter()
-                .filter_map(|v| v.datasource.as_ref()),
-        );
-        for datasource in datasources {
+        for datasource in dashboard.datasources() {
             let DatasourceForm::Reference { uid: Some(uid), .. } = &datasource.form else {
                 continue;
             };
