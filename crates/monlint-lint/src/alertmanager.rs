@@ -1,6 +1,8 @@
 //! Alertmanager configurations in a run: loading through `monlint_alertmanager`, the
 //! loader's problems as validity diagnostics, and the checks over the loaded model.
 
+use monlint_alertmanager::matcher::Matcher;
+use monlint_alertmanager::model::Route;
 use monlint_alertmanager::operator::{is_operator_resource, load_operator_resource, merge};
 use monlint_alertmanager::{Config, ProblemKind};
 use monlint_core::yaml::{self, Document, Node};
@@ -74,6 +76,30 @@ fn wrapped(root: &Node) -> Option<Wrapped<'_>> {
 }
 
 /// Whether a document is an Alertmanager configuration wrapped in a Kubernetes object.
+/// Walks a route tree depth first. `visit` sees each route with the matchers of its
+/// ancestors followed by its own, and how many of them are the ancestors'; it returns
+/// whether to walk on below that route.
+pub(crate) fn walk_routes<'a>(
+    root: &'a Route,
+    visit: &mut impl FnMut(&'a Route, &[&'a Matcher], usize) -> bool,
+) {
+    fn walk<'a>(
+        route: &'a Route,
+        context: &mut Vec<&'a Matcher>,
+        visit: &mut impl FnMut(&'a Route, &[&'a Matcher], usize) -> bool,
+    ) {
+        let ancestors = context.len();
+        context.extend(route.matchers.iter().map(|m| &m.matcher));
+        if visit(route, context, ancestors) {
+            for child in &route.routes {
+                walk(child, context, visit);
+            }
+        }
+        context.truncate(ancestors);
+    }
+    walk(root, &mut Vec::new(), visit);
+}
+
 pub(crate) fn is_wrapped(root: &Node) -> bool {
     wrapped(root).is_some()
 }
@@ -103,8 +129,8 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The root of a configuration made only of operator resources: no matchers, no receiver.
-fn empty_root() -> monlint_alertmanager::model::Route {
-    monlint_alertmanager::model::Route {
+fn empty_root() -> Route {
+    Route {
         span: Span::point(0),
         receiver: None,
         group_by: None,
@@ -333,10 +359,7 @@ impl<'a> AlertView<'a> {
 }
 
 /// Three-valued matching: `Some(answer)` when the alert's labels decide it.
-fn matcher_decided(
-    matcher: &monlint_alertmanager::matcher::Matcher,
-    alert: &AlertView,
-) -> Option<bool> {
+fn matcher_decided(matcher: &Matcher, alert: &AlertView) -> Option<bool> {
     match alert.label(&matcher.name) {
         LabelKnowledge::Value(value) => Some(matcher.matches(&value)),
         LabelKnowledge::Absent => Some(matcher.matches("")),
@@ -362,12 +385,9 @@ pub(crate) fn matchers_decided(
 
 /// The routes the alert may end at (paths from the root), given what is known of its
 /// labels: a route whose match is undecided may or may not take the alert.
-pub(crate) fn possible_routes(
-    root: &monlint_alertmanager::model::Route,
-    alert: &AlertView,
-) -> Vec<Vec<usize>> {
+pub(crate) fn possible_routes(root: &Route, alert: &AlertView) -> Vec<Vec<usize>> {
     fn descend(
-        route: &monlint_alertmanager::model::Route,
+        route: &Route,
         alert: &AlertView,
         path: &mut Vec<usize>,
         found: &mut Vec<Vec<usize>>,
@@ -415,7 +435,7 @@ pub(crate) fn alert_views<'a>(ctx: &'a crate::checks::WorkspaceContext) -> Vec<A
 /// Every Alertmanager configuration of the run with a route tree.
 pub(crate) fn configs<'a>(
     ctx: &'a crate::checks::WorkspaceContext,
-) -> Vec<(FileId, &'a Config, &'a monlint_alertmanager::model::Route)> {
+) -> Vec<(FileId, &'a Config, &'a Route)> {
     ctx.files
         .iter()
         .filter_map(|facts| {

@@ -1,11 +1,9 @@
 //! Routes that an earlier sibling always takes first.
 
 use monlint_alertmanager::implication::implies_all;
-use monlint_alertmanager::matcher::Matcher;
-use monlint_alertmanager::model::Route;
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
-use crate::alertmanager::AlertmanagerContext;
+use crate::alertmanager::{AlertmanagerContext, walk_routes};
 
 pub static CHECK: Check = Check {
     code: "C202",
@@ -48,44 +46,34 @@ pub fn check(ctx: &AlertmanagerContext, out: &mut Vec<Diagnostic>) {
     let Some(root) = &ctx.config.route else {
         return;
     };
-    visit(ctx, root, &mut Vec::new(), out);
-}
-
-fn visit<'a>(
-    ctx: &AlertmanagerContext,
-    route: &'a Route,
-    context: &mut Vec<&'a Matcher>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let before = context.len();
-    context.extend(route.matchers.iter().map(|m| &m.matcher));
-    for (index, child) in route.routes.iter().enumerate() {
-        let mut premise = context.clone();
-        premise.extend(child.matchers.iter().map(|m| &m.matcher));
-        let shadow = route.routes[..index].iter().find(|earlier| {
-            !earlier.continue_matching
-                && implies_all(
-                    &premise,
-                    &earlier
-                        .matchers
-                        .iter()
-                        .map(|m| &m.matcher)
-                        .collect::<Vec<_>>(),
-                )
-        });
-        if let Some(earlier) = shadow {
-            let what = if earlier.matchers.is_empty() {
-                "an earlier sibling route without matchers takes every alert first"
-            } else {
-                "an earlier sibling route matches every alert this one matches, and has no `continue: true`"
-            };
-            out.push(
-                Diagnostic::new(&CHECK, ctx.file, child.head_span(), format!("this route is never reached: {what}"))
-                    .with_secondary(ctx.file, earlier.head_span(), "this route takes the alerts first")
-                    .with_help("move the more specific route first, or add `continue: true` to the earlier one"),
-            );
+    walk_routes(root, &mut |route, context, _| {
+        for (index, child) in route.routes.iter().enumerate() {
+            let mut premise = context.to_vec();
+            premise.extend(child.matchers.iter().map(|m| &m.matcher));
+            let shadow = route.routes[..index].iter().find(|earlier| {
+                !earlier.continue_matching
+                    && implies_all(
+                        &premise,
+                        &earlier
+                            .matchers
+                            .iter()
+                            .map(|m| &m.matcher)
+                            .collect::<Vec<_>>(),
+                    )
+            });
+            if let Some(earlier) = shadow {
+                let what = if earlier.matchers.is_empty() {
+                    "an earlier sibling route without matchers takes every alert first"
+                } else {
+                    "an earlier sibling route matches every alert this one matches, and has no `continue: true`"
+                };
+                out.push(
+                    Diagnostic::new(&CHECK, ctx.file, child.head_span(), format!("this route is never reached: {what}"))
+                        .with_secondary(ctx.file, earlier.head_span(), "this route takes the alerts first")
+                        .with_help("move the more specific route first, or add `continue: true` to the earlier one"),
+                );
+            }
         }
-        visit(ctx, child, context, out);
-    }
-    context.truncate(before);
+        true
+    });
 }

@@ -1,11 +1,9 @@
 //! Routes whose matchers contradict their own or their parents' matchers.
 
 use monlint_alertmanager::implication::unsatisfiable_label;
-use monlint_alertmanager::matcher::Matcher;
-use monlint_alertmanager::model::Route;
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
-use crate::alertmanager::AlertmanagerContext;
+use crate::alertmanager::{AlertmanagerContext, walk_routes};
 
 pub static CHECK: Check = Check {
     code: "C201",
@@ -50,24 +48,16 @@ pub fn check(ctx: &AlertmanagerContext, out: &mut Vec<Diagnostic>) {
     let Some(root) = &ctx.config.route else {
         return;
     };
-    visit(ctx, root, &mut Vec::new(), out);
-}
-
-fn visit<'a>(
-    ctx: &AlertmanagerContext,
-    route: &'a Route,
-    context: &mut Vec<&'a Matcher>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let before = context.len();
-    context.extend(route.matchers.iter().map(|m| &m.matcher));
-    if let Some(label) = unsatisfiable_label(context) {
+    walk_routes(root, &mut |route, context, ancestors| {
+        let Some(label) = unsatisfiable_label(context) else {
+            return true;
+        };
         let own = route
             .matchers
             .iter()
             .find(|m| m.matcher.name == label)
             .map_or(route.head_span(), |m| m.span);
-        let from_parent = context[..before].iter().any(|m| m.name == label);
+        let from_parent = context[..ancestors].iter().any(|m| m.name == label);
         let why = if from_parent {
             "contradict the matchers of a parent route"
         } else {
@@ -83,11 +73,6 @@ fn visit<'a>(
             .with_help("move the route to where its matchers can hold, or fix the matcher"),
         );
         // Everything below is unreachable too; one report is enough.
-        context.truncate(before);
-        return;
-    }
-    for child in &route.routes {
-        visit(ctx, child, context, out);
-    }
-    context.truncate(before);
+        false
+    });
 }

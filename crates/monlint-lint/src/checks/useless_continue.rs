@@ -1,11 +1,9 @@
 //! `continue: true` where no later sibling can take the alert.
 
 use monlint_alertmanager::implication::unsatisfiable_label;
-use monlint_alertmanager::matcher::Matcher;
-use monlint_alertmanager::model::Route;
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
-use crate::alertmanager::AlertmanagerContext;
+use crate::alertmanager::{AlertmanagerContext, walk_routes};
 
 pub static CHECK: Check = Check {
     code: "C203",
@@ -47,46 +45,34 @@ pub fn check(ctx: &AlertmanagerContext, out: &mut Vec<Diagnostic>) {
     let Some(root) = &ctx.config.route else {
         return;
     };
-    visit(ctx, root, &mut Vec::new(), out);
-}
-
-fn visit<'a>(
-    ctx: &AlertmanagerContext,
-    route: &'a Route,
-    context: &mut Vec<&'a Matcher>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let before = context.len();
-    context.extend(route.matchers.iter().map(|m| &m.matcher));
-    for (index, child) in route.routes.iter().enumerate() {
-        let Some(span) = child.continue_span.filter(|_| child.continue_matching) else {
-            continue;
-        };
-        let later = &route.routes[index + 1..];
-        let none_can_follow = later.iter().all(|sibling| {
-            let mut both = context.clone();
-            both.extend(
-                child
-                    .matchers
-                    .iter()
-                    .chain(&sibling.matchers)
-                    .map(|m| &m.matcher),
-            );
-            unsatisfiable_label(&both).is_some()
-        });
-        if none_can_follow {
-            let message = if later.is_empty() {
-                "`continue: true` on the last route of its level has no effect"
-            } else {
-                "`continue: true` has no effect: no later sibling route can match the alerts this route matches"
+    walk_routes(root, &mut |route, context, _| {
+        for (index, child) in route.routes.iter().enumerate() {
+            let Some(span) = child.continue_span.filter(|_| child.continue_matching) else {
+                continue;
             };
-            out.push(Diagnostic::new(&CHECK, ctx.file, span, message).with_help(
-                "remove it, or add the route the alert should continue to after this one",
-            ));
+            let later = &route.routes[index + 1..];
+            let none_can_follow = later.iter().all(|sibling| {
+                let mut both = context.to_vec();
+                both.extend(
+                    child
+                        .matchers
+                        .iter()
+                        .chain(&sibling.matchers)
+                        .map(|m| &m.matcher),
+                );
+                unsatisfiable_label(&both).is_some()
+            });
+            if none_can_follow {
+                let message = if later.is_empty() {
+                    "`continue: true` on the last route of its level has no effect"
+                } else {
+                    "`continue: true` has no effect: no later sibling route can match the alerts this route matches"
+                };
+                out.push(Diagnostic::new(&CHECK, ctx.file, span, message).with_help(
+                    "remove it, or add the route the alert should continue to after this one",
+                ));
+            }
         }
-    }
-    for child in &route.routes {
-        visit(ctx, child, context, out);
-    }
-    context.truncate(before);
+        true
+    });
 }
