@@ -69,6 +69,9 @@ pub struct NumberLiteral {
 pub struct StringLiteral {
     /// The decoded value (escapes resolved).
     pub value: String,
+    /// Byte escapes made invalid UTF-8, which `value` shows as U+FFFD; Prometheus
+    /// keeps the raw bytes and refuses them where a label name is expected.
+    pub invalid_utf8: bool,
     pub span: Span,
 }
 

@@ -17,7 +17,8 @@
 //! experimental functions (duration arithmetic, `fill()` modifiers,
 //! `anchored`/`smoothed`, `</` and `>/`) is refused with Prometheus' "not
 //! enabled" message or as unexpected input; `\p{..}` script names are
-//! checked by shape only; byte escapes forming invalid UTF-8 decode to U+FFFD.
+//! checked by shape only; byte escapes forming invalid UTF-8 decode to U+FFFD
+//! (the literal keeps a flag, so label functions refuse such names as Go does).
 //! Inputs nested deeper than [`MAX_DEPTH`] are refused.
 //!
 //! ```

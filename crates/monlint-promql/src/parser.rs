@@ -18,7 +18,7 @@ use crate::check;
 use crate::functions;
 use crate::lexer::{Keyword, LexError, Lexer, Token, TokenKind};
 use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
-use crate::quote::{go_quote, unquote};
+use crate::quote::{go_quote, unquote_bytes};
 use crate::regex;
 
 /// Deepest nesting of sub-expressions accepted (parentheses, calls,
@@ -381,8 +381,13 @@ impl<'a> Parser<'a> {
     }
 
     fn unquote_token(&self, token: Token) -> PResult<String> {
+        let bytes = self.unquote_token_bytes(token)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn unquote_token_bytes(&self, token: Token) -> PResult<Vec<u8>> {
         let text = self.text(token);
-        unquote(text).map_err(|error| {
+        unquote_bytes(text).map_err(|error| {
             ParseError::new(
                 span(token.start, token.end),
                 format!("error unquoting string {}: {error}", go_quote(text)),
@@ -469,10 +474,18 @@ impl<'a> Parser<'a> {
         self.bump()?;
         let literal_span = span(token.start, token.end);
         Ok(match token.kind {
-            TokenKind::String => Expr::String(StringLiteral {
-                value: self.unquote_token(token)?,
-                span: literal_span,
-            }),
+            TokenKind::String => {
+                let bytes = self.unquote_token_bytes(token)?;
+                let (value, invalid_utf8) = match String::from_utf8(bytes) {
+                    Ok(value) => (value, false),
+                    Err(error) => (String::from_utf8_lossy(error.as_bytes()).into_owned(), true),
+                };
+                Expr::String(StringLiteral {
+                    value,
+                    invalid_utf8,
+                    span: literal_span,
+                })
+            }
             TokenKind::Duration => Expr::Number(NumberLiteral {
                 value: self.duration_seconds(token)?,
                 is_duration: true,

@@ -75,6 +75,11 @@ pub(crate) fn go_unicode_rune(c: char) -> String {
 /// `\377`) that do not form valid UTF-8 become U+FFFD, as Rust strings must
 /// be valid UTF-8 where Go's need not be.
 pub(crate) fn unquote(token: &str) -> Result<String, &'static str> {
+    unquote_bytes(token).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The bytes a string token stands for, as Go keeps them: possibly not UTF-8.
+pub(crate) fn unquote_bytes(token: &str) -> Result<Vec<u8>, &'static str> {
     let mut chars = token.chars();
     let quote = chars.next().ok_or("invalid syntax")?;
     let body = token
@@ -82,7 +87,7 @@ pub(crate) fn unquote(token: &str) -> Result<String, &'static str> {
         .filter(|_| token.len() >= 2 && token.ends_with(quote))
         .ok_or("invalid syntax")?;
     if quote == '`' {
-        return Ok(body.replace('\r', ""));
+        return Ok(body.replace('\r', "").into_bytes());
     }
     if quote != '"' && quote != '\'' {
         return Err("invalid syntax");
@@ -144,7 +149,7 @@ pub(crate) fn unquote(token: &str) -> Result<String, &'static str> {
             bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 #[cfg(test)]

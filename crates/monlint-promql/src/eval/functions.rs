@@ -108,7 +108,7 @@ impl Evaluator<'_> {
                 "invalid regular expression in label_replace(): {pattern}"
             ))
         })?;
-        if !self.valid_label_name(&destination) {
+        if !self.valid_label_name(&destination) || has_invalid_utf8(&call.args[1]) {
             return Err(EvalError::failed(format!(
                 "invalid destination label name in label_replace(): {destination}"
             )));
@@ -135,14 +135,14 @@ impl Evaluator<'_> {
         let mut sources = Vec::new();
         for index in 3..call.args.len() {
             let source = self.string_arg(call, index, step)?;
-            if !self.valid_label_name(&source) {
+            if !self.valid_label_name(&source) || has_invalid_utf8(&call.args[index]) {
                 return Err(EvalError::failed(format!(
                     "invalid source label name in label_join(): {source}"
                 )));
             }
             sources.push(source);
         }
-        if !self.valid_label_name(&destination) {
+        if !self.valid_label_name(&destination) || has_invalid_utf8(&call.args[1]) {
             return Err(EvalError::failed(format!(
                 "invalid destination label name in label_join(): {destination}"
             )));
@@ -1318,4 +1318,13 @@ fn date_part(value: f64, part: DatePart) -> f64 {
         DatePart::Year => year,
     };
     result as f64
+}
+
+/// A string argument whose bytes are not UTF-8 can never be a label name.
+fn has_invalid_utf8(arg: &Expr) -> bool {
+    match arg {
+        Expr::String(literal) => literal.invalid_utf8,
+        Expr::Paren(paren) => has_invalid_utf8(&paren.expr),
+        _ => false,
+    }
 }
