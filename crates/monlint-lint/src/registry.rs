@@ -124,6 +124,10 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         checks::up_without_absent::check,
     ),
     (
+        &checks::replicas_hard_coded::CHECK,
+        checks::replicas_hard_coded::check,
+    ),
+    (
         &checks::group_interval_too_long::CHECK,
         checks::group_interval_too_long::check,
     ),

@@ -77,6 +77,7 @@ pub mod record_or_alert;
 pub mod recording_rule_field;
 pub mod recording_rule_undefined;
 pub mod regex_smells;
+pub mod replicas_hard_coded;
 pub mod route_matcher_unknown_value;
 pub mod route_nesting_too_deep;
 pub mod route_shadowed;
