@@ -294,13 +294,11 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     }
     let sources = redact_secrets(sources, &reports);
     let report = Report::new(reports, args.min_severity);
-    let rendered = args
-        .format
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    args.format
         .emitter(args.color.enabled())
-        .emit(&report, &sources);
-    std::io::stdout()
-        .lock()
-        .write_all(&rendered)
+        .emit(&report, &sources, &mut stdout)
+        .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write output: {e}"))?;
     let failed = report
         .diagnostics()
@@ -312,22 +310,15 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
 /// The sources with every secret value the loaders found overwritten by `*`s (byte for
 /// byte, so spans and lines stay put), so no output format can print a secret. Every
 /// input was read, so the n-th report is about the n-th source.
-fn redact_secrets(sources: Sources, reports: &[FileReport]) -> Sources {
-    let spans: Vec<(FileId, monlint_core::Span)> = reports
-        .iter()
-        .enumerate()
-        .flat_map(|(index, report)| {
-            let file = FileId(index as u32);
-            report.redactions.iter().map(move |span| (file, *span))
-        })
-        .collect();
-    if spans.is_empty() {
-        return sources;
-    }
-    let mut redacted = Sources::new();
-    for (id, file) in sources.iter() {
+fn redact_secrets(mut sources: Sources, reports: &[FileReport]) -> Sources {
+    for (index, report) in reports.iter().enumerate() {
+        if report.redactions.is_empty() {
+            continue;
+        }
+        let id = FileId(index as u32);
+        let file = sources.get(id);
         let mut text = file.text.clone().into_bytes();
-        for (_, span) in spans.iter().filter(|(f, _)| *f == id) {
+        for span in &report.redactions {
             for byte in text.get_mut(span.range()).into_iter().flatten() {
                 // Keep line breaks so line numbers do not move.
                 if *byte != b'\n' {
@@ -336,9 +327,10 @@ fn redact_secrets(sources: Sources, reports: &[FileReport]) -> Sources {
             }
         }
         let text = String::from_utf8_lossy(&text).into_owned();
-        redacted.add(SourceFile::new(file.path.clone(), text));
+        let redacted = SourceFile::new(file.path.clone(), text);
+        sources.replace(id, redacted);
     }
-    redacted
+    sources
 }
 
 /// The top folder of the git work tree around the current folder, if any.

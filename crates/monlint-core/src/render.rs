@@ -82,6 +82,19 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
 
 /// Renders diagnostics as codespan snippets; ANSI colours only when `color` is set.
 pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_human(&mut out, diagnostics, sources, color).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Writes diagnostics as codespan snippets to `out`, one at a time, so that the output
+/// of a large run is never held in memory whole.
+pub fn write_human(
+    out: &mut dyn std::io::Write,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    color: bool,
+) -> std::io::Result<()> {
     let mut buffer = if color {
         Buffer::ansi()
     } else {
@@ -89,19 +102,22 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
     };
     let config = config();
     for diagnostic in diagnostics {
+        buffer.clear();
         // Spans come from our own loaders, so rendering cannot fail on them; should a
         // span ever be out of range, fall back to a one-line form rather than lose the finding.
         if term::emit_to_write_style(&mut buffer, &config, sources, &to_codespan(diagnostic))
             .is_err()
         {
+            buffer.clear();
             let file = sources.get(diagnostic.primary.file);
             let line = file.line_col(diagnostic.primary.span.start);
             let fallback = format!(
                 "{}: {}:{}: {} [{}]\n",
                 file.path, line.line, line.column, diagnostic.message, diagnostic.check.code
             );
-            std::io::Write::write_all(&mut buffer, fallback.as_bytes()).ok();
+            std::io::Write::write_all(&mut buffer, fallback.as_bytes())?;
         }
+        out.write_all(buffer.as_slice())?;
     }
-    buffer.into_inner()
+    Ok(())
 }

@@ -144,6 +144,11 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// Puts `file` in the place of the file `id`, which keeps its id.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = file;
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

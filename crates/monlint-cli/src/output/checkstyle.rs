@@ -1,6 +1,7 @@
 //! Checkstyle XML: `<checkstyle><file name><error line column severity message source/></file></checkstyle>`.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use monlint_core::{Severity, Sources};
 
@@ -30,7 +31,7 @@ fn escape(text: &str) -> String {
 }
 
 impl Emitter for Checkstyle {
-    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
+    fn emit(&self, report: &Report, sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
         let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (_, file) in sources.iter() {
             by_file.entry(&file.path).or_default();
@@ -51,15 +52,16 @@ impl Emitter for Checkstyle {
                 diagnostic.check.name,
             ));
         }
-        let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n",
-        );
+        out.write_all(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n",
+        )?;
         for (path, errors) in by_file {
-            out.push_str(&format!("  <file name=\"{}\">\n", escape(path)));
-            errors.iter().for_each(|e| out.push_str(e));
-            out.push_str("  </file>\n");
+            writeln!(out, "  <file name=\"{}\">", escape(path))?;
+            for error in errors {
+                out.write_all(error.as_bytes())?;
+            }
+            out.write_all(b"  </file>\n")?;
         }
-        out.push_str("</checkstyle>\n");
-        out.into_bytes()
+        out.write_all(b"</checkstyle>\n")
     }
 }

@@ -1,6 +1,8 @@
 //! GitHub Actions workflow commands: one `::error file=…,line=…::message` line per finding,
 //! which Actions turns into annotations on the pull request.
 
+use std::io::{self, Write};
+
 use monlint_core::{Severity, Sources};
 
 use super::{Emitter, Report, full_message, position};
@@ -20,8 +22,7 @@ fn escape_property(text: &str) -> String {
 }
 
 impl Emitter for Github {
-    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
-        let mut out = String::new();
+    fn emit(&self, report: &Report, sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
         for diagnostic in report.diagnostics() {
             let command = match diagnostic.severity {
                 Severity::Error => "error",
@@ -30,8 +31,9 @@ impl Emitter for Github {
             };
             let at = position(diagnostic, sources);
             let title = format!("{} {}", diagnostic.check.code, diagnostic.check.name);
-            out.push_str(&format!(
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 escape_property(&at.file.path),
                 at.line,
                 at.column,
@@ -39,9 +41,9 @@ impl Emitter for Github {
                 at.end_column,
                 escape_property(&title),
                 escape_data(&full_message(diagnostic)),
-            ));
+            )?;
         }
-        out.into_bytes()
+        Ok(())
     }
 }
 

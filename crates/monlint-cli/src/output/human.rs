@@ -1,7 +1,9 @@
 //! Codespan snippets, then a one-line summary.
 
+use std::io::{self, Write};
+
 use monlint_core::Sources;
-use monlint_core::render::render_human;
+use monlint_core::render::write_human;
 
 use super::{Emitter, Report};
 
@@ -14,8 +16,8 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 impl Emitter for Human {
-    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
-        let mut out = render_human(report.diagnostics(), sources, self.color);
+    fn emit(&self, report: &Report, sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
+        write_human(out, report.diagnostics(), sources, self.color)?;
         let counts = report.counts();
         let dashboards = if counts.dashboard_files > 0 {
             format!(", {}", plural(counts.dashboard_files, "dashboard file"))
@@ -50,7 +52,6 @@ impl Emitter for Human {
                 plural(counts.infos, "info")
             )
         };
-        out.extend_from_slice(format!("{checked}{tests}{skipped}: {findings}.\n").as_bytes());
-        out
+        writeln!(out, "{checked}{tests}{skipped}: {findings}.")
     }
 }

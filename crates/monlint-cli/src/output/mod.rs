@@ -1,10 +1,14 @@
-//! Output formats: each is one [`Emitter`] that turns a run's [`Report`] into bytes.
+//! Output formats: each is one [`Emitter`] that writes a run's [`Report`] to a stream.
+//! The large formats (human, JSON, GitHub) write finding by finding, so a run with
+//! hundreds of thousands of findings never holds its whole output in memory.
 
 mod checkstyle;
 mod github;
 mod human;
 mod json;
 mod sarif;
+
+use std::io::{self, Write};
 
 use clap::ValueEnum;
 use monlint_core::{Diagnostic, Severity, SourceFile, Sources};
@@ -26,7 +30,7 @@ pub enum Format {
 
 /// One output format.
 pub trait Emitter {
-    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8>;
+    fn emit(&self, report: &Report, sources: &Sources, out: &mut dyn Write) -> io::Result<()>;
 }
 
 impl Format {

@@ -5,6 +5,7 @@
 //! time, which costs more compile time than the few objects written here.
 
 use std::collections::HashMap;
+use std::io::{self, Write};
 
 use monlint_core::{Diagnostic, Severity, Sources};
 use monlint_lint::registry::all_checks;
@@ -112,7 +113,7 @@ impl Sarif {
 }
 
 impl Emitter for Sarif {
-    fn emit(&self, report: &Report, sources: &Sources) -> Vec<u8> {
+    fn emit(&self, report: &Report, sources: &Sources, out: &mut dyn Write) -> io::Result<()> {
         let rule_index: HashMap<&str, usize> = all_checks()
             .iter()
             .enumerate()
@@ -159,9 +160,8 @@ impl Emitter for Sarif {
                 "results": results,
             }],
         });
-        let mut out = serde_json::to_vec_pretty(&document).unwrap_or_default();
-        out.push(b'\n');
-        out
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
     }
 }
 
