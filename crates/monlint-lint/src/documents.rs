@@ -13,7 +13,22 @@ pub struct Documents {
     /// What relative display paths of checked files are relative to (the working folder).
     base: PathBuf,
     files: HashSet<PathBuf>,
-    anchors: HashMap<PathBuf, Vec<String>>,
+    markdown: HashMap<PathBuf, Markdown>,
+}
+
+/// What the checks need of a Markdown file: its headings and the words under each.
+#[derive(Clone, Debug, Default)]
+struct Markdown {
+    sections: Vec<Section>,
+    /// The whole text in [`words`] form.
+    words: String,
+}
+
+/// A heading and everything up to the next heading of its level or above.
+#[derive(Clone, Debug)]
+struct Section {
+    anchor: String,
+    words: String,
 }
 
 /// What a relative link leads to.
@@ -54,20 +69,51 @@ pub fn heading_anchor(heading: &str) -> String {
         .collect()
 }
 
-fn markdown_anchors(text: &str) -> Vec<String> {
-    let mut in_code = false;
-    let mut anchors = Vec::new();
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_code = !in_code;
-        } else if !in_code && let Some(heading) = line.strip_prefix('#') {
-            let heading = heading.trim_start_matches('#');
-            if heading.starts_with(' ') {
-                anchors.push(heading_anchor(heading));
+/// Text reduced to lowercase letters and digits, so that `API down`, `api-down` and
+/// `ApiDown` all read `apidown`.
+fn words(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Markdown {
+    fn parse(text: &str) -> Markdown {
+        let mut in_code = false;
+        // (level, anchor, first line) of each heading.
+        let mut headings = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            } else if !in_code && line.starts_with('#') {
+                let level = line.chars().take_while(|c| *c == '#').count();
+                let heading = &line[level..];
+                if heading.starts_with(' ') {
+                    headings.push((level, heading_anchor(heading), index));
+                }
             }
         }
+        let sections = headings
+            .iter()
+            .enumerate()
+            .map(|(i, (level, anchor, start))| {
+                let end = headings[i + 1..]
+                    .iter()
+                    .find(|(next_level, _, _)| next_level <= level)
+                    .map_or(lines.len(), |(_, _, line)| *line);
+                Section {
+                    anchor: anchor.clone(),
+                    words: words(&lines[*start..end].join("\n")),
+                }
+            })
+            .collect();
+        Markdown {
+            sections,
+            words: words(text),
+        }
     }
-    anchors
 }
 
 impl Documents {
@@ -84,7 +130,7 @@ impl Documents {
     pub fn add(&mut self, path: &Path, markdown: Option<&str>) {
         let path = normalize(&self.base.join(path));
         if let Some(text) = markdown {
-            self.anchors.insert(path.clone(), markdown_anchors(text));
+            self.markdown.insert(path.clone(), Markdown::parse(text));
         }
         self.files.insert(path);
     }
@@ -105,8 +151,39 @@ impl Documents {
 
     /// Resolves `link` (relative, or `file://`) written in the file displayed as `from`.
     pub fn resolve(&self, from: &str, link: &str) -> Resolution {
+        self.locate(from, link).0
+    }
+
+    /// Whether the Markdown document (or its section, when the link has an `#anchor`) that
+    /// `link` leads to mentions `name`, ignoring case, spaces and punctuation. `None` when
+    /// the link does not lead to a scanned Markdown document or heading.
+    pub fn mentions(&self, from: &str, link: &str, name: &str) -> Option<bool> {
+        let (resolution, target, anchor) = self.locate(from, link);
+        if resolution != Resolution::Found {
+            return None;
+        }
+        let markdown = self.markdown.get(&target?)?;
+        let text = match anchor.filter(|a| !a.is_empty()) {
+            Some(anchor) => {
+                &markdown
+                    .sections
+                    .iter()
+                    .find(|section| section.anchor == anchor)?
+                    .words
+            }
+            None => &markdown.words,
+        };
+        Some(text.contains(&words(name)))
+    }
+
+    /// The resolution of `link`, the file it leads to and its anchor.
+    fn locate<'l>(
+        &self,
+        from: &str,
+        link: &'l str,
+    ) -> (Resolution, Option<PathBuf>, Option<&'l str>) {
         let Some(root) = &self.root else {
-            return Resolution::Unknown;
+            return (Resolution::Unknown, None, None);
         };
         let link = link.strip_prefix("file://").unwrap_or(link);
         let (path, anchor) = match link.split_once('#') {
@@ -125,19 +202,20 @@ impl Documents {
             normalize(&from_folder.join(path))
         };
         if !target.starts_with(root) {
-            return Resolution::Unknown;
+            return (Resolution::Unknown, None, None);
         }
         if !self.files.contains(&target) {
-            return Resolution::MissingFile(target);
+            return (Resolution::MissingFile(target), None, None);
         }
-        match (anchor, self.anchors.get(&target)) {
-            (Some(anchor), Some(anchors))
-                if !anchor.is_empty() && !anchors.iter().any(|a| a == anchor) =>
+        let resolution = match (anchor, self.markdown.get(&target)) {
+            (Some(anchor), Some(markdown))
+                if !anchor.is_empty() && !markdown.sections.iter().any(|s| s.anchor == anchor) =>
             {
                 Resolution::MissingAnchor(anchor.to_owned())
             }
             _ => Resolution::Found,
-        }
+        };
+        (resolution, Some(target), anchor)
     }
 }
 
@@ -167,6 +245,16 @@ mod tests {
             Resolution::MissingFile(PathBuf::from("/repo/rules/runbooks/web.md"))
         );
         assert_eq!(resolve("../../elsewhere.md"), Resolution::Unknown);
+        let mentions = |link, name| documents.mentions("rules/api.yml", link, name);
+        assert_eq!(mentions("runbooks/api.md#apidown", "ApiDown"), Some(true));
+        assert_eq!(mentions("runbooks/api.md#apidown", "ApiSlow"), Some(false));
+        // A section ends at the next heading of its level: `Error ratio` is not in `ApiDown`.
+        assert_eq!(
+            mentions("runbooks/api.md#apidown", "ErrorRatio"),
+            Some(false)
+        );
+        assert_eq!(mentions("runbooks/api.md", "Error ratio"), Some(true));
+        assert_eq!(mentions("runbooks/web.md", "ApiDown"), None);
         assert_eq!(
             Documents::default().resolve("rules/api.yml", "runbooks/api.md"),
             Resolution::Unknown

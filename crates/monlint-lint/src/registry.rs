@@ -106,6 +106,10 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
     ),
     (&checks::runbook_url::CHECK, checks::runbook_url::check),
     (
+        &checks::runbook_off_topic::CHECK,
+        checks::runbook_off_topic::check,
+    ),
+    (
         &checks::runbook_unreachable::CHECK,
         checks::runbook_unreachable::check,
     ),

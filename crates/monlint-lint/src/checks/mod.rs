@@ -83,6 +83,7 @@ pub mod route_nesting_too_deep;
 pub mod route_shadowed;
 pub mod route_timing;
 pub mod route_unreachable;
+pub mod runbook_off_topic;
 pub mod runbook_unreachable;
 pub mod runbook_url;
 pub mod severity_ladder_inverted;
