@@ -15,6 +15,9 @@
 //!   required-labels: {severity: [critical, warning, info], team: []}
 //!   required-annotations: [summary, description]
 //!   runbook-required-for: [critical, warning]
+//!   alert-name-pattern: '[A-Z][A-Za-z0-9]*'                 # RE2, matched against the whole name
+//!   record-name-pattern: '[a-z0-9_]+:[a-z0-9_]+:[a-z0-9_]+'
+//!   alert-for: {min: 2m, max: 1h}                           # either bound may be left out
 //! ```
 
 use std::collections::HashMap;
@@ -24,7 +27,7 @@ use monlint_core::{Diagnostic, Duration, FileId, Severity, SourceFile, Span, Ver
 use serde_json::{Value, json};
 
 use crate::checks::invalid_config;
-use crate::policy::{Policy, RequiredLabel};
+use crate::policy::{ForBounds, NamePattern, Policy, RequiredLabel};
 use crate::read::{Field, ReadChecks, YamlReader, field};
 use crate::rules::model::Spanned;
 use crate::selection::Selection;
@@ -54,7 +57,11 @@ const POLICY_FIELDS: &[Field] = &[
     field("required-labels", 2, 0),
     field("required-annotations", 2, 0),
     field("runbook-required-for", 2, 0),
+    field("alert-name-pattern", 2, 0),
+    field("record-name-pattern", 2, 0),
+    field("alert-for", 2, 0),
 ];
+const ALERT_FOR_FIELDS: &[Field] = &[field("min", 2, 0), field("max", 2, 0)];
 
 /// The configuration as written, every value checked.
 #[derive(Clone, Debug, Default)]
@@ -102,18 +109,91 @@ impl ConfigReader {
         valid
     }
 
-    fn duration_ms(&mut self, node: &Node) -> Option<u64> {
+    /// A duration in milliseconds, with where it is written; a malformed one is reported.
+    fn duration(&mut self, node: &Node) -> Option<Spanned<u64>> {
         let text = self.reader.string(node)?;
         match Duration::parse(&text.value) {
-            Ok(duration) if duration.millis() > 0 => Some(duration.millis()),
-            Ok(_) => {
-                self.error(text.span, "an interval must be longer than 0s".to_owned());
-                None
-            }
+            Ok(duration) => Some(Spanned {
+                value: duration.millis(),
+                span: text.span,
+            }),
             Err(error) => {
                 self.error(text.span, error.to_string());
                 None
             }
+        }
+    }
+
+    /// An interval: a duration longer than 0s.
+    fn duration_ms(&mut self, node: &Node) -> Option<u64> {
+        let duration = self.duration(node)?;
+        if duration.value == 0 {
+            self.error(
+                duration.span,
+                "an interval must be longer than 0s".to_owned(),
+            );
+            return None;
+        }
+        Some(duration.value)
+    }
+
+    /// A name pattern of the policy (`key` names it in messages).
+    fn name_pattern(&mut self, node: &Node, key: &str) -> Option<NamePattern> {
+        let text = self.reader.string(node)?;
+        if text.value.is_empty() {
+            self.error(
+                text.span,
+                format!("`{key}` is empty: it matches no name; leave the key out to allow any"),
+            );
+            return None;
+        }
+        NamePattern::new(&text.value)
+            .map_err(|error| self.error(text.span, format!("invalid `{key}`: {error}")))
+            .ok()
+    }
+
+    /// `alert-for`: `min` and `max`, each optional. A zero `min` bounds nothing and a
+    /// `min` above the `max` admits no alert, so both are errors; `max: 0s` is a policy
+    /// (no alert may wait).
+    fn alert_for(&mut self, node: &Node) -> ForBounds {
+        let mut min = None;
+        let mut max = None;
+        for (name, value) in self.reader.fields(node, "`alert-for`", ALERT_FOR_FIELDS) {
+            let Some(bound) = self.duration(value) else {
+                continue;
+            };
+            match name {
+                "min" if bound.value == 0 => self.error(
+                    bound.span,
+                    "`min: 0s` is no bound: every `for` is at least 0s; leave `min` out".to_owned(),
+                ),
+                "min" => min = Some(bound),
+                "max" => max = Some(bound),
+                _ => unreachable!("ALERT_FOR_FIELDS and this match list the same keys"),
+            }
+        }
+        if let (Some(low), Some(high)) = (&min, &max)
+            && low.value > high.value
+        {
+            let file = self.reader.file;
+            self.reader.diagnostics.push(
+                Diagnostic::new(
+                    &invalid_config::CHECK,
+                    file,
+                    low.span,
+                    format!(
+                        "`min` ({}) is longer than `max` ({}): no `for` can satisfy both",
+                        Duration(low.value),
+                        Duration(high.value)
+                    ),
+                )
+                .with_secondary(file, high.span, "the maximum"),
+            );
+            return ForBounds::default();
+        }
+        ForBounds {
+            min_ms: min.map(|b| b.value),
+            max_ms: max.map(|b| b.value),
         }
     }
 
@@ -220,6 +300,13 @@ impl ConfigReader {
                         .map(|v| v.value)
                         .collect();
                 }
+                "alert-name-pattern" => {
+                    policy.alert_name_pattern = self.name_pattern(value, name);
+                }
+                "record-name-pattern" => {
+                    policy.record_name_pattern = self.name_pattern(value, name);
+                }
+                "alert-for" => policy.alert_for = self.alert_for(value),
                 _ => unreachable!("POLICY_FIELDS and this match list the same keys"),
             }
         }
@@ -377,6 +464,13 @@ pub fn json_schema() -> Value {
                         "description": "Labels every alert must carry, each with its allowed values (empty: any)."},
                     "required-annotations": strings,
                     "runbook-required-for": strings,
+                    "alert-name-pattern": {"type": "string", "minLength": 1,
+                        "description": "An RE2 expression every alert name must match as a whole; unset: any name."},
+                    "record-name-pattern": {"type": "string", "minLength": 1,
+                        "description": "An RE2 expression every recording rule's name must match as a whole; unset: any name."},
+                    "alert-for": {"type": "object", "additionalProperties": false,
+                        "description": "The shortest and longest `for` an alert may have (no `for` counts as 0s); either bound may be left out.",
+                        "properties": {"min": duration, "max": duration}},
                 },
             },
         },
@@ -386,4 +480,111 @@ pub fn json_schema() -> Value {
         Some(TOP_FIELDS.len())
     );
     schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The configuration read from `text`, and each diagnostic's message with the text
+    /// it points at.
+    fn load(text: &str) -> (Config, Vec<(String, String)>) {
+        let source = SourceFile::new(".monlint.yml".to_owned(), text.to_owned());
+        let (config, diagnostics) = load_config(&source, FileId(0));
+        let found = diagnostics
+            .into_iter()
+            .map(|d| (d.message, text[d.primary.span.range()].to_owned()))
+            .collect();
+        (config, found)
+    }
+
+    #[test]
+    fn name_patterns_and_for_bounds_are_read() {
+        let (config, found) = load(
+            "policy:\n  alert-name-pattern: '[A-Z][A-Za-z0-9]*'\n  record-name-pattern: '[a-z]+:[a-z]+'\n  alert-for: {min: 2m, max: 1h}\n",
+        );
+        assert_eq!(found, []);
+        let policy = config.policy;
+        let alerts = policy.alert_name_pattern.unwrap();
+        assert!(alerts.matches("ApiDown"));
+        assert!(!alerts.matches("ApiDown_v2"), "anchored at the end");
+        assert!(!alerts.matches("api_Down"), "anchored at the start");
+        assert!(policy.record_name_pattern.unwrap().matches("job:up"));
+        assert_eq!(
+            policy.alert_for,
+            ForBounds {
+                min_ms: Some(120_000),
+                max_ms: Some(3_600_000)
+            }
+        );
+    }
+
+    #[test]
+    fn either_bound_may_be_left_out_and_max_may_be_zero() {
+        let (config, found) = load("policy:\n  alert-for: {max: 0s}\n");
+        assert_eq!(found, []);
+        assert_eq!(
+            config.policy.alert_for,
+            ForBounds {
+                min_ms: None,
+                max_ms: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn bad_values_are_reported_where_written() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "policy: {alert-name-pattern: '[A-Z'}",
+                "'[A-Z'",
+                "invalid `alert-name-pattern`: error parsing regexp: missing closing ]: `[A-Z`",
+            ),
+            (
+                "policy: {record-name-pattern: 'a)|(b'}",
+                "'a)|(b'",
+                "invalid `record-name-pattern`: error parsing regexp: unexpected ): `a)|(b`",
+            ),
+            (
+                "policy: {record-name-pattern: ''}",
+                "''",
+                "`record-name-pattern` is empty: it matches no name; leave the key out to allow any",
+            ),
+            (
+                "policy: {alert-for: {min: 0s}}",
+                "0s",
+                "`min: 0s` is no bound: every `for` is at least 0s; leave `min` out",
+            ),
+            (
+                "policy: {alert-for: {max: soon}}",
+                "soon",
+                "not a valid duration string: \"soon\"",
+            ),
+            (
+                "policy: {alert-for: {max: -1m}}",
+                "-1m",
+                "not a valid duration string: \"-1m\"",
+            ),
+            (
+                "policy: {alert-for: {min: 2h, max: 1h}}",
+                "2h",
+                "`min` (2h) is longer than `max` (1h): no `for` can satisfy both",
+            ),
+            (
+                "policy: {alert-for: {minimum: 2m}}",
+                "minimum",
+                "unknown key \"minimum\" in `alert-for`",
+            ),
+            (
+                "policy: {alert-for: 5m}",
+                "5m",
+                "expected a mapping for `alert-for`, found string",
+            ),
+        ];
+        for (text, at, message) in cases {
+            let (config, found) = load(text);
+            assert_eq!(found, [((*message).to_owned(), (*at).to_owned())], "{text}");
+            assert_eq!(config.policy, Policy::default(), "{text}");
+        }
+    }
 }

@@ -14,6 +14,56 @@ pub struct Policy {
     pub required_annotations: Vec<String>,
     /// Severities whose alerts must link a runbook.
     pub runbook_required_for: Vec<String>,
+    /// The form every alert name must have; `None`: any name.
+    pub alert_name_pattern: Option<NamePattern>,
+    /// The form every recording rule's name must have; `None`: any name.
+    pub record_name_pattern: Option<NamePattern>,
+    /// The bounds of an alert's `for`; both unset by default.
+    pub alert_for: ForBounds,
+}
+
+/// A name pattern: the RE2 expression as written, compiled fully anchored
+/// (`^(?:...)$`), so it describes the whole name.
+#[derive(Clone, Debug)]
+pub struct NamePattern {
+    text: String,
+    regex: regex::Regex,
+}
+
+impl NamePattern {
+    /// Compiles `text`; the error is Go's text for a pattern RE2 refuses.
+    pub fn new(text: &str) -> Result<NamePattern, String> {
+        let regex = monlint_promql::compile_standalone_anchored_regex(text)?;
+        Ok(NamePattern {
+            text: text.to_owned(),
+            regex,
+        })
+    }
+
+    /// The pattern as written in the configuration.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the whole of `name` matches.
+    pub fn matches(&self, name: &str) -> bool {
+        self.regex.is_match(name)
+    }
+}
+
+/// Two patterns are the same policy when they are written the same.
+impl PartialEq for NamePattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+/// The shortest and longest `for` an alert may have, in milliseconds; an absent `for`
+/// counts as 0s.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ForBounds {
+    pub min_ms: Option<u64>,
+    pub max_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +84,9 @@ impl Default for Policy {
             }],
             required_annotations: strings(&["summary", "description"]),
             runbook_required_for: strings(&["critical", "warning"]),
+            alert_name_pattern: None,
+            record_name_pattern: None,
+            alert_for: ForBounds::default(),
         }
     }
 }

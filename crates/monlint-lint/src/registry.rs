@@ -139,6 +139,14 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::value_not_humanized::CHECK,
         checks::value_not_humanized::check,
     ),
+    (
+        &checks::rule_name_policy::CHECK,
+        checks::rule_name_policy::check,
+    ),
+    (
+        &checks::alert_for_policy::CHECK,
+        checks::alert_for_policy::check,
+    ),
 ];
 
 /// Checks run over the dashboards of a file, in the order they run. The PromQL checks

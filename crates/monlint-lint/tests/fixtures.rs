@@ -13,6 +13,10 @@
 //! Checks across files take companions, checked in the same run: a `context.yml` shared
 //! by every fixture of the folder, and `invalid.rules.yml` next to `invalid.yml` (likewise
 //! for `valid`).
+//!
+//! Fixtures run with the default policy, unless the folder holds a `.monlint.yml`: its
+//! `policy` is then used for both fixtures (the file must load without diagnostics; its
+//! other keys are ignored). Checks driven by a policy key that is unset by default need one.
 
 use std::path::PathBuf;
 
@@ -21,6 +25,7 @@ use monlint_core::{SourceFile, Sources, Version};
 use monlint_lint::config::load_config;
 use monlint_lint::documents::Documents;
 use monlint_lint::links::LinkStatus;
+use monlint_lint::policy::Policy;
 use monlint_lint::registry::all_checks;
 use monlint_lint::{Options, Selection, check_files};
 
@@ -47,6 +52,27 @@ fn fixture_documents(check: &str) -> Documents {
         }
     }
     documents
+}
+
+/// The policy of a fixture folder: its `.monlint.yml`'s, else the default.
+fn fixture_policy(check: &str) -> Policy {
+    let path = fixtures_dir().join(check).join(".monlint.yml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Policy::default();
+    };
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new(
+        format!("fixtures/{check}/.monlint.yml"),
+        text,
+    ));
+    let (config, diagnostics) = load_config(sources.get(id), id);
+    assert!(
+        diagnostics.is_empty(),
+        "{}:\n{}",
+        path.display(),
+        String::from_utf8(render_human(&diagnostics, &sources, false)).unwrap()
+    );
+    config.policy
 }
 
 /// The configuration check's fixtures are `.monlint.yml` files, not rule files.
@@ -113,6 +139,7 @@ fn run(check: &str, file: &str) -> Option<(usize, String)> {
         prometheus_version: version,
         selection: Selection::new(&[check, &also_enabled], &[]).unwrap(),
         documents: fixture_documents(check),
+        policy: fixture_policy(check),
         ..Options::default()
     };
     // Configuration checks read monlint's own configuration file, not rule files.

@@ -50,3 +50,10 @@ pub fn compile_go_anchored_regex(pattern: &str) -> Result<::regex::Regex, String
     regex::validate(&format!("^(?:{pattern})$"), false)?;
     eval::compile_anchored_go(pattern)
 }
+
+/// Like [`compile_go_anchored_regex`], for a pattern that must be a whole expression on
+/// its own: `a)|(b` is refused here, where the anchoring group would balance it.
+pub fn compile_standalone_anchored_regex(pattern: &str) -> Result<::regex::Regex, String> {
+    regex::validate(pattern, false)?;
+    compile_go_anchored_regex(pattern)
+}

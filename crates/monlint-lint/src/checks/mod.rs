@@ -11,6 +11,7 @@ use crate::policy::Policy;
 use crate::rules::model::RuleFile;
 
 pub mod alert_always_fires;
+pub mod alert_for_policy;
 pub mod alert_name_style;
 pub mod alert_reaches_only_default;
 pub mod alert_test_unknown_alert;
@@ -83,6 +84,7 @@ pub mod route_nesting_too_deep;
 pub mod route_shadowed;
 pub mod route_timing;
 pub mod route_unreachable;
+pub mod rule_name_policy;
 pub mod runbook_off_topic;
 pub mod runbook_unreachable;
 pub mod runbook_url;
