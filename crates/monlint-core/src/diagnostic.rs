@@ -133,7 +133,8 @@ pub struct Diagnostic {
     pub message: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
-    pub help: Option<String>,
+    /// Most helps are fixed sentences, borrowed rather than copied into every finding.
+    pub help: Option<std::borrow::Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -172,7 +173,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

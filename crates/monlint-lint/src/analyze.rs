@@ -355,7 +355,13 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
             diagnostics,
             redactions: Vec::new(),
         },
-        facts: Some(FileFacts::of(source, &rules)),
+        facts: Some(FileFacts::of(
+            source,
+            &rules,
+            WORKSPACE_CHECKS
+                .iter()
+                .any(|(check, _)| options.selection.is_enabled(check)),
+        )),
         tests: None,
     }
 }

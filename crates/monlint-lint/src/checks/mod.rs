@@ -184,8 +184,17 @@ impl FileFacts {
         }
     }
 
-    pub fn of(source: &SourceFile, rules: &RuleFile) -> FileFacts {
+    /// The facts of a rule file. Only the rule spans (for suppressions) when no check
+    /// across files runs: the rest is a copy of every alert, not worth its memory then.
+    pub fn of(source: &SourceFile, rules: &RuleFile, across_files: bool) -> FileFacts {
         let all_rules = || rules.groups.iter().flat_map(|g| &g.rules);
+        if !across_files {
+            return FileFacts {
+                path: source.path.clone(),
+                rule_spans: all_rules().map(|r| r.span).collect(),
+                ..FileFacts::empty(rules.file)
+            };
+        }
         let mut recording_uses = Vec::new();
         for rule in all_rules() {
             let Some(expr) = &rule.expr else { continue };
