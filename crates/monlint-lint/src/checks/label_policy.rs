@@ -4,7 +4,7 @@
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
 use super::RuleContext;
-use super::common::find;
+use super::common::{find, shorten};
 use crate::policy::NamePattern;
 use crate::rules::model::{Group, KeyValue};
 
@@ -163,7 +163,7 @@ fn judge(ctx: &RuleContext, pair: &KeyValue, whose: &str, kind: Kind, out: &mut 
             pair.value.node.span,
             format!(
                 "{what} `{name}: {}` {whose} does not match the policy's {patterns_key} `{}`",
-                short(value),
+                shorten(value),
                 pattern.as_str()
             ),
         )
@@ -179,16 +179,4 @@ fn pattern_of<'a>(patterns: &'a [(String, NamePattern)], name: &str) -> Option<&
         .iter()
         .find(|(label, _)| label == name)
         .map(|(_, pattern)| pattern)
-}
-
-/// A value for a one-line message: its first line, at most 60 characters.
-fn short(value: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    let line = value.lines().next().unwrap_or_default();
-    if line.chars().count() <= MAX_CHARS && line.len() == value.trim_end().len() {
-        return line.to_owned();
-    }
-    let mut short: String = line.chars().take(MAX_CHARS - 1).collect();
-    short.push('…');
-    short
 }

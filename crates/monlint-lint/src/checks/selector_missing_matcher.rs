@@ -4,7 +4,7 @@ use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_promql::ast::{Expr, VectorSelector};
 
 use super::RuleContext;
-use super::common::{expr_span, parsed_rules};
+use super::common::{expr_span, parsed_rules, shorten};
 
 pub static CHECK: Check = Check {
     code: "Q106",
@@ -100,15 +100,4 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
 fn has_matcher(selector: &VectorSelector, label: &str) -> bool {
     label == "__name__" && selector.name.is_some()
         || selector.matchers.iter().any(|m| m.name == label)
-}
-
-/// A selector as written, at most 60 characters.
-fn shorten(text: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    if text.chars().count() <= MAX_CHARS {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(MAX_CHARS - 1).collect();
-    short.push('…');
-    short
 }
