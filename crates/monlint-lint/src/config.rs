@@ -18,6 +18,12 @@
 //!   alert-name-pattern: '[A-Z][A-Za-z0-9]*'                 # RE2, matched against the whole name
 //!   record-name-pattern: '[a-z0-9_]+:[a-z0-9_]+:[a-z0-9_]+'
 //!   alert-for: {min: 2m, max: 1h}                           # either bound may be left out
+//!   forbidden-labels: [instance_id]                         # no rule may set these labels
+//!   forbidden-annotations: [dashboard_legacy]               # no alert may set these
+//!   label-patterns: {team: '[a-z][a-z-]*'}                  # RE2, the whole static value
+//!   annotation-patterns: {runbook_url: 'https://runbooks\.example\.com/.+'}
+//!   keep-labels: [namespace]                                # alert results must keep these
+//!   required-matchers: [cluster]                            # every selector matches on these
 //! ```
 
 use std::collections::HashMap;
@@ -60,6 +66,12 @@ const POLICY_FIELDS: &[Field] = &[
     field("alert-name-pattern", 2, 0),
     field("record-name-pattern", 2, 0),
     field("alert-for", 2, 0),
+    field("forbidden-labels", 2, 0),
+    field("forbidden-annotations", 2, 0),
+    field("label-patterns", 2, 0),
+    field("annotation-patterns", 2, 0),
+    field("keep-labels", 2, 0),
+    field("required-matchers", 2, 0),
 ];
 const ALERT_FOR_FIELDS: &[Field] = &[field("min", 2, 0), field("max", 2, 0)];
 
@@ -150,6 +162,66 @@ impl ConfigReader {
         NamePattern::new(&text.value)
             .map_err(|error| self.error(text.span, format!("invalid `{key}`: {error}")))
             .ok()
+    }
+
+    /// A list of label or annotation names (`key` names it in messages); an empty name
+    /// is reported, as no label or annotation can have it.
+    fn names(&mut self, node: &Node, key: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in self.strings(node, "names") {
+            if name.value.is_empty() {
+                self.error(name.span, format!("an empty name in `{key}` names nothing"));
+            } else if !names.contains(&name.value) {
+                names.push(name.value);
+            }
+        }
+        names
+    }
+
+    /// `label-patterns` or `annotation-patterns` (`key`): name → the pattern its value
+    /// must match. Every entry is checked where it is written.
+    fn value_patterns(&mut self, node: &Node, key: &str) -> Vec<(String, NamePattern)> {
+        let Some(entries) = self.reader.mapping(node, &format!("`{key}`")) else {
+            return Vec::new();
+        };
+        let mut patterns: Vec<(String, NamePattern)> = Vec::new();
+        let mut seen: Vec<Spanned<String>> = Vec::new();
+        for entry in entries {
+            let Some(name) = self.reader.string(&entry.key) else {
+                continue;
+            };
+            if let Some(first) = seen.iter().find(|s| s.value == name.value) {
+                let first = first.span;
+                self.reader.duplicate_key(&name.value, name.span, first);
+                continue;
+            }
+            seen.push(name.clone());
+            if name.value.is_empty() {
+                self.error(name.span, format!("an empty name in `{key}` names nothing"));
+                continue;
+            }
+            let Some(text) = self.reader.string(&entry.value) else {
+                continue;
+            };
+            if text.value.is_empty() {
+                self.error(
+                    text.span,
+                    format!(
+                        "the pattern of `{}` in `{key}` is empty: it matches only an empty value; leave `{}` out to allow any",
+                        name.value, name.value
+                    ),
+                );
+                continue;
+            }
+            match NamePattern::new(&text.value) {
+                Ok(pattern) => patterns.push((name.value, pattern)),
+                Err(error) => self.error(
+                    text.span,
+                    format!("invalid pattern of `{}` in `{key}`: {error}", name.value),
+                ),
+            }
+        }
+        patterns
     }
 
     /// `alert-for`: `min` and `max`, each optional. A zero `min` bounds nothing and a
@@ -307,6 +379,14 @@ impl ConfigReader {
                     policy.record_name_pattern = self.name_pattern(value, name);
                 }
                 "alert-for" => policy.alert_for = self.alert_for(value),
+                "forbidden-labels" => policy.forbidden_labels = self.names(value, name),
+                "forbidden-annotations" => policy.forbidden_annotations = self.names(value, name),
+                "label-patterns" => policy.label_patterns = self.value_patterns(value, name),
+                "annotation-patterns" => {
+                    policy.annotation_patterns = self.value_patterns(value, name);
+                }
+                "keep-labels" => policy.keep_labels = self.names(value, name),
+                "required-matchers" => policy.required_matchers = self.names(value, name),
                 _ => unreachable!("POLICY_FIELDS and this match list the same keys"),
             }
         }
@@ -437,6 +517,8 @@ pub fn json_schema() -> Value {
     let duration = json!({"type": "string", "pattern": "^([0-9]+(y|w|d|h|m|s|ms))+$"});
     let severity = json!({"type": "string", "enum": ["error", "warning", "info"]});
     let strings = json!({"type": "array", "items": {"type": "string"}});
+    let names = json!({"type": "array", "items": {"type": "string", "minLength": 1}});
+    let pattern = json!({"type": "string", "minLength": 1});
     let schema = json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "monlint configuration (.monlint.yml)",
@@ -471,6 +553,14 @@ pub fn json_schema() -> Value {
                     "alert-for": {"type": "object", "additionalProperties": false,
                         "description": "The shortest and longest `for` an alert may have (no `for` counts as 0s); either bound may be left out.",
                         "properties": {"min": duration, "max": duration}},
+                    "forbidden-labels": {"description": "Labels no alert or recording rule may set (group labels included).", "allOf": [names]},
+                    "forbidden-annotations": {"description": "Annotations no alert may set.", "allOf": [names]},
+                    "label-patterns": {"type": "object", "additionalProperties": pattern,
+                        "description": "Label name → an RE2 expression its static value must match as a whole (templated values are not judged)."},
+                    "annotation-patterns": {"type": "object", "additionalProperties": pattern,
+                        "description": "Annotation name → an RE2 expression its static value must match as a whole (templated values are not judged)."},
+                    "keep-labels": {"description": "Labels every alert's query result must keep (an aggregation must not remove them).", "allOf": [names]},
+                    "required-matchers": {"description": "Labels every selector of an alerting or recording rule must have a matcher on.", "allOf": [names]},
                 },
             },
         },
@@ -533,6 +623,48 @@ mod tests {
     }
 
     #[test]
+    fn label_and_annotation_policies_are_read() {
+        let (config, found) = load(concat!(
+            "policy:\n",
+            "  forbidden-labels: [instance_id, instance_id]\n",
+            "  forbidden-annotations: [dashboard_legacy]\n",
+            "  label-patterns: {team: '[a-z][a-z-]*'}\n",
+            "  annotation-patterns: {runbook_url: 'https://runbooks\\.example\\.com/.+'}\n",
+            "  keep-labels: [namespace]\n",
+            "  required-matchers: [cluster, env]\n",
+        ));
+        assert_eq!(found, []);
+        let policy = config.policy;
+        assert_eq!(policy.forbidden_labels, ["instance_id"]);
+        assert_eq!(policy.forbidden_annotations, ["dashboard_legacy"]);
+        let (name, team) = &policy.label_patterns[0];
+        assert_eq!(name, "team");
+        assert!(team.matches("checkout-web"));
+        assert!(!team.matches("Checkout"), "anchored at the start");
+        assert!(!team.matches("web1"), "anchored at the end");
+        let (name, runbook) = &policy.annotation_patterns[0];
+        assert_eq!(name, "runbook_url");
+        assert!(runbook.matches("https://runbooks.example.com/api"));
+        assert_eq!(policy.keep_labels, ["namespace"]);
+        assert_eq!(policy.required_matchers, ["cluster", "env"]);
+    }
+
+    #[test]
+    fn a_repeated_pattern_is_reported_and_the_first_kept() {
+        let (config, found) = load("policy: {label-patterns: {team: a, team: b}}");
+        assert_eq!(
+            found,
+            [(
+                "key \"team\" is already defined".to_owned(),
+                "team".to_owned()
+            )]
+        );
+        let patterns = &config.policy.label_patterns;
+        assert_eq!(patterns.len(), 1);
+        assert!(patterns[0].1.matches("a"));
+    }
+
+    #[test]
     fn bad_values_are_reported_where_written() {
         let cases: &[(&str, &str, &str)] = &[
             (
@@ -579,6 +711,41 @@ mod tests {
                 "policy: {alert-for: 5m}",
                 "5m",
                 "expected a mapping for `alert-for`, found string",
+            ),
+            (
+                "policy: {label-patterns: {team: '[a-z'}}",
+                "'[a-z'",
+                "invalid pattern of `team` in `label-patterns`: error parsing regexp: missing closing ]: `[a-z`",
+            ),
+            (
+                "policy: {annotation-patterns: {runbook_url: ''}}",
+                "''",
+                "the pattern of `runbook_url` in `annotation-patterns` is empty: it matches only an empty value; leave `runbook_url` out to allow any",
+            ),
+            (
+                "policy: {label-patterns: [team]}",
+                "[team]",
+                "expected a mapping for `label-patterns`, found sequence",
+            ),
+            (
+                "policy: {label-patterns: {team: [a, b]}}",
+                "[a, b]",
+                "expected a string, found sequence",
+            ),
+            (
+                "policy: {forbidden-labels: instance_id}",
+                "instance_id",
+                "expected a list of names, found string",
+            ),
+            (
+                "policy: {keep-labels: ['']}",
+                "''",
+                "an empty name in `keep-labels` names nothing",
+            ),
+            (
+                "policy: {required-matchers: {cluster: prod}}",
+                "{cluster: prod}",
+                "expected a list of names, found mapping",
             ),
         ];
         for (text, at, message) in cases {

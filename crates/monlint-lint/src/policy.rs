@@ -20,10 +20,22 @@ pub struct Policy {
     pub record_name_pattern: Option<NamePattern>,
     /// The bounds of an alert's `for`; both unset by default.
     pub alert_for: ForBounds,
+    /// Labels no alert or recording rule may set.
+    pub forbidden_labels: Vec<String>,
+    /// Annotations no alert may set.
+    pub forbidden_annotations: Vec<String>,
+    /// Label name → the form its static value must have.
+    pub label_patterns: Vec<(String, NamePattern)>,
+    /// Annotation name → the form its static value must have.
+    pub annotation_patterns: Vec<(String, NamePattern)>,
+    /// Labels every alert's query result must keep.
+    pub keep_labels: Vec<String>,
+    /// Labels every selector of a rule must have a matcher on.
+    pub required_matchers: Vec<String>,
 }
 
-/// A name pattern: the RE2 expression as written, compiled fully anchored
-/// (`^(?:...)$`), so it describes the whole name.
+/// A name or value pattern: the RE2 expression as written, compiled fully anchored
+/// (`^(?:...)$`), so it describes the whole text.
 #[derive(Clone, Debug)]
 pub struct NamePattern {
     text: String,
@@ -87,6 +99,12 @@ impl Default for Policy {
             alert_name_pattern: None,
             record_name_pattern: None,
             alert_for: ForBounds::default(),
+            forbidden_labels: Vec::new(),
+            forbidden_annotations: Vec::new(),
+            label_patterns: Vec::new(),
+            annotation_patterns: Vec::new(),
+            keep_labels: Vec::new(),
+            required_matchers: Vec::new(),
         }
     }
 }

@@ -147,6 +147,15 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::alert_for_policy::CHECK,
         checks::alert_for_policy::check,
     ),
+    (&checks::label_policy::CHECK, checks::label_policy::check),
+    (
+        &checks::aggregation_drops_label::CHECK,
+        checks::aggregation_drops_label::check,
+    ),
+    (
+        &checks::selector_missing_matcher::CHECK,
+        checks::selector_missing_matcher::check,
+    ),
 ];
 
 /// Checks run over the dashboards of a file, in the order they run. The PromQL checks

@@ -107,12 +107,19 @@ pub fn find<'a>(pairs: &'a [KeyValue], key: &str) -> Option<&'a KeyValue> {
 
 /// An expression as it prints, shortened for a one-line message.
 pub fn excerpt(expr: &Expr) -> String {
+    shorten(&expr.to_string())
+}
+
+/// A text for a one-line message: its first line, at most 60 characters, with `…` when
+/// anything was left out.
+pub fn shorten(text: &str) -> String {
     const MAX_CHARS: usize = 60;
-    let text = expr.to_string();
-    if text.chars().count() <= MAX_CHARS {
-        return text;
+    let line = text.lines().next().unwrap_or_default();
+    let one_line = text[line.len()..].trim().is_empty();
+    if one_line && line.chars().count() <= MAX_CHARS {
+        return line.to_owned();
     }
-    let mut short: String = text.chars().take(MAX_CHARS - 1).collect();
+    let mut short: String = line.chars().take(MAX_CHARS - 1).collect();
     short.push('…');
     short
 }
@@ -161,5 +168,24 @@ impl ExprFinding {
             diagnostic = diagnostic.with_help(help);
         }
         diagnostic
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn shorten_keeps_one_short_line_and_marks_what_it_leaves_out() {
+        assert_eq!(shorten("team-a"), "team-a");
+        assert_eq!(
+            shorten("team-a\n"),
+            "team-a",
+            "a block scalar's final newline"
+        );
+        assert_eq!(shorten("first\nsecond"), "first…");
+        let long = "x".repeat(61);
+        assert_eq!(shorten(&long), format!("{}…", "x".repeat(59)));
+        assert_eq!(shorten(&"x".repeat(60)), "x".repeat(60));
     }
 }
