@@ -16,7 +16,11 @@ fuzz_target!(|input: &str| {
                 template.walk_exprs(&mut |expr| assert!(input.get(expr.span().range()).is_some()));
             }
             Err(error) => {
-                assert!(input.get(error.span.range()).is_some(), "{:?} outside the input", error.span);
+                assert!(
+                    input.get(error.span.range()).is_some(),
+                    "{:?} outside the input",
+                    error.span
+                );
                 assert!(error.line >= 1);
                 let _ = error.go_text("__alert_Fuzz");
             }

@@ -425,7 +425,11 @@ fn parse_signed_number(text: &str, offset: usize) -> Result<(f64, usize), Series
 
 fn parse_unsigned_number(text: &str) -> Option<(f64, usize)> {
     for word in ["inf", "nan"] {
-        if text.len() >= 3 && text[..3].eq_ignore_ascii_case(word) {
+        if text
+            .as_bytes()
+            .get(..3)
+            .is_some_and(|start| start.eq_ignore_ascii_case(word.as_bytes()))
+        {
             let after = text.as_bytes().get(3);
             if after.is_none_or(|b| !b.is_ascii_alphanumeric()) {
                 let value = if word == "inf" {
@@ -675,6 +679,14 @@ mod tests {
         );
         assert_eq!(error("1 -stale").offset, 3);
         assert_eq!(floats("Inf+1x1 -NaN stale"), ["inf", "inf", "NaN", "stale"]);
+    }
+
+    #[test]
+    fn multi_byte_text_after_a_number_is_an_error_not_a_panic() {
+        // Found by the `series_values` fuzz target: `Շ` spans bytes 2..4 of "{{Շ".
+        assert!(parse_values("5+{{\u{547}\u{7df}", 100).is_err());
+        assert!(parse_values("\u{547}nf", 100).is_err());
+        assert!(parse_series_line("m{id=\"3\"} 5+{{\u{547}").is_err());
     }
 
     #[test]

@@ -26,6 +26,10 @@ use crate::testfile::{AlertTest, ExprTest, TestGroup, read_test_file};
 /// hostile `0+1x1e12` must fail rather than exhaust memory.
 const MAX_GROUP_SAMPLES: usize = MAX_EXPANDED_VALUES;
 
+/// Rule evaluation steps one test group may take (about 3.8 years at the default 1m);
+/// promtool has no cap, but an `eval_time` of centuries at 1m would run for hours.
+const MAX_EVALUATION_STEPS: i64 = 2_000_000;
+
 /// How a run behaves.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -476,6 +480,15 @@ impl GroupRun<'_> {
             .collect();
         let mut cursors = vec![0usize; input.series.len()];
         let mut errors = Vec::new();
+        let steps = max_eval / self.evaluation_interval + 1;
+        let has_rules = definitions.iter().any(|def| !def.rules.is_empty());
+        if has_rules && steps > MAX_EVALUATION_STEPS {
+            return vec![format!(
+                "evaluating the rules every {} up to eval_time {} takes {steps} steps, more than monlint's limit of {MAX_EVALUATION_STEPS}: raise evaluation_interval or lower eval_time",
+                go_duration(self.evaluation_interval),
+                go_duration(max_eval)
+            )];
+        }
         let maxt = start.saturating_add(max_eval);
         let mut ts = start;
         while ts <= maxt {
@@ -923,5 +936,58 @@ mod tests {
         sort_like_promtool(&mut samples);
         let values: Vec<f64> = samples.iter().map(|s| s.1).collect();
         assert_eq!(values, [1.0, 13.0, 5.0]);
+    }
+
+    struct OneRuleFile;
+
+    impl Files for OneRuleFile {
+        fn glob(&self, pattern: &str) -> Result<Vec<String>, String> {
+            Ok(vec![pattern.to_owned()])
+        }
+
+        fn read(&self, _: &str) -> Result<String, String> {
+            Ok(
+                "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: up\n"
+                    .to_owned(),
+            )
+        }
+    }
+
+    fn run(test: &str) -> FileResult {
+        let options = RunOptions {
+            version: Version::PROMETHEUS_LATEST,
+            run: None,
+            ignore_unknown_fields: false,
+            debug: false,
+            diff: false,
+        };
+        run_test_file("t.yml", test, &options, &OneRuleFile)
+    }
+
+    #[test]
+    fn centuries_of_rule_evaluations_are_refused_not_run() {
+        let test = "rule_files: [r.yml]\ntests:\n  - input_series: [{series: up, values: '1'}]\n    promql_expr_test:\n      - {expr: up, eval_time: 106700d, exp_samples: []}\n";
+        let result = run(test);
+        let errors: Vec<&String> = result
+            .groups
+            .iter()
+            .flat_map(|(_, e)| e)
+            .chain(&result.errors)
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("more than monlint's limit of 2000000")),
+            "{errors:?}"
+        );
+        // The same span at a 100d interval is a handful of steps and runs.
+        let result = run(&format!("evaluation_interval: 100d\n{test}"));
+        let errors: Vec<&String> = result
+            .groups
+            .iter()
+            .flat_map(|(_, e)| e)
+            .chain(&result.errors)
+            .collect();
+        assert!(!errors.iter().any(|e| e.contains("limit")), "{errors:?}");
     }
 }
