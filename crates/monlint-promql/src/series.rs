@@ -223,9 +223,32 @@ pub fn parse_series_selector(text: &str) -> Result<Labels, SeriesError> {
     Ok(Labels::from_pairs(pairs))
 }
 
-/// Expands a values string; at most `limit` values in all.
+/// What one native histogram costs, on top of one unit per bucket: it takes about as much
+/// memory as this many float slots.
+const HISTOGRAM_BASE_COST: u64 = 16;
+
+/// The cost in float slots all the histograms of one values string may reach (about
+/// 200 MB), whatever the count `limit`: a histogram is ten times a float's memory.
+pub const HISTOGRAM_BUDGET: u64 = 16_000_000;
+
+/// The memory a value takes, in float slots (see [`HISTOGRAM_BASE_COST`]).
+pub fn value_cost(value: &SeriesValue) -> u64 {
+    match value {
+        SeriesValue::Histogram(histogram) => histogram_cost(histogram),
+        _ => 1,
+    }
+}
+
+fn histogram_cost(histogram: &NativeHistogram) -> u64 {
+    let buckets = histogram.buckets.len() + histogram.negative_buckets.len();
+    HISTOGRAM_BASE_COST + (buckets + histogram.custom_values.len()) as u64
+}
+
+/// Expands a values string; at most `limit` values in all, and histograms within
+/// [`HISTOGRAM_BUDGET`].
 pub fn parse_values(text: &str, limit: usize) -> Result<Vec<SeriesValue>, SeriesError> {
     let mut out = Vec::new();
+    let mut histogram_budget = HISTOGRAM_BUDGET;
     let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < bytes.len() {
@@ -243,7 +266,17 @@ pub fn parse_values(text: &str, limit: usize) -> Result<Vec<SeriesValue>, Series
                 pos += 1;
             }
         }
-        expand_item(&text[start..pos], start, limit, &mut out)?;
+        if text[start..pos].starts_with("{{") {
+            expand_histogram_item(
+                &text[start..pos],
+                start,
+                limit,
+                &mut histogram_budget,
+                &mut out,
+            )?;
+        } else {
+            expand_item(&text[start..pos], start, limit, &mut out)?;
+        }
     }
     Ok(out)
 }
@@ -347,9 +380,6 @@ fn expand_item(
     limit: usize,
     out: &mut Vec<SeriesValue>,
 ) -> Result<(), SeriesError> {
-    if item.starts_with("{{") {
-        return expand_histogram_item(item, offset, limit, out);
-    }
     check_word(item, offset)?;
     let (body, times) = split_times(item, offset)?;
     if body == "_" {
@@ -482,22 +512,47 @@ fn parse_unsigned_number(text: &str) -> Option<(f64, usize)> {
     literal.parse::<f64>().ok().map(|value| (value, pos))
 }
 
+/// Takes `count` histograms like `histogram` from the budget, or says it is spent.
+fn charge_histograms(
+    budget: &mut u64,
+    count: u64,
+    histogram: &NativeHistogram,
+    offset: usize,
+) -> Result<(), SeriesError> {
+    let each = histogram_cost(histogram);
+    match budget.checked_sub(count.saturating_mul(each)) {
+        Some(left) => {
+            *budget = left;
+            Ok(())
+        }
+        None => Err(SeriesError::new(
+            offset,
+            format!(
+                "native histograms expand to more than {HISTOGRAM_BUDGET} float values' worth of memory (each counts as {each})"
+            ),
+        )),
+    }
+}
+
 fn expand_histogram_item(
     item: &str,
     offset: usize,
     limit: usize,
+    budget: &mut u64,
     out: &mut Vec<SeriesValue>,
 ) -> Result<(), SeriesError> {
     let first_end = item.find("}}").map_or(item.len(), |i| i + 2);
     let first = parse_histogram(&item[..first_end], offset)?;
     let rest = &item[first_end..];
     if rest.is_empty() {
+        charge_histograms(budget, 1, &first, offset)?;
         return push_checked(out, 1, limit, offset, || {
             SeriesValue::Histogram(Box::new(first.clone()))
         });
     }
     if let Some(digits) = rest.strip_prefix('x') {
         let times = parse_times(digits, offset + first_end + 1)?;
+        charge_histograms(budget, times.saturating_add(1), &first, offset)?;
         return push_checked(out, times.saturating_add(1), limit, offset, || {
             SeriesValue::Histogram(Box::new(first.clone()))
         });
@@ -521,6 +576,7 @@ fn expand_histogram_item(
         )
     })?;
     let times = parse_times(digits, step_offset + step_end + 1)?;
+    charge_histograms(budget, times.saturating_add(1), &first, offset)?;
     let mut current = first;
     let mut failed = false;
     let mut started = false;
@@ -679,6 +735,16 @@ mod tests {
         );
         assert_eq!(error("1 -stale").offset, 3);
         assert_eq!(floats("Inf+1x1 -NaN stale"), ["inf", "inf", "NaN", "stale"]);
+    }
+
+    #[test]
+    fn histograms_count_for_more_than_one_value_against_the_limit() {
+        // Found by the `series_values` fuzz target: millions of histograms, gigabytes.
+        let error = parse_values("{{}}x8479006", 50_000_000).unwrap_err();
+        assert!(error.message.contains("each counts as 16"), "{error}");
+        // 999,999 + 1 histograms of cost 16 fill the budget exactly.
+        assert!(parse_values("{{}}x999999", 50_000_000).is_ok());
+        assert!(parse_values("{{}}x999999 {{}}", 50_000_000).is_err());
     }
 
     #[test]

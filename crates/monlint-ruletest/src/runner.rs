@@ -316,7 +316,9 @@ impl GroupRun<'_> {
             let (labels, values) = parse_series_line(&line).map_err(|error| {
                 format!("1:{}: parse error: {}", error.offset + 1, error.message)
             })?;
-            total = total.saturating_add(values.len());
+            // Histograms count for the memory they take, not as one value each.
+            let cost: u64 = values.iter().map(monlint_promql::series::value_cost).sum();
+            total = total.saturating_add(usize::try_from(cost).unwrap_or(usize::MAX));
             if total > MAX_GROUP_SAMPLES {
                 return Err(format!(
                     "the input series expand to more than {MAX_GROUP_SAMPLES} samples"
