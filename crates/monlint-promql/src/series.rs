@@ -557,8 +557,17 @@ fn expand_histogram_item(
             SeriesValue::Histogram(Box::new(first.clone()))
         });
     }
-    let negative = rest.starts_with('-');
-    let step_text = &rest[1..];
+    let (negative, step_text) = match (rest.strip_prefix('-'), rest.strip_prefix('+')) {
+        (Some(step), _) => (true, step),
+        (None, Some(step)) => (false, step),
+        (None, None) => {
+            let shown: String = rest.chars().take(20).collect();
+            return Err(SeriesError::new(
+                offset + first_end,
+                format!("unexpected {shown:?} after a histogram, expected '+', '-' or 'x'"),
+            ));
+        }
+    };
     let step_end = step_text.find("}}").map_or(step_text.len(), |i| i + 2);
     let step_offset = offset + first_end + 1;
     let mut step = parse_histogram(&step_text[..step_end], step_offset)?;
@@ -752,6 +761,7 @@ mod tests {
         // Found by the `series_values` fuzz target: `Շ` spans bytes 2..4 of "{{Շ".
         assert!(parse_values("5+{{\u{547}\u{7df}", 100).is_err());
         assert!(parse_values("\u{547}nf", 100).is_err());
+        assert!(parse_values("x0 0 {{}}\u{d0}", 100).is_err());
         assert!(parse_series_line("m{id=\"3\"} 5+{{\u{547}").is_err());
     }
 
