@@ -955,6 +955,13 @@ mod tests {
         }
     }
 
+    /// Every error of a run, of the file and of its groups.
+    fn run_errors(test: &str) -> Vec<String> {
+        let result = run(test);
+        let groups = result.groups.into_iter().flat_map(|(_, errors)| errors);
+        groups.chain(result.errors).collect()
+    }
+
     fn run(test: &str) -> FileResult {
         let options = RunOptions {
             version: Version::PROMETHEUS_LATEST,
@@ -969,13 +976,7 @@ mod tests {
     #[test]
     fn centuries_of_rule_evaluations_are_refused_not_run() {
         let test = "rule_files: [r.yml]\ntests:\n  - input_series: [{series: up, values: '1'}]\n    promql_expr_test:\n      - {expr: up, eval_time: 106700d, exp_samples: []}\n";
-        let result = run(test);
-        let errors: Vec<&String> = result
-            .groups
-            .iter()
-            .flat_map(|(_, e)| e)
-            .chain(&result.errors)
-            .collect();
+        let errors = run_errors(test);
         assert!(
             errors
                 .iter()
@@ -983,13 +984,7 @@ mod tests {
             "{errors:?}"
         );
         // The same span at a 100d interval is a handful of steps and runs.
-        let result = run(&format!("evaluation_interval: 100d\n{test}"));
-        let errors: Vec<&String> = result
-            .groups
-            .iter()
-            .flat_map(|(_, e)| e)
-            .chain(&result.errors)
-            .collect();
+        let errors = run_errors(&format!("evaluation_interval: 100d\n{test}"));
         assert!(!errors.iter().any(|e| e.contains("limit")), "{errors:?}");
     }
 }
