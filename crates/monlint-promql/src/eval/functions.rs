@@ -67,6 +67,8 @@ impl Evaluator<'_> {
             "step" => return Ok(Value::Scalar(self.step_ms as f64 / 1000.0)),
             "label_replace" => return self.label_replace(call, step),
             "label_join" => return self.label_join(call, step),
+            "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
+            | "histogram_stdvar" => return self.histogram_statistic(call, step),
             "histogram_quantile" => return self.histogram_quantile(call, step),
             "histogram_quantiles" => return self.histogram_quantiles(call, step),
             "histogram_fraction" => return self.histogram_fraction(call, step),
@@ -204,9 +206,22 @@ impl Evaluator<'_> {
     fn histogram_quantile(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let q = self.eval_scalar(&call.args[0], step)?;
         self.check_quantile(q, call.args[0].span().start);
-        let vector = self.eval_vector(&call.args[1], step)?;
+        let vector = self.eval_vector_any(&call.args[1], step)?;
+        let (vector, native) = self.split_native(vector, &call.args[1])?;
+        let mut out = Vec::with_capacity(native.len());
+        for (sample, histogram) in native {
+            let (value, info) = super::histogram::quantile(q, &histogram);
+            if let Some(info) = info {
+                self.nan_observations_info(info, &sample.labels, &call.args[1]);
+            }
+            out.push(Sample {
+                value,
+                timestamp: step.ts,
+                drop_name: false,
+                ..sample
+            });
+        }
         let histograms = self.classic_histograms(vector, &call.args[1]);
-        let mut out = Vec::with_capacity(histograms.len());
         for (labels, mut buckets) in histograms {
             let (value, forced) = bucket_quantile(q, &mut buckets);
             if let Some(forced) = forced {
@@ -225,17 +240,106 @@ impl Evaluator<'_> {
     fn histogram_fraction(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let lower = self.eval_scalar(&call.args[0], step)?;
         let upper = self.eval_scalar(&call.args[1], step)?;
-        let vector = self.eval_vector(&call.args[2], step)?;
-        let out = self
-            .classic_histograms(vector, &call.args[2])
-            .into_iter()
-            .map(|(labels, mut buckets)| Sample {
-                labels: Arc::new(labels),
+        let vector = self.eval_vector_any(&call.args[2], step)?;
+        let (vector, native) = self.split_native(vector, &call.args[2])?;
+        let mut out = Vec::with_capacity(native.len());
+        for (sample, histogram) in native {
+            let (value, info) = super::histogram::fraction(lower, upper, &histogram);
+            if let Some(info) = info {
+                self.nan_observations_info(info, &sample.labels, &call.args[2]);
+            }
+            out.push(Sample {
+                value,
                 timestamp: step.ts,
-                value: bucket_fraction(lower, upper, &mut buckets),
                 drop_name: false,
-            })
-            .collect();
+                ..sample
+            });
+        }
+        out.extend(
+            self.classic_histograms(vector, &call.args[2])
+                .into_iter()
+                .map(|(labels, mut buckets)| Sample {
+                    labels: Arc::new(labels),
+                    timestamp: step.ts,
+                    value: bucket_fraction(lower, upper, &mut buckets),
+                    drop_name: false,
+                }),
+        );
+        self.finish_name_dropping(out)
+    }
+
+    /// Separates native histogram samples from float samples. Both at once under one
+    /// group would need Prometheus' mixed-histogram warning, not modelled here.
+    #[allow(clippy::type_complexity)]
+    fn split_native(
+        &mut self,
+        vector: Vec<Sample>,
+        _arg: &Expr,
+    ) -> EvalResult<(Vec<Sample>, Vec<(Sample, crate::series::NativeHistogram)>)> {
+        let mut floats = Vec::with_capacity(vector.len());
+        let mut native = Vec::new();
+        for sample in vector {
+            match self.histogram_of(sample.value) {
+                Some(histogram) => native.push((sample, histogram)),
+                None => floats.push(sample),
+            }
+        }
+        if !native.is_empty() && !floats.is_empty() {
+            return Err(super::native_histograms_unsupported());
+        }
+        Ok((floats, native))
+    }
+
+    fn nan_observations_info(
+        &mut self,
+        info: super::histogram::NanInfo,
+        labels: &Labels,
+        arg: &Expr,
+    ) {
+        use super::histogram::NanInfo;
+        let mut message = match info {
+            NanInfo::QuantileNan => "PromQL info: input to histogram_quantile has NaN observations, result is NaN",
+            NanInfo::QuantileSkew => "PromQL info: input to histogram_quantile has NaN observations, result is skewed higher",
+            NanInfo::FractionNans => "PromQL info: input to histogram_fraction has NaN observations, which are excluded from all fractions",
+        }
+        .to_owned();
+        let name = labels.get(METRIC_NAME);
+        if !name.is_empty() {
+            message.push_str(&format!(
+                " for metric name {}",
+                crate::quote::go_quote(name)
+            ));
+        }
+        self.annotate(AnnotationKind::Info, message, arg.span().start);
+    }
+
+    /// `histogram_count`, `_sum`, `_avg`, `_stddev` and `_stdvar`: one number read from
+    /// each native histogram; float samples are ignored.
+    fn histogram_statistic(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let name = call.function.name;
+        let alg = self.algorithms();
+        let vector = self.eval_vector_any(&call.args[0], step)?;
+        let mut out = Vec::with_capacity(vector.len());
+        for sample in vector {
+            let Some(h) = self.histogram_of(sample.value) else {
+                continue;
+            };
+            let value = match name {
+                "histogram_count" => h.count,
+                "histogram_sum" => h.sum,
+                "histogram_avg" => h.sum / h.count,
+                "histogram_stddev" => {
+                    super::histogram::variance(&h, |inc, sum, c| alg.kahan(inc, sum, c)).sqrt()
+                }
+                _ => super::histogram::variance(&h, |inc, sum, c| alg.kahan(inc, sum, c)),
+            };
+            out.push(Sample {
+                value,
+                timestamp: step.ts,
+                drop_name: false,
+                ..sample
+            });
+        }
         self.finish_name_dropping(out)
     }
 
@@ -470,11 +574,6 @@ impl Evaluator<'_> {
             "minute" => Box::new(|v| date_part(v, DatePart::Minute)),
             "month" => Box::new(|v| date_part(v, DatePart::Month)),
             "year" => Box::new(|v| date_part(v, DatePart::Year)),
-            "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
-            | "histogram_stdvar" => {
-                // These read native histograms only; float samples are ignored.
-                return Ok(Value::Vector(Vec::new()));
-            }
             _ => {
                 return Err(EvalError::Unsupported(format!(
                     "function {name}() is not supported yet"
