@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use super::hash::labels_hash;
+use super::histogram;
 use super::labels::{FastMap, METRIC_NAME};
 use super::{
     AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, go_format_g,
 };
 use crate::ast::{AggregateExpr, AggregateOp, Grouping, format_float};
+use crate::series::NativeHistogram;
 
 /// Running state of one output group.
 struct Group {
@@ -86,7 +88,12 @@ impl Evaluator<'_> {
         // Picking and counting series never reads their values, so histograms may pass.
         let input = if matches!(
             op,
-            AggregateOp::Count | AggregateOp::Group | AggregateOp::Limitk | AggregateOp::LimitRatio
+            AggregateOp::Count
+                | AggregateOp::Group
+                | AggregateOp::Limitk
+                | AggregateOp::LimitRatio
+                | AggregateOp::Sum
+                | AggregateOp::Avg
         ) {
             self.eval_vector_any(&aggregate.expr, step)?
         } else {
@@ -124,10 +131,122 @@ impl Evaluator<'_> {
         if let (AggregateOp::Quantile, Some(param)) = (op, &aggregate.param) {
             self.check_quantile(q, param.span().start);
         }
+        let node = std::ptr::from_ref(aggregate) as usize;
+        if matches!(op, AggregateOp::Sum | AggregateOp::Avg)
+            && input.iter().any(|s| super::is_histogram_value(s.value))
+        {
+            return self.aggregate_histograms(aggregate, input, step);
+        }
+        self.aggregate_floats(op, q, node, input, grouping, step)
+    }
+
+    /// `sum`/`avg` over an input holding native histograms: groups of histograms add
+    /// up (in the lowest schema among them), groups of floats aggregate as floats, and
+    /// groups mixing both are dropped with Prometheus' warning.
+    fn aggregate_histograms(
+        &mut self,
+        aggregate: &AggregateExpr,
+        input: Vec<Sample>,
+        step: Step,
+    ) -> EvalResult<Value> {
+        let op = aggregate.op;
+        let grouping = aggregate.grouping.as_ref();
+        let node = std::ptr::from_ref(aggregate) as usize;
+        let mut groups: Vec<(Arc<Labels>, Vec<Sample>)> = Vec::new();
+        let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
+        for sample in input {
+            let key = self.group_key(node, &sample.labels, grouping);
+            let slot = *index.entry(Arc::clone(&key)).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[slot].1.push(sample);
+        }
+        let mut floats = Vec::new();
+        let mut out = Vec::new();
+        for (labels, members) in groups {
+            let histograms = members
+                .iter()
+                .filter(|s| super::is_histogram_value(s.value))
+                .count();
+            if histograms == 0 {
+                floats.extend(members);
+                continue;
+            }
+            if histograms < members.len() {
+                let name = if op == AggregateOp::Sum { "sum" } else { "avg" };
+                self.annotate(
+                    AnnotationKind::Warning,
+                    format!(
+                        "PromQL warning: encountered a mix of histograms and floats for {name} aggregation"
+                    ),
+                    aggregate.expr.span().start,
+                );
+                continue;
+            }
+            let alg = self.algorithms();
+            let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
+            let mut drop_name = false;
+            for sample in &members {
+                drop_name |= sample.drop_name;
+                let h = self
+                    .histogram_of(sample.value)
+                    .ok_or_else(super::native_histograms_unsupported)?;
+                running = Some(match running {
+                    None => {
+                        let zero = histogram::zeroed(&h);
+                        (h, zero)
+                    }
+                    Some((sum, compensation)) => {
+                        histogram::kahan_add(&sum, &compensation, &h, |i, s, c| alg.kahan(i, s, c))
+                            .map_err(|_| super::native_histograms_unsupported())?
+                    }
+                });
+            }
+            let Some((sum, compensation)) = running else {
+                continue;
+            };
+            let mut total = histogram::kahan_total(&sum, &compensation);
+            if op == AggregateOp::Avg {
+                // Prometheus switches to an incremental mean when the sum overflows;
+                // that is not modelled.
+                if !histogram::is_finite(&total) {
+                    return Err(super::native_histograms_unsupported());
+                }
+                total = histogram::scale(&total, members.len() as f64, true);
+            }
+            let value = self.push_histogram(total)?;
+            out.push(Sample {
+                labels,
+                timestamp: step.ts,
+                value,
+                drop_name,
+            });
+        }
+        if !floats.is_empty() {
+            let grouping = aggregate.grouping.as_ref();
+            if let Value::Vector(rest) =
+                self.aggregate_floats(op, f64::NAN, node, floats, grouping, step)?
+            {
+                out.extend(rest);
+            }
+        }
+        Ok(Value::Vector(out))
+    }
+
+    /// The float aggregations (`sum` to `quantile`).
+    fn aggregate_floats(
+        &mut self,
+        op: AggregateOp,
+        q: f64,
+        node: usize,
+        input: Vec<Sample>,
+        grouping: Option<&Grouping>,
+        step: Step,
+    ) -> EvalResult<Value> {
         let alg = self.algorithms();
         let mut groups: Vec<Group> = Vec::new();
         let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
-        let node = std::ptr::from_ref(aggregate) as usize;
         for sample in input {
             let key = self.group_key(node, &sample.labels, grouping);
             let f = sample.value;

@@ -53,21 +53,35 @@ impl Evaluator<'_> {
         let lhs = self.eval(&binary.lhs, step)?;
         let rhs = self.eval(&binary.rhs, step)?;
         let op = binary.op;
-        // Set operators only match labels; every other operator reads values.
-        if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Unless) {
+        // Set operators only match labels; comparisons and the other operators are not
+        // modelled for histograms.
+        let histogram_ops = matches!(
+            op,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+        ) && !binary.return_bool;
+        if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Unless) && !histogram_ops {
             for side in [&lhs, &rhs] {
                 if let Value::Vector(vector) = side {
                     super::reject_histograms(vector)?;
                 }
             }
         }
+        let position = binary.span.start;
         match (lhs, rhs) {
             (Value::Scalar(l), Value::Scalar(r)) => Ok(Value::Scalar(scalar_op(op, l, r))),
-            (Value::Vector(vector), Value::Scalar(scalar)) => Ok(Value::Vector(
-                self.vector_scalar(op, vector, scalar, false, binary.return_bool, step),
-            )),
+            (Value::Vector(vector), Value::Scalar(scalar)) => {
+                Ok(Value::Vector(self.vector_scalar(
+                    op,
+                    vector,
+                    scalar,
+                    false,
+                    binary.return_bool,
+                    step,
+                    position,
+                )?))
+            }
             (Value::Scalar(scalar), Value::Vector(vector)) => Ok(Value::Vector(
-                self.vector_scalar(op, vector, scalar, true, binary.return_bool, step),
+                self.vector_scalar(op, vector, scalar, true, binary.return_bool, step, position)?,
             )),
             (Value::Vector(lhs), Value::Vector(rhs)) => {
                 let default_matching = VectorMatching {
@@ -81,7 +95,15 @@ impl Evaluator<'_> {
                     BinaryOp::And => set_and(lhs, &rhs, matching),
                     BinaryOp::Or => set_or(lhs, rhs, matching),
                     BinaryOp::Unless => set_unless(lhs, &rhs, matching),
-                    _ => self.vector_vector(op, lhs, rhs, matching, binary.return_bool, step)?,
+                    _ => self.vector_vector(
+                        op,
+                        lhs,
+                        rhs,
+                        matching,
+                        binary.return_bool,
+                        step,
+                        position,
+                    )?,
                 };
                 Ok(Value::Vector(result))
             }
@@ -94,15 +116,68 @@ impl Evaluator<'_> {
         }
     }
 
+    /// `+`, `-`, `*` or `/` with a native histogram on at least one side, as
+    /// Prometheus computes it: the resulting value (a tag of a computed histogram), or
+    /// `None` when Prometheus drops the pair with an info about incompatible types.
+    fn histogram_op(
+        &mut self,
+        op: BinaryOp,
+        lhs: f64,
+        rhs: f64,
+        position: u32,
+    ) -> EvalResult<Option<f64>> {
+        use super::histogram::{combine, scale};
+        let left = self.histogram_of(lhs);
+        let right = self.histogram_of(rhs);
+        let result = match (op, &left, &right) {
+            (BinaryOp::Add | BinaryOp::Sub, Some(l), Some(r)) => {
+                let mut h = combine(l, r, op == BinaryOp::Sub)
+                    .map_err(|_| super::native_histograms_unsupported())?;
+                if op == BinaryOp::Sub {
+                    h.counter_reset_hint = crate::series::CounterResetHint::Gauge;
+                }
+                Some(h)
+            }
+            (BinaryOp::Mul, Some(h), None) => Some(scale(h, rhs, false)),
+            (BinaryOp::Mul, None, Some(h)) => Some(scale(h, lhs, false)),
+            (BinaryOp::Div, Some(_), None) if rhs == 0.0 => {
+                return Err(super::native_histograms_unsupported());
+            }
+            (BinaryOp::Div, Some(h), None) => Some(scale(h, rhs, true)),
+            _ => None,
+        };
+        match result {
+            Some(h) => self.push_histogram(h).map(Some),
+            None => {
+                let kind = |h: &Option<crate::series::NativeHistogram>| {
+                    if h.is_some() { "histogram" } else { "float" }
+                };
+                let name = op.as_str();
+                self.annotate(
+                    super::AnnotationKind::Info,
+                    format!(
+                        "PromQL info: incompatible sample types encountered for binary operator \"{name}\": {} {name} {}",
+                        kind(&left),
+                        kind(&right)
+                    ),
+                    position,
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn vector_scalar(
-        &self,
+        &mut self,
         op: BinaryOp,
         vector: Vec<Sample>,
         scalar: f64,
         scalar_on_left: bool,
         return_bool: bool,
         step: Step,
-    ) -> Vec<Sample> {
+        position: u32,
+    ) -> EvalResult<Vec<Sample>> {
         let mut out = Vec::with_capacity(vector.len());
         for mut sample in vector {
             let (l, r) = if scalar_on_left {
@@ -110,6 +185,16 @@ impl Evaluator<'_> {
             } else {
                 (sample.value, scalar)
             };
+            if super::is_histogram_value(sample.value) {
+                let Some(value) = self.histogram_op(op, l, r, position)? else {
+                    continue;
+                };
+                sample.value = value;
+                sample.timestamp = step.ts;
+                self.drop_name(&mut sample);
+                out.push(sample);
+                continue;
+            }
             let (mut value, mut keep) = element_op(op, l, r);
             if op.is_comparison() && scalar_on_left {
                 value = sample.value;
@@ -128,17 +213,19 @@ impl Evaluator<'_> {
             }
             out.push(sample);
         }
-        out
+        Ok(out)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn vector_vector(
-        &self,
+        &mut self,
         op: BinaryOp,
         lhs: Vec<Sample>,
         rhs: Vec<Sample>,
         matching: &VectorMatching,
         return_bool: bool,
         step: Step,
+        position: u32,
     ) -> EvalResult<Vec<Sample>> {
         if lhs.is_empty() || rhs.is_empty() {
             return Ok(Vec::new());
@@ -178,7 +265,12 @@ impl Evaluator<'_> {
             } else {
                 (sample.value, other.value)
             };
-            let (mut value, keep) = element_op(op, l, r);
+            let histograms = super::is_histogram_value(l) || super::is_histogram_value(r);
+            let (mut value, keep) = if histograms {
+                (0.0, true)
+            } else {
+                element_op(op, l, r)
+            };
             if return_bool {
                 value = if keep { 1.0 } else { 0.0 };
             }
@@ -205,6 +297,12 @@ impl Evaluator<'_> {
             }
             if !keep && !return_bool {
                 continue;
+            }
+            if histograms {
+                match self.histogram_op(op, l, r, position)? {
+                    Some(result) => value = result,
+                    None => continue,
+                }
             }
             out.push(Sample {
                 labels: Arc::new(labels),

@@ -368,12 +368,10 @@ fn merge_lists(a_offset: i64, a: &[f64], b_offset: i64, b: &[f64], sign: f64) ->
     (first, out)
 }
 
-/// `a + b` (or `a - b` when `subtract`), in the lower of the two schemas.
-pub(crate) fn combine(
-    a: &NativeHistogram,
-    b: &NativeHistogram,
-    subtract: bool,
-) -> Result<NativeHistogram, CombineError> {
+/// Whether two histograms may be added as this evaluator models it. Prometheus warns
+/// about conflicting counter-reset hints depending on how the TSDB encoded them,
+/// which is not modelled: a pair of reset and not-reset hints is refused.
+fn check_compatible(a: &NativeHistogram, b: &NativeHistogram) -> Result<(), CombineError> {
     if uses_custom_buckets(a) != uses_custom_buckets(b) {
         return Err(CombineError::MixedSchemas);
     }
@@ -383,6 +381,140 @@ pub(crate) fn combine(
     if a.zero_threshold != b.zero_threshold {
         return Err(CombineError::Unsupported);
     }
+    let hints = [a.counter_reset_hint, b.counter_reset_hint];
+    if hints.contains(&CounterResetHint::Reset) && hints.contains(&CounterResetHint::NotReset) {
+        return Err(CombineError::Unsupported);
+    }
+    Ok(())
+}
+
+/// Dense copies of several bucket lists over their common index range.
+fn aligned(lists: &[(i64, &[f64])]) -> (i64, Vec<Vec<f64>>) {
+    let present = lists.iter().filter(|(_, l)| !l.is_empty());
+    let first = present.clone().map(|(o, _)| *o).min().unwrap_or(0);
+    let end = present.map(|(o, l)| o + l.len() as i64).max().unwrap_or(0);
+    let width = (end - first).max(0) as usize;
+    let dense = lists
+        .iter()
+        .map(|(offset, list)| {
+            let mut out = vec![0.0; width];
+            for (i, &v) in list.iter().enumerate() {
+                out[(offset - first) as usize + i] = v;
+            }
+            out
+        })
+        .collect();
+    (first, dense)
+}
+
+/// Compensated (Kahan) addition of `h` to a running `total` with its compensation
+/// `compensation`, field by field, in the lowest schema seen; as Prometheus sums
+/// histograms in `sum` and `avg`.
+pub(crate) fn kahan_add(
+    total: &NativeHistogram,
+    compensation: &NativeHistogram,
+    h: &NativeHistogram,
+    kahan: impl Fn(f64, f64, f64) -> (f64, f64),
+) -> Result<(NativeHistogram, NativeHistogram), CombineError> {
+    check_compatible(total, h)?;
+    let schema = total.schema.min(h.schema);
+    let side = |get: fn(&NativeHistogram) -> (i64, &[f64])| {
+        let parts: Vec<(i64, Vec<f64>)> = [total, compensation, h]
+            .iter()
+            .map(|x| {
+                let (offset, list) = get(x);
+                reduce(offset, list, x.schema, schema)
+            })
+            .collect();
+        let views: Vec<(i64, &[f64])> = parts.iter().map(|(o, l)| (*o, l.as_slice())).collect();
+        let (first, dense) = aligned(&views);
+        let mut sums = dense[0].clone();
+        let mut comps = dense[1].clone();
+        for i in 0..sums.len() {
+            (sums[i], comps[i]) = kahan(dense[2][i], sums[i], comps[i]);
+        }
+        (first, sums, comps)
+    };
+    let (offset, buckets, bucket_comps) = side(|x| (x.offset, &x.buckets));
+    let (negative_offset, negative, negative_comps) =
+        side(|x| (x.negative_offset, &x.negative_buckets));
+    let (sum, sum_comp) = kahan(h.sum, total.sum, compensation.sum);
+    let (count, count_comp) = kahan(h.count, total.count, compensation.count);
+    let (zero, zero_comp) = kahan(h.zero_count, total.zero_count, compensation.zero_count);
+    let make = |sum, count, zero_count, buckets, negative_buckets| NativeHistogram {
+        schema,
+        sum,
+        count,
+        zero_count,
+        zero_threshold: total.zero_threshold,
+        offset,
+        buckets,
+        negative_offset,
+        negative_buckets,
+        custom_values: total.custom_values.clone(),
+        counter_reset_hint: CounterResetHint::Unknown,
+    };
+    Ok((
+        make(sum, count, zero, buckets, negative),
+        make(
+            sum_comp,
+            count_comp,
+            zero_comp,
+            bucket_comps,
+            negative_comps,
+        ),
+    ))
+}
+
+/// A histogram of the same layout with every count and the sum zero.
+pub(crate) fn zeroed(h: &NativeHistogram) -> NativeHistogram {
+    let mut out = h.clone();
+    out.sum = 0.0;
+    out.count = 0.0;
+    out.zero_count = 0.0;
+    out.buckets.iter_mut().for_each(|b| *b = 0.0);
+    out.negative_buckets.iter_mut().for_each(|b| *b = 0.0);
+    out
+}
+
+/// Whether every count and the sum are finite.
+pub(crate) fn is_finite(h: &NativeHistogram) -> bool {
+    [h.sum, h.count, h.zero_count]
+        .iter()
+        .chain(&h.buckets)
+        .chain(&h.negative_buckets)
+        .all(|v| v.is_finite())
+}
+
+/// A running total with its Kahan compensation folded in.
+pub(crate) fn kahan_total(
+    total: &NativeHistogram,
+    compensation: &NativeHistogram,
+) -> NativeHistogram {
+    let mut out = total.clone();
+    out.sum += compensation.sum;
+    out.count += compensation.count;
+    out.zero_count += compensation.zero_count;
+    for (b, c) in out.buckets.iter_mut().zip(&compensation.buckets) {
+        *b += c;
+    }
+    for (b, c) in out
+        .negative_buckets
+        .iter_mut()
+        .zip(&compensation.negative_buckets)
+    {
+        *b += c;
+    }
+    out
+}
+
+/// `a + b` (or `a - b` when `subtract`), in the lower of the two schemas.
+pub(crate) fn combine(
+    a: &NativeHistogram,
+    b: &NativeHistogram,
+    subtract: bool,
+) -> Result<NativeHistogram, CombineError> {
+    check_compatible(a, b)?;
     let schema = a.schema.min(b.schema);
     let sign = if subtract { -1.0 } else { 1.0 };
     let side = |ao: i64, al: &[f64], bo: i64, bl: &[f64]| {
@@ -418,14 +550,25 @@ pub(crate) fn combine(
     })
 }
 
-/// Every count and the sum multiplied by `factor`.
-pub(crate) fn scale(h: &NativeHistogram, factor: f64) -> NativeHistogram {
+/// Every count and the sum multiplied (or with `divide` divided) by `factor`; a
+/// negative factor makes the result a gauge.
+pub(crate) fn scale(h: &NativeHistogram, factor: f64, divide: bool) -> NativeHistogram {
+    let apply = |v: &mut f64| {
+        if divide {
+            *v /= factor;
+        } else {
+            *v *= factor;
+        }
+    };
     let mut out = h.clone();
-    out.sum *= factor;
-    out.count *= factor;
-    out.zero_count *= factor;
-    out.buckets.iter_mut().for_each(|b| *b *= factor);
-    out.negative_buckets.iter_mut().for_each(|b| *b *= factor);
+    apply(&mut out.sum);
+    apply(&mut out.count);
+    apply(&mut out.zero_count);
+    out.buckets.iter_mut().for_each(apply);
+    out.negative_buckets.iter_mut().for_each(apply);
+    if factor < 0.0 {
+        out.counter_reset_hint = CounterResetHint::Gauge;
+    }
     out
 }
 
