@@ -186,12 +186,16 @@ impl Evaluator<'_> {
             }
             let alg = self.algorithms();
             let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
+            let mut hints = histogram::ResetHints::default();
             let mut drop_name = false;
             for sample in &members {
                 drop_name |= sample.drop_name;
                 let h = self
                     .histogram_of(sample.value)
                     .ok_or_else(super::native_histograms_unsupported)?;
+                hints
+                    .see(&h)
+                    .map_err(|_| super::native_histograms_unsupported())?;
                 running = Some(match running {
                     None => {
                         let zero = histogram::zeroed(&h);

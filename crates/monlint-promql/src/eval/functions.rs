@@ -10,6 +10,7 @@ use super::{
     Window, go_format_g, unwrap_parens,
 };
 use crate::ast::{Call, Expr, MatchOp};
+use crate::series::{CounterResetHint, NativeHistogram};
 
 const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 
@@ -608,7 +609,10 @@ impl Evaluator<'_> {
         buffer.clear();
         let (windows, window) = match unwrap_parens(&call.args[range_arg]) {
             Expr::MatrixSelector(matrix) => {
-                let (windows, window) = self.matrix_windows(matrix, step.ts, &mut buffer)?;
+                self.histogram_windows = HISTOGRAM_RANGE_FUNCTIONS.contains(&name);
+                let result = self.matrix_windows(matrix, step.ts, &mut buffer);
+                self.histogram_windows = false;
+                let (windows, window) = result?;
                 let windows: Vec<(Arc<Labels>, bool, std::ops::Range<usize>)> = windows
                     .into_iter()
                     .map(|(labels, range)| (labels, false, range))
@@ -634,11 +638,18 @@ impl Evaluator<'_> {
         let mut out = Vec::with_capacity(windows.len());
         for (labels, drop_name, range) in windows {
             let points = &buffer[range];
-            let Some(value) = range_value(name, points, window, &scalars, step.ts, algorithms)?
-            else {
+            let histograms = points
+                .first()
+                .is_some_and(|p| super::is_histogram_value(p.1));
+            let value = if histograms {
+                self.histogram_range_value(name, points, window)?
+            } else {
+                range_value(name, points, window, &scalars, step.ts, algorithms)?
+            };
+            let Some(value) = value else {
                 continue;
             };
-            if matches!(name, "rate" | "increase") {
+            if matches!(name, "rate" | "increase") && !histograms {
                 self.possible_non_counter_info(&labels, &call.args[range_arg]);
             }
             let mut sample = Sample {
@@ -655,6 +666,125 @@ impl Evaluator<'_> {
         self.window_buffer = buffer;
         self.check_function_output(&out)?;
         Ok(Value::Vector(out))
+    }
+}
+
+/// Range functions that read windows of native histograms.
+const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
+    "rate",
+    "increase",
+    "sum_over_time",
+    "avg_over_time",
+    "count_over_time",
+    "present_over_time",
+    "last_over_time",
+    "first_over_time",
+    "ts_of_last_over_time",
+    "ts_of_first_over_time",
+];
+
+impl Evaluator<'_> {
+    /// A range function over a window of native histograms (one of
+    /// [`HISTOGRAM_RANGE_FUNCTIONS`]): a float, a tag, or nothing.
+    fn histogram_range_value(
+        &mut self,
+        name: &str,
+        points: &[(i64, f64)],
+        window: Window,
+    ) -> EvalResult<Option<f64>> {
+        use super::histogram;
+        let value = match name {
+            "count_over_time" => Some(points.len() as f64),
+            "present_over_time" => Some(1.0),
+            "last_over_time" => points.last().map(|p| p.1),
+            "first_over_time" => points.first().map(|p| p.1),
+            "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
+            "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
+            "sum_over_time" | "avg_over_time" => {
+                let alg = self.algorithms();
+                let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
+                let mut hints = histogram::ResetHints::default();
+                for &(_, tag) in points {
+                    let h = self.window_histogram(tag)?;
+                    hints
+                        .see(&h)
+                        .map_err(|_| super::native_histograms_unsupported())?;
+                    running = Some(match running {
+                        None => {
+                            let zero = histogram::zeroed(&h);
+                            (h, zero)
+                        }
+                        Some((sum, c)) => {
+                            histogram::kahan_add(&sum, &c, &h, |i, s, c| alg.kahan(i, s, c))
+                                .map_err(|_| super::native_histograms_unsupported())?
+                        }
+                    });
+                }
+                let Some((sum, c)) = running else {
+                    return Ok(None);
+                };
+                let mut total = histogram::kahan_total(&sum, &c);
+                if name == "avg_over_time" {
+                    if !histogram::is_finite(&total) {
+                        return Err(super::native_histograms_unsupported());
+                    }
+                    total = histogram::scale(&total, points.len() as f64, true);
+                }
+                Some(self.push_histogram(total)?)
+            }
+            "rate" | "increase" => {
+                if points.len() < 2 {
+                    return Ok(None);
+                }
+                let mut window_histograms = Vec::with_capacity(points.len());
+                for &(_, tag) in points {
+                    window_histograms.push(self.window_histogram(tag)?);
+                }
+                let first = &window_histograms[0];
+                // Prometheus warns about gauges and reconciles differing layouts; neither
+                // is modelled.
+                let uniform = window_histograms.iter().all(|h| {
+                    h.counter_reset_hint != CounterResetHint::Gauge
+                        && h.schema == first.schema
+                        && h.zero_threshold == first.zero_threshold
+                        && h.custom_values == first.custom_values
+                });
+                if !uniform {
+                    return Err(super::native_histograms_unsupported());
+                }
+                let unsupported = |_| super::native_histograms_unsupported();
+                let last = &window_histograms[window_histograms.len() - 1];
+                let mut result = histogram::combine(last, first, true).map_err(unsupported)?;
+                for pair in window_histograms.windows(2) {
+                    if pair[1].counter_reset_hint == CounterResetHint::Reset {
+                        result =
+                            histogram::combine(&result, &pair[0], false).map_err(unsupported)?;
+                    }
+                }
+                // The zero point of the count bounds the extrapolation at the start.
+                let zero_point =
+                    (result.count > 0.0 && first.count >= 0.0).then(|| first.count / result.count);
+                let factor = extrapolation_factor(
+                    points[0].0,
+                    points[points.len() - 1].0,
+                    points.len(),
+                    window,
+                    zero_point,
+                    name == "rate",
+                    self.algorithms(),
+                );
+                let mut result = histogram::scale(&result, factor, false);
+                result.counter_reset_hint = CounterResetHint::Gauge;
+                Some(self.push_histogram(result)?)
+            }
+            _ => return Err(super::native_histograms_unsupported()),
+        };
+        Ok(value)
+    }
+
+    fn window_histogram(&self, tag: f64) -> EvalResult<NativeHistogram> {
+        self.histogram_of(tag)
+            .ok_or_else(super::native_histograms_unsupported)
     }
 }
 
@@ -1246,27 +1376,54 @@ fn extrapolated_rate(
             }
         }
     }
-    let mut duration_to_start = (first.0 - window.mint) as f64 / 1000.0;
-    let mut duration_to_end = (window.maxt - last.0) as f64 / 1000.0;
-    let sampled_interval = (last.0 - first.0) as f64 / 1000.0;
-    let average_interval = sampled_interval / (points.len() - 1) as f64;
+    let zero_point = (is_counter && result > 0.0 && first.1 >= 0.0).then(|| first.1 / result);
+    let factor = extrapolation_factor(
+        first.0,
+        last.0,
+        points.len(),
+        window,
+        zero_point,
+        is_rate,
+        alg,
+    );
+    Some(result * factor)
+}
+
+/// How much `rate`/`increase`/`delta` scale the change seen between the first and the
+/// last sample (at `first_t`, `last_t`; `count` samples) to cover the window: up to the
+/// window's edges when samples come close enough to them, and for `rate` per second.
+/// `zero_point` is the share of the sampled interval before a counter would have been 0
+/// (for float counters only), which bounds the extrapolation at the start.
+fn extrapolation_factor(
+    first_t: i64,
+    last_t: i64,
+    count: usize,
+    window: Window,
+    zero_point: Option<f64>,
+    is_rate: bool,
+    alg: Algorithms,
+) -> f64 {
+    let mut duration_to_start = (first_t - window.mint) as f64 / 1000.0;
+    let mut duration_to_end = (window.maxt - last_t) as f64 / 1000.0;
+    let sampled_interval = (last_t - first_t) as f64 / 1000.0;
+    let average_interval = sampled_interval / (count - 1) as f64;
     let threshold = average_interval * 1.1;
-    let zero_point = |duration_to_start: &mut f64| {
-        if is_counter && result > 0.0 && first.1 >= 0.0 {
-            let duration_to_zero = sampled_interval * (first.1 / result);
+    let apply_zero_point = |duration_to_start: &mut f64| {
+        if let Some(share) = zero_point {
+            let duration_to_zero = sampled_interval * share;
             if duration_to_zero < *duration_to_start {
                 *duration_to_start = duration_to_zero;
             }
         }
     };
     if alg.zero_point_first {
-        zero_point(&mut duration_to_start);
+        apply_zero_point(&mut duration_to_start);
     }
     if duration_to_start >= threshold {
         duration_to_start = average_interval / 2.0;
     }
     if !alg.zero_point_first {
-        zero_point(&mut duration_to_start);
+        apply_zero_point(&mut duration_to_start);
     }
     if duration_to_end >= threshold {
         duration_to_end = average_interval / 2.0;
@@ -1278,7 +1435,7 @@ fn extrapolated_rate(
     if is_rate {
         factor /= window.range_ms as f64 / 1000.0;
     }
-    Some(result * factor)
+    factor
 }
 
 fn instant_value(points: &[(i64, f64)], is_rate: bool) -> Option<f64> {

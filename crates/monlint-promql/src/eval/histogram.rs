@@ -368,9 +368,7 @@ fn merge_lists(a_offset: i64, a: &[f64], b_offset: i64, b: &[f64], sign: f64) ->
     (first, out)
 }
 
-/// Whether two histograms may be added as this evaluator models it. Prometheus warns
-/// about conflicting counter-reset hints depending on how the TSDB encoded them,
-/// which is not modelled: a pair of reset and not-reset hints is refused.
+/// Whether two histograms may be added as this evaluator models it.
 fn check_compatible(a: &NativeHistogram, b: &NativeHistogram) -> Result<(), CombineError> {
     if uses_custom_buckets(a) != uses_custom_buckets(b) {
         return Err(CombineError::MixedSchemas);
@@ -381,11 +379,24 @@ fn check_compatible(a: &NativeHistogram, b: &NativeHistogram) -> Result<(), Comb
     if a.zero_threshold != b.zero_threshold {
         return Err(CombineError::Unsupported);
     }
-    let hints = [a.counter_reset_hint, b.counter_reset_hint];
-    if hints.contains(&CounterResetHint::Reset) && hints.contains(&CounterResetHint::NotReset) {
-        return Err(CombineError::Unsupported);
-    }
     Ok(())
+}
+
+/// The counter-reset hint of `a + b`, as Prometheus adjusts it. Prometheus warns about
+/// a reset meeting a not-reset, depending on how the TSDB read the hints back, which is
+/// not modelled: such a collision is refused.
+fn merged_hint(a: &NativeHistogram, b: &NativeHistogram) -> Result<CounterResetHint, CombineError> {
+    use CounterResetHint::{Gauge, Unknown};
+    let (x, y) = (a.counter_reset_hint, b.counter_reset_hint);
+    Ok(if x == y {
+        x
+    } else if x == Gauge || y == Gauge {
+        Gauge
+    } else if x == Unknown || y == Unknown {
+        Unknown
+    } else {
+        return Err(CombineError::Unsupported);
+    })
 }
 
 /// Dense copies of several bucket lists over their common index range.
@@ -417,6 +428,7 @@ pub(crate) fn kahan_add(
     kahan: impl Fn(f64, f64, f64) -> (f64, f64),
 ) -> Result<(NativeHistogram, NativeHistogram), CombineError> {
     check_compatible(total, h)?;
+    let hint = merged_hint(total, h)?;
     let schema = total.schema.min(h.schema);
     let side = |get: fn(&NativeHistogram) -> (i64, &[f64])| {
         let parts: Vec<(i64, Vec<f64>)> = [total, compensation, h]
@@ -452,7 +464,7 @@ pub(crate) fn kahan_add(
         negative_offset,
         negative_buckets,
         custom_values: total.custom_values.clone(),
-        counter_reset_hint: CounterResetHint::Unknown,
+        counter_reset_hint: hint,
     };
     Ok((
         make(sum, count, zero, buckets, negative),
@@ -475,6 +487,29 @@ pub(crate) fn zeroed(h: &NativeHistogram) -> NativeHistogram {
     out.buckets.iter_mut().for_each(|b| *b = 0.0);
     out.negative_buckets.iter_mut().for_each(|b| *b = 0.0);
     out
+}
+
+/// Tracks the counter-reset hints met by an aggregation. Prometheus warns when both a
+/// reset and a not-reset hint were met, depending on how the TSDB read the hints
+/// back; that is not modelled, so such an aggregation is refused.
+#[derive(Default)]
+pub(crate) struct ResetHints {
+    reset: bool,
+    not_reset: bool,
+}
+
+impl ResetHints {
+    pub fn see(&mut self, h: &NativeHistogram) -> Result<(), CombineError> {
+        match h.counter_reset_hint {
+            CounterResetHint::Reset => self.reset = true,
+            CounterResetHint::NotReset => self.not_reset = true,
+            _ => {}
+        }
+        if self.reset && self.not_reset {
+            return Err(CombineError::Unsupported);
+        }
+        Ok(())
+    }
 }
 
 /// Whether every count and the sum are finite.
@@ -515,6 +550,7 @@ pub(crate) fn combine(
     subtract: bool,
 ) -> Result<NativeHistogram, CombineError> {
     check_compatible(a, b)?;
+    let hint = merged_hint(a, b)?;
     let schema = a.schema.min(b.schema);
     let sign = if subtract { -1.0 } else { 1.0 };
     let side = |ao: i64, al: &[f64], bo: i64, bl: &[f64]| {
@@ -540,13 +576,7 @@ pub(crate) fn combine(
         negative_offset,
         negative_buckets,
         custom_values: a.custom_values.clone(),
-        counter_reset_hint: if a.counter_reset_hint == CounterResetHint::Gauge
-            || b.counter_reset_hint == CounterResetHint::Gauge
-        {
-            CounterResetHint::Gauge
-        } else {
-            CounterResetHint::Unknown
-        },
+        counter_reset_hint: hint,
     })
 }
 

@@ -299,6 +299,9 @@ pub(crate) struct Evaluator<'a> {
     subquery_steps: u64,
     /// Histograms computed so far, named by tagged values.
     computed: Vec<NativeHistogram>,
+    /// Matrix windows may hold histogram samples (for the range functions that
+    /// read them).
+    histogram_windows: bool,
 }
 
 const TOO_MANY_SAMPLES: &str =
@@ -523,6 +526,7 @@ impl<'a> Evaluator<'a> {
             window_buffer: Vec::new(),
             subquery_steps: 0,
             computed: Vec::new(),
+            histogram_windows: false,
         })
     }
 
