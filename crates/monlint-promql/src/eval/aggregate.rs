@@ -4,13 +4,11 @@
 use std::sync::Arc;
 
 use super::hash::labels_hash;
-use super::histogram;
 use super::labels::{FastMap, METRIC_NAME};
 use super::{
     AnnotationKind, EvalError, EvalResult, Evaluator, Labels, Sample, Step, Value, go_format_g,
 };
 use crate::ast::{AggregateExpr, AggregateOp, Grouping, format_float};
-use crate::series::NativeHistogram;
 
 /// Running state of one output group.
 struct Group {
@@ -184,41 +182,11 @@ impl Evaluator<'_> {
                 );
                 continue;
             }
-            let alg = self.algorithms();
-            let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
-            let mut hints = histogram::ResetHints::default();
-            let mut drop_name = false;
-            for sample in &members {
-                drop_name |= sample.drop_name;
-                let h = self
-                    .histogram_of(sample.value)
-                    .ok_or_else(super::native_histograms_unsupported)?;
-                hints
-                    .see(&h)
-                    .map_err(|_| super::native_histograms_unsupported())?;
-                running = Some(match running {
-                    None => {
-                        let zero = histogram::zeroed(&h);
-                        (h, zero)
-                    }
-                    Some((sum, compensation)) => {
-                        histogram::kahan_add(&sum, &compensation, &h, |i, s, c| alg.kahan(i, s, c))
-                            .map_err(|_| super::native_histograms_unsupported())?
-                    }
-                });
-            }
-            let Some((sum, compensation)) = running else {
+            let drop_name = members.iter().any(|s| s.drop_name);
+            let tags: Vec<f64> = members.iter().map(|s| s.value).collect();
+            let Some(total) = self.histogram_total(&tags, op == AggregateOp::Avg)? else {
                 continue;
             };
-            let mut total = histogram::kahan_total(&sum, &compensation);
-            if op == AggregateOp::Avg {
-                // Prometheus switches to an incremental mean when the sum overflows;
-                // that is not modelled.
-                if !histogram::is_finite(&total) {
-                    return Err(super::native_histograms_unsupported());
-                }
-                total = histogram::scale(&total, members.len() as f64, true);
-            }
             let value = self.push_histogram(total)?;
             out.push(Sample {
                 labels,

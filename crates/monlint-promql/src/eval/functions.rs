@@ -209,19 +209,9 @@ impl Evaluator<'_> {
         self.check_quantile(q, call.args[0].span().start);
         let vector = self.eval_vector_any(&call.args[1], step)?;
         let (vector, native) = self.split_native(vector, &call.args[1])?;
-        let mut out = Vec::with_capacity(native.len());
-        for (sample, histogram) in native {
-            let (value, info) = super::histogram::quantile(q, &histogram);
-            if let Some(info) = info {
-                self.nan_observations_info(info, &sample.labels, &call.args[1]);
-            }
-            out.push(Sample {
-                value,
-                timestamp: step.ts,
-                drop_name: false,
-                ..sample
-            });
-        }
+        let mut out = self.native_histogram_values(native, &call.args[1], step, |h| {
+            super::histogram::quantile(q, h)
+        });
         let histograms = self.classic_histograms(vector, &call.args[1]);
         for (labels, mut buckets) in histograms {
             let (value, forced) = bucket_quantile(q, &mut buckets);
@@ -243,19 +233,9 @@ impl Evaluator<'_> {
         let upper = self.eval_scalar(&call.args[1], step)?;
         let vector = self.eval_vector_any(&call.args[2], step)?;
         let (vector, native) = self.split_native(vector, &call.args[2])?;
-        let mut out = Vec::with_capacity(native.len());
-        for (sample, histogram) in native {
-            let (value, info) = super::histogram::fraction(lower, upper, &histogram);
-            if let Some(info) = info {
-                self.nan_observations_info(info, &sample.labels, &call.args[2]);
-            }
-            out.push(Sample {
-                value,
-                timestamp: step.ts,
-                drop_name: false,
-                ..sample
-            });
-        }
+        let mut out = self.native_histogram_values(native, &call.args[2], step, |h| {
+            super::histogram::fraction(lower, upper, h)
+        });
         out.extend(
             self.classic_histograms(vector, &call.args[2])
                 .into_iter()
@@ -276,7 +256,7 @@ impl Evaluator<'_> {
         &mut self,
         vector: Vec<Sample>,
         _arg: &Expr,
-    ) -> EvalResult<(Vec<Sample>, Vec<(Sample, crate::series::NativeHistogram)>)> {
+    ) -> EvalResult<(Vec<Sample>, Vec<(Sample, NativeHistogram)>)> {
         let mut floats = Vec::with_capacity(vector.len());
         let mut native = Vec::new();
         for sample in vector {
@@ -289,6 +269,31 @@ impl Evaluator<'_> {
             return Err(super::native_histograms_unsupported());
         }
         Ok((floats, native))
+    }
+
+    /// One float per native histogram sample, with the info about NaN observations
+    /// where `read` reports one.
+    fn native_histogram_values(
+        &mut self,
+        native: Vec<(Sample, NativeHistogram)>,
+        arg: &Expr,
+        step: Step,
+        read: impl Fn(&NativeHistogram) -> (f64, Option<super::histogram::NanInfo>),
+    ) -> Vec<Sample> {
+        let mut out = Vec::with_capacity(native.len());
+        for (sample, histogram) in native {
+            let (value, info) = read(&histogram);
+            if let Some(info) = info {
+                self.nan_observations_info(info, &sample.labels, arg);
+            }
+            out.push(Sample {
+                value,
+                timestamp: step.ts,
+                drop_name: false,
+                ..sample
+            });
+        }
+        out
     }
 
     fn nan_observations_info(
@@ -693,44 +698,16 @@ impl Evaluator<'_> {
         window: Window,
     ) -> EvalResult<Option<f64>> {
         use super::histogram;
+        if let Some(value) = positional_range_value(name, points) {
+            return Ok(value);
+        }
         let value = match name {
-            "count_over_time" => Some(points.len() as f64),
-            "present_over_time" => Some(1.0),
-            "last_over_time" => points.last().map(|p| p.1),
-            "first_over_time" => points.first().map(|p| p.1),
-            "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
-            "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
             "sum_over_time" | "avg_over_time" => {
-                let alg = self.algorithms();
-                let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
-                let mut hints = histogram::ResetHints::default();
-                for &(_, tag) in points {
-                    let h = self.window_histogram(tag)?;
-                    hints
-                        .see(&h)
-                        .map_err(|_| super::native_histograms_unsupported())?;
-                    running = Some(match running {
-                        None => {
-                            let zero = histogram::zeroed(&h);
-                            (h, zero)
-                        }
-                        Some((sum, c)) => {
-                            histogram::kahan_add(&sum, &c, &h, |i, s, c| alg.kahan(i, s, c))
-                                .map_err(|_| super::native_histograms_unsupported())?
-                        }
-                    });
+                let tags: Vec<f64> = points.iter().map(|p| p.1).collect();
+                match self.histogram_total(&tags, name == "avg_over_time")? {
+                    Some(total) => Some(self.push_histogram(total)?),
+                    None => None,
                 }
-                let Some((sum, c)) = running else {
-                    return Ok(None);
-                };
-                let mut total = histogram::kahan_total(&sum, &c);
-                if name == "avg_over_time" {
-                    if !histogram::is_finite(&total) {
-                        return Err(super::native_histograms_unsupported());
-                    }
-                    total = histogram::scale(&total, points.len() as f64, true);
-                }
-                Some(self.push_histogram(total)?)
             }
             "rate" | "increase" => {
                 if points.len() < 2 {
@@ -1161,6 +1138,20 @@ fn bucket_fraction(lower: f64, upper: f64, buckets: &mut [(f64, f64)]) -> f64 {
 }
 
 /// Applies a range-vector function to one series; `None` drops it.
+/// The range functions that only count, pick or time samples (so floats and
+/// histograms alike); `None` for the others.
+fn positional_range_value(name: &str, points: &[(i64, f64)]) -> Option<Option<f64>> {
+    Some(match name {
+        "count_over_time" => Some(points.len() as f64),
+        "present_over_time" => Some(1.0),
+        "last_over_time" => points.last().map(|p| p.1),
+        "first_over_time" => points.first().map(|p| p.1),
+        "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
+        "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
+        _ => return None,
+    })
+}
+
 fn range_value(
     name: &str,
     points: &[(i64, f64)],
@@ -1169,6 +1160,9 @@ fn range_value(
     ts: i64,
     alg: Algorithms,
 ) -> EvalResult<Option<f64>> {
+    if let Some(value) = positional_range_value(name, points) {
+        return Ok(value);
+    }
     let values = || points.iter().map(|p| p.1);
     let value = match name {
         "rate" => extrapolated_rate(points, window, true, true, alg),
@@ -1176,12 +1170,6 @@ fn range_value(
         "delta" => extrapolated_rate(points, window, false, false, alg),
         "irate" => instant_value(points, true),
         "idelta" => instant_value(points, false),
-        "count_over_time" => Some(points.len() as f64),
-        "present_over_time" => Some(1.0),
-        "last_over_time" => points.last().map(|p| p.1),
-        "first_over_time" => points.first().map(|p| p.1),
-        "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
-        "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
         "sum_over_time" => {
             let (mut sum, mut c) = (0.0, 0.0);
             for v in values() {

@@ -170,8 +170,8 @@ pub fn histogram_value(storage: &Storage, value: f64) -> Option<crate::series::N
     (index < stored.histograms.len()).then(|| selector::stored_histogram(&stored.histograms, index))
 }
 
-fn is_computed_histogram(value: f64) -> bool {
-    histogram_tag_parts(value).is_some_and(|(series, _)| series == COMPUTED_SERIES)
+fn matrix_values(matrix: &[Series]) -> impl Iterator<Item = f64> + '_ {
+    matrix.iter().flat_map(|s| s.points.iter().map(|p| p.1))
 }
 
 /// The histograms computed by one query, which its result's tagged values may name.
@@ -181,6 +181,16 @@ pub struct Histograms {
 }
 
 impl Histograms {
+    /// Refuses a result naming computed histograms, for callers without the arena.
+    fn refuse_computed(&self, mut values: impl Iterator<Item = f64>) -> EvalResult<()> {
+        let computed =
+            |v: f64| histogram_tag_parts(v).is_some_and(|(series, _)| series == COMPUTED_SERIES);
+        if !self.computed.is_empty() && values.any(computed) {
+            return Err(native_histograms_unsupported());
+        }
+        Ok(())
+    }
+
     /// The native histogram a result value stands for, stored or computed.
     pub fn get(&self, storage: &Storage, value: f64) -> Option<NativeHistogram> {
         match histogram_tag_parts(value)? {
@@ -329,15 +339,10 @@ pub fn instant_query_annotated(
 ) -> Result<(Value, Vec<Annotation>), EvalError> {
     let (value, annotations, histograms) =
         instant_query_histograms(storage, expr, time_ms, options)?;
-    let computed = match &value {
-        Value::Vector(vector) => vector.iter().any(|s| is_computed_histogram(s.value)),
-        Value::Matrix(matrix) => matrix
-            .iter()
-            .any(|s| s.points.iter().any(|p| is_computed_histogram(p.1))),
-        _ => false,
-    };
-    if computed && !histograms.computed.is_empty() {
-        return Err(native_histograms_unsupported());
+    match &value {
+        Value::Vector(vector) => histograms.refuse_computed(vector.iter().map(|s| s.value))?,
+        Value::Matrix(matrix) => histograms.refuse_computed(matrix_values(matrix))?,
+        _ => {}
     }
     Ok((value, annotations))
 }
@@ -389,12 +394,7 @@ pub fn range_query_annotated(
 ) -> Result<(Vec<Series>, Vec<Annotation>), EvalError> {
     let (series, annotations, histograms) =
         range_query_histograms(storage, expr, start_ms, end_ms, step_ms, options)?;
-    let computed = series
-        .iter()
-        .any(|s| s.points.iter().any(|p| is_computed_histogram(p.1)));
-    if computed && !histograms.computed.is_empty() {
-        return Err(native_histograms_unsupported());
-    }
+    histograms.refuse_computed(matrix_values(&series))?;
     Ok((series, annotations))
 }
 
@@ -536,6 +536,42 @@ impl<'a> Evaluator<'a> {
             (COMPUTED_SERIES, index) => self.computed.get(index).cloned(),
             _ => histogram_value(self.storage, value),
         }
+    }
+
+    /// The Kahan-compensated sum (with `mean`, the mean) of the histograms the tags
+    /// name, as `sum`/`avg` and `sum_over_time`/`avg_over_time` compute it; `None` for
+    /// no tags. Reset-hint collisions and an overflowing mean are not modelled.
+    fn histogram_total(&self, tags: &[f64], mean: bool) -> EvalResult<Option<NativeHistogram>> {
+        let unsupported = |_| native_histograms_unsupported();
+        let alg = self.algorithms();
+        let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
+        let mut hints = histogram::ResetHints::default();
+        for &tag in tags {
+            let h = self
+                .histogram_of(tag)
+                .ok_or_else(native_histograms_unsupported)?;
+            hints.see(&h).map_err(unsupported)?;
+            running = Some(match running {
+                None => {
+                    let zero = histogram::zeroed(&h);
+                    (h, zero)
+                }
+                Some((sum, c)) => histogram::kahan_add(&sum, &c, &h, |i, s, c| alg.kahan(i, s, c))
+                    .map_err(unsupported)?,
+            });
+        }
+        let Some((sum, c)) = running else {
+            return Ok(None);
+        };
+        let total = histogram::kahan_total(&sum, &c);
+        if !mean {
+            return Ok(Some(total));
+        }
+        // Prometheus switches to an incremental mean when the sum overflows.
+        if !histogram::is_finite(&total) {
+            return Err(native_histograms_unsupported());
+        }
+        Ok(Some(histogram::scale(&total, tags.len() as f64, true)))
     }
 
     /// Keeps a computed histogram for the rest of the query; returns its tag.
