@@ -225,8 +225,10 @@ fn native_histograms_are_computed_with_where_prometheus_semantics_are_modelled()
     }
     let (samples, _) = run(r#"histogram_count(h{i="1"}) + on() histogram_avg(h{i="2"})"#);
     assert_eq!(samples[0].value, 7.0);
-    // Histogram plus float: Prometheus drops the pair (with an info).
+    // Histogram plus float, or compared with one: Prometheus drops the pair (with an info).
     assert!(run("h + 1").0.is_empty());
+    assert!(run("h > 0").0.is_empty());
+    assert_eq!(run(r#"h == h{i="1"}"#).0.len(), 1);
     // The entry points without the histogram arena refuse computed histograms.
     let expr = parse("sum(h)", &parse_options).expect("valid expression");
     assert!(matches!(
@@ -265,7 +267,7 @@ fn native_histograms_are_selected_and_counted_but_never_computed_with() {
         "h * 2",
         "-h",
         "abs(h)",
-        "h > 0",
+        "clamp(h, 0, 1)",
         "rate(h[5m])",
         "max_over_time(h[5m:1m])",
     ] {

@@ -53,19 +53,7 @@ impl Evaluator<'_> {
         let lhs = self.eval(&binary.lhs, step)?;
         let rhs = self.eval(&binary.rhs, step)?;
         let op = binary.op;
-        // Set operators only match labels; comparisons and the other operators are not
-        // modelled for histograms.
-        let histogram_ops = matches!(
-            op,
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
-        ) && !binary.return_bool;
-        if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Unless) && !histogram_ops {
-            for side in [&lhs, &rhs] {
-                if let Value::Vector(vector) = side {
-                    super::reject_histograms(vector)?;
-                }
-            }
-        }
+        // Every operator handles histogram operands (see `histogram_op`).
         let position = binary.span.start;
         match (lhs, rhs) {
             (Value::Scalar(l), Value::Scalar(r)) => Ok(Value::Scalar(scalar_op(op, l, r))),
@@ -116,19 +104,25 @@ impl Evaluator<'_> {
         }
     }
 
-    /// `+`, `-`, `*` or `/` with a native histogram on at least one side, as
-    /// Prometheus computes it: the resulting value (a tag of a computed histogram), or
-    /// `None` when Prometheus drops the pair with an info about incompatible types.
+    /// An operator with a native histogram on at least one side, as Prometheus
+    /// computes it: `+`, `-` between histograms, `*` with a float, `/` by a float, and
+    /// `==`/`!=` between histograms give `(value, keep)` (a tag of a computed histogram,
+    /// or for comparisons the left operand); every other pair gives `None`, dropped with
+    /// an info about incompatible types.
     fn histogram_op(
         &mut self,
         op: BinaryOp,
         lhs: f64,
         rhs: f64,
         position: u32,
-    ) -> EvalResult<Option<f64>> {
-        use super::histogram::{combine, scale};
+    ) -> EvalResult<Option<(f64, bool)>> {
+        use super::histogram::{combine, equal, scale};
         let left = self.histogram_of(lhs);
         let right = self.histogram_of(rhs);
+        if let (BinaryOp::Eql | BinaryOp::Neq, Some(l), Some(r)) = (op, &left, &right) {
+            let same = equal(l, r).map_err(|_| super::native_histograms_unsupported())?;
+            return Ok(Some((lhs, same == (op == BinaryOp::Eql))));
+        }
         let result = match (op, &left, &right) {
             (BinaryOp::Add | BinaryOp::Sub, Some(l), Some(r)) => {
                 let mut h = combine(l, r, op == BinaryOp::Sub)
@@ -147,7 +141,7 @@ impl Evaluator<'_> {
             _ => None,
         };
         match result {
-            Some(h) => self.push_histogram(h).map(Some),
+            Some(h) => Ok(Some((self.push_histogram(h)?, true))),
             None => {
                 let kind = |h: &Option<crate::series::NativeHistogram>| {
                     if h.is_some() { "histogram" } else { "float" }
@@ -186,7 +180,8 @@ impl Evaluator<'_> {
                 (sample.value, scalar)
             };
             if super::is_histogram_value(sample.value) {
-                let Some(value) = self.histogram_op(op, l, r, position)? else {
+                // No operator keeps a histogram compared with a float, `bool` or not.
+                let Some((value, _)) = self.histogram_op(op, l, r, position)? else {
                     continue;
                 };
                 sample.value = value;
@@ -295,14 +290,17 @@ impl Evaluator<'_> {
                     "multiple matches for labels: grouping labels must ensure unique matches",
                 ));
             }
-            if !keep && !return_bool {
-                continue;
-            }
             if histograms {
-                match self.histogram_op(op, l, r, position)? {
-                    Some(result) => value = result,
-                    None => continue,
-                }
+                let Some((result, kept)) = self.histogram_op(op, l, r, position)? else {
+                    continue;
+                };
+                value = match (return_bool, kept) {
+                    (true, kept) => f64::from(u8::from(kept)),
+                    (false, true) => result,
+                    (false, false) => continue,
+                };
+            } else if !keep && !return_bool {
+                continue;
             }
             out.push(Sample {
                 labels: Arc::new(labels),

@@ -543,6 +543,37 @@ pub(crate) fn kahan_total(
     out
 }
 
+/// Prometheus' `==` between histograms: every field bit for bit, bucket layouts
+/// included, the hint aside. Prometheus expects compacted operands; where compacting
+/// would change the answer, the comparison is refused as not modelled.
+pub(crate) fn equal(a: &NativeHistogram, b: &NativeHistogram) -> Result<bool, CombineError> {
+    let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+    let lists =
+        |x: &[f64], y: &[f64]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(*p, *q));
+    let scalars = a.schema == b.schema
+        && same(a.count, b.count)
+        && same(a.sum, b.sum)
+        && (!uses_custom_buckets(a) || a.custom_values == b.custom_values)
+        && a.zero_threshold == b.zero_threshold
+        && same(a.zero_count, b.zero_count);
+    let raw = a.offset == b.offset
+        && lists(&a.buckets, &b.buckets)
+        && a.negative_offset == b.negative_offset
+        && lists(&a.negative_buckets, &b.negative_buckets);
+    let compacted = {
+        use crate::series::compact_buckets;
+        let (ao, ab) = compact_buckets(a.offset, &a.buckets);
+        let (bo, bb) = compact_buckets(b.offset, &b.buckets);
+        let (ano, anb) = compact_buckets(a.negative_offset, &a.negative_buckets);
+        let (bno, bnb) = compact_buckets(b.negative_offset, &b.negative_buckets);
+        ao == bo && lists(ab, bb) && ano == bno && lists(anb, bnb)
+    };
+    if raw != compacted {
+        return Err(CombineError::Unsupported);
+    }
+    Ok(scalars && raw)
+}
+
 /// `a + b` (or `a - b` when `subtract`), in the lower of the two schemas.
 pub(crate) fn combine(
     a: &NativeHistogram,
