@@ -358,10 +358,29 @@ impl Evaluator<'_> {
             self.check_quantile(q, arg.span().start);
             quantiles.push(q);
         }
+        let (vector, native) = self.split_native(vector, &call.args[0])?;
         let histograms = self.classic_histograms(vector, &call.args[0]);
-        let mut out = Vec::with_capacity(histograms.len() * quantiles.len());
+        let mut out = Vec::with_capacity((histograms.len() + native.len()) * quantiles.len());
         for &q in &quantiles {
             let quantile_text = format_open_metrics_float(q);
+            let labelled = native
+                .iter()
+                .map(|(sample, h)| {
+                    let labels = Arc::new(sample.labels.with(&label, &quantile_text));
+                    (
+                        Sample {
+                            labels,
+                            ..sample.clone()
+                        },
+                        h.clone(),
+                    )
+                })
+                .collect();
+            out.extend(
+                self.native_histogram_values(labelled, &call.args[0], step, |h| {
+                    super::histogram::quantile(q, h)
+                }),
+            );
             for (labels, buckets) in &histograms {
                 let mut buckets = buckets.clone();
                 let (value, forced) = bucket_quantile(q, &mut buckets);
@@ -647,7 +666,8 @@ impl Evaluator<'_> {
                 .first()
                 .is_some_and(|p| super::is_histogram_value(p.1));
             let value = if histograms {
-                self.histogram_range_value(name, points, window)?
+                let position = call.args[range_arg].span().start;
+                self.histogram_range_value(name, &labels, points, window, position)?
             } else {
                 range_value(name, points, window, &scalars, step.ts, algorithms)?
             };
@@ -678,6 +698,8 @@ impl Evaluator<'_> {
 const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
     "rate",
     "increase",
+    "irate",
+    "idelta",
     "sum_over_time",
     "avg_over_time",
     "count_over_time",
@@ -694,8 +716,10 @@ impl Evaluator<'_> {
     fn histogram_range_value(
         &mut self,
         name: &str,
+        labels: &Labels,
         points: &[(i64, f64)],
         window: Window,
+        position: u32,
     ) -> EvalResult<Option<f64>> {
         use super::histogram;
         if let Some(value) = positional_range_value(name, points) {
@@ -708,6 +732,46 @@ impl Evaluator<'_> {
                     Some(total) => Some(self.push_histogram(total)?),
                     None => None,
                 }
+            }
+            "irate" | "idelta" => {
+                let [.., (t0, tag0), (t1, tag1)] = points else {
+                    return Ok(None);
+                };
+                let (previous, last) =
+                    (self.window_histogram(*tag0)?, self.window_histogram(*tag1)?);
+                let is_rate = name == "irate";
+                let gauges =
+                    [&previous, &last].map(|h| h.counter_reset_hint == CounterResetHint::Gauge);
+                // irate of a gauge warns in Prometheus, as do layout changes; neither is
+                // modelled.
+                if (is_rate && gauges.contains(&true))
+                    || previous.schema != last.schema
+                    || previous.zero_threshold != last.zero_threshold
+                    || previous.custom_values != last.custom_values
+                {
+                    return Err(super::native_histograms_unsupported());
+                }
+                if !is_rate && gauges.contains(&false) {
+                    let metric = crate::quote::go_quote(labels.get(METRIC_NAME));
+                    self.annotate(
+                        AnnotationKind::Warning,
+                        format!(
+                            "PromQL warning: this native histogram metric is not a gauge: {metric}"
+                        ),
+                        position,
+                    );
+                }
+                let mut result = if is_rate && last.counter_reset_hint == CounterResetHint::Reset {
+                    last.clone()
+                } else {
+                    histogram::difference(&last, &previous)
+                        .map_err(|_| super::native_histograms_unsupported())?
+                };
+                if is_rate {
+                    result = histogram::scale(&result, (t1 - t0) as f64 / 1000.0, true);
+                }
+                result.counter_reset_hint = CounterResetHint::Gauge;
+                Some(self.push_histogram(result)?)
             }
             "rate" | "increase" => {
                 if points.len() < 2 {

@@ -611,6 +611,19 @@ pub(crate) fn combine(
     })
 }
 
+/// `a - b` where the counter-reset hints are deliberately not checked (as `irate` and
+/// `idelta` subtract).
+pub(crate) fn difference(
+    a: &NativeHistogram,
+    b: &NativeHistogram,
+) -> Result<NativeHistogram, CombineError> {
+    let unhinted = |h: &NativeHistogram| NativeHistogram {
+        counter_reset_hint: CounterResetHint::Unknown,
+        ..h.clone()
+    };
+    combine(&unhinted(a), &unhinted(b), true)
+}
+
 /// Every count and the sum multiplied (or with `divide` divided) by `factor`; a
 /// negative factor makes the result a gauge.
 pub(crate) fn scale(h: &NativeHistogram, factor: f64, divide: bool) -> NativeHistogram {
