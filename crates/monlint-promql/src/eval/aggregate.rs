@@ -84,18 +84,24 @@ impl Evaluator<'_> {
             None => None,
         };
         // Picking and counting series never reads their values, so histograms may pass.
-        let input = if matches!(
-            op,
+        let input = match op {
             AggregateOp::Count
-                | AggregateOp::Group
-                | AggregateOp::Limitk
-                | AggregateOp::LimitRatio
-                | AggregateOp::Sum
-                | AggregateOp::Avg
-        ) {
-            self.eval_vector_any(&aggregate.expr, step)?
-        } else {
-            self.eval_vector(&aggregate.expr, step)?
+            | AggregateOp::Group
+            | AggregateOp::Limitk
+            | AggregateOp::LimitRatio
+            | AggregateOp::Sum
+            | AggregateOp::Avg => self.eval_vector_any(&aggregate.expr, step)?,
+            AggregateOp::Min
+            | AggregateOp::Max
+            | AggregateOp::Stddev
+            | AggregateOp::Stdvar
+            | AggregateOp::Quantile
+            | AggregateOp::Topk
+            | AggregateOp::Bottomk => {
+                let input = self.eval_vector_any(&aggregate.expr, step)?;
+                self.ignore_histograms(aggregate, input)?
+            }
+            _ => self.eval_vector(&aggregate.expr, step)?,
         };
         let grouping = aggregate.grouping.as_ref();
         match op {
@@ -136,6 +142,39 @@ impl Evaluator<'_> {
             return self.aggregate_histograms(aggregate, input, step);
         }
         self.aggregate_floats(op, q, node, input, grouping, step)
+    }
+
+    /// The input of an aggregation that ignores native histograms (with Prometheus'
+    /// info). Prometheus drops a group whose first sample is a histogram even if
+    /// floats follow; an input mixing both is therefore refused as not modelled.
+    fn ignore_histograms(
+        &mut self,
+        aggregate: &AggregateExpr,
+        input: Vec<Sample>,
+    ) -> EvalResult<Vec<Sample>> {
+        let histograms = input
+            .iter()
+            .filter(|s| super::is_histogram_value(s.value))
+            .count();
+        if histograms == 0 {
+            return Ok(input);
+        }
+        if histograms < input.len() {
+            return Err(super::native_histograms_unsupported());
+        }
+        let position = match aggregate.op {
+            AggregateOp::Topk | AggregateOp::Bottomk => aggregate.span.start,
+            _ => aggregate.expr.span().start,
+        };
+        self.annotate(
+            AnnotationKind::Info,
+            format!(
+                "PromQL info: ignored histogram in {} aggregation",
+                aggregate.op.as_str()
+            ),
+            position,
+        );
+        Ok(Vec::new())
     }
 
     /// `sum`/`avg` over an input holding native histograms: groups of histograms add

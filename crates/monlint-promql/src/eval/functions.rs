@@ -31,7 +31,9 @@ impl Evaluator<'_> {
                 }]));
             }
             "scalar" => {
-                let vector = self.eval_vector(&call.args[0], step)?;
+                // Histograms are ignored.
+                let mut vector = self.eval_vector_any(&call.args[0], step)?;
+                vector.retain(|s| !super::is_histogram_value(s.value));
                 let value = match vector.as_slice() {
                     [only] => only.value,
                     _ => f64::NAN,
@@ -458,7 +460,13 @@ impl Evaluator<'_> {
                 drop_name: false,
             }]
         } else {
-            self.eval_vector(&call.args[0], step)?
+            let mut vector = self.eval_vector_any(&call.args[0], step)?;
+            if FLOAT_ONLY_FUNCTIONS.contains(&name) {
+                vector.retain(|s| !super::is_histogram_value(s.value));
+            } else if name != "timestamp" {
+                super::reject_histograms(&vector)?;
+            }
+            vector
         };
         let mut scalars = Vec::new();
         let mut strings = Vec::new();
@@ -693,6 +701,47 @@ impl Evaluator<'_> {
         Ok(Value::Vector(out))
     }
 }
+
+/// Vector functions that read floats only: Prometheus leaves histogram samples out
+/// of their results.
+const FLOAT_ONLY_FUNCTIONS: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "exp",
+    "sqrt",
+    "ln",
+    "log2",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "deg",
+    "rad",
+    "sgn",
+    "round",
+    // Not `clamp`: its float code ignores NaN bounds where Prometheus returns NaN, so
+    // inputs with histograms (as in functions.test) stay refused rather than wrong.
+    "clamp_min",
+    "clamp_max",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "days_in_month",
+    "hour",
+    "minute",
+    "month",
+    "year",
+];
 
 /// Range functions that read windows of native histograms.
 const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
