@@ -27,7 +27,7 @@ const EXPECTED_PASSES: &[(&str, usize)] = &[
     ("subquery.test", 32),
     ("type_and_unit.test", 58),
     ("trig_functions.test", 19),
-    ("native_histograms.test", 313),
+    ("native_histograms.test", 315),
 ];
 
 #[test]

@@ -728,9 +728,13 @@ impl<'a> Evaluator<'a> {
                 match value {
                     Value::Scalar(v) => Ok(Value::Scalar(-v)),
                     Value::Vector(mut vector) => {
-                        reject_histograms(&vector)?;
                         for sample in &mut vector {
-                            sample.value = -sample.value;
+                            sample.value = match self.histogram_of(sample.value) {
+                                Some(h) => {
+                                    self.push_histogram(histogram::scale(&h, -1.0, false))?
+                                }
+                                None => -sample.value,
+                            };
                             sample.timestamp = step.ts;
                             self.drop_name(sample);
                         }
