@@ -641,7 +641,8 @@ impl Evaluator<'_> {
         buffer.clear();
         let (windows, window) = match unwrap_parens(&call.args[range_arg]) {
             Expr::MatrixSelector(matrix) => {
-                self.histogram_windows = HISTOGRAM_RANGE_FUNCTIONS.contains(&name);
+                self.histogram_windows = HISTOGRAM_RANGE_FUNCTIONS.contains(&name)
+                    || FLOAT_ONLY_RANGE_FUNCTIONS.contains(&name);
                 let result = self.matrix_windows(matrix, step.ts, &mut buffer);
                 self.histogram_windows = false;
                 let (windows, window) = result?;
@@ -759,6 +760,20 @@ const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
     "ts_of_first_over_time",
 ];
 
+/// Range functions that read floats only: a window of histograms gives no result
+/// (and no annotation) in Prometheus.
+const FLOAT_ONLY_RANGE_FUNCTIONS: &[&str] = &[
+    "max_over_time",
+    "min_over_time",
+    "ts_of_max_over_time",
+    "ts_of_min_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "mad_over_time",
+    "deriv",
+    "predict_linear",
+];
+
 impl Evaluator<'_> {
     /// A range function over a window of native histograms (one of
     /// [`HISTOGRAM_RANGE_FUNCTIONS`]): a float, a tag, or nothing.
@@ -773,6 +788,9 @@ impl Evaluator<'_> {
         use super::histogram;
         if let Some(value) = positional_range_value(name, points) {
             return Ok(value);
+        }
+        if FLOAT_ONLY_RANGE_FUNCTIONS.contains(&name) {
+            return Ok(None);
         }
         let value = match name {
             "sum_over_time" | "avg_over_time" => {
