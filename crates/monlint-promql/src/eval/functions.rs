@@ -748,6 +748,7 @@ const FLOAT_ONLY_FUNCTIONS: &[&str] = &[
 const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
     "rate",
     "increase",
+    "delta",
     "irate",
     "idelta",
     "sum_over_time",
@@ -819,14 +820,7 @@ impl Evaluator<'_> {
                     return Err(super::native_histograms_unsupported());
                 }
                 if !is_rate && gauges.contains(&false) {
-                    let metric = crate::quote::go_quote(labels.get(METRIC_NAME));
-                    self.annotate(
-                        AnnotationKind::Warning,
-                        format!(
-                            "PromQL warning: this native histogram metric is not a gauge: {metric}"
-                        ),
-                        position,
-                    );
+                    self.not_a_gauge_warning(labels, position);
                 }
                 let mut result = if is_rate && last.counter_reset_hint == CounterResetHint::Reset {
                     last.clone()
@@ -840,19 +834,20 @@ impl Evaluator<'_> {
                 result.counter_reset_hint = CounterResetHint::Gauge;
                 Some(self.push_histogram(result)?)
             }
-            "rate" | "increase" => {
+            "rate" | "increase" | "delta" => {
                 if points.len() < 2 {
                     return Ok(None);
                 }
+                let is_counter = name != "delta";
                 let mut window_histograms = Vec::with_capacity(points.len());
                 for &(_, tag) in points {
                     window_histograms.push(self.window_histogram(tag)?);
                 }
                 let first = &window_histograms[0];
-                // Prometheus warns about gauges and reconciles differing layouts; neither
-                // is modelled.
+                // Prometheus warns about gauges under rate/increase and reconciles
+                // differing layouts; neither is modelled.
                 let uniform = window_histograms.iter().all(|h| {
-                    h.counter_reset_hint != CounterResetHint::Gauge
+                    (!is_counter || h.counter_reset_hint != CounterResetHint::Gauge)
                         && h.schema == first.schema
                         && h.zero_threshold == first.zero_threshold
                         && h.custom_values == first.custom_values
@@ -862,16 +857,21 @@ impl Evaluator<'_> {
                 }
                 let unsupported = |_| super::native_histograms_unsupported();
                 let last = &window_histograms[window_histograms.len() - 1];
+                let gauge = |h: &NativeHistogram| h.counter_reset_hint == CounterResetHint::Gauge;
+                let both_gauges = gauge(first) && gauge(last);
+                if !is_counter && !both_gauges {
+                    self.not_a_gauge_warning(labels, position);
+                }
                 let mut result = histogram::combine(last, first, true).map_err(unsupported)?;
                 for pair in window_histograms.windows(2) {
-                    if pair[1].counter_reset_hint == CounterResetHint::Reset {
+                    if is_counter && pair[1].counter_reset_hint == CounterResetHint::Reset {
                         result =
                             histogram::combine(&result, &pair[0], false).map_err(unsupported)?;
                     }
                 }
-                // The zero point of the count bounds the extrapolation at the start.
-                let zero_point =
-                    (result.count > 0.0 && first.count >= 0.0).then(|| first.count / result.count);
+                // The zero point of a counter's count bounds the extrapolation at the start.
+                let zero_point = (is_counter && result.count > 0.0 && first.count >= 0.0)
+                    .then(|| first.count / result.count);
                 let factor = extrapolation_factor(
                     points[0].0,
                     points[points.len() - 1].0,
@@ -888,6 +888,16 @@ impl Evaluator<'_> {
             _ => return Err(super::native_histograms_unsupported()),
         };
         Ok(value)
+    }
+
+    /// Prometheus' warning for `delta`/`idelta` of histograms not marked as gauges.
+    fn not_a_gauge_warning(&mut self, labels: &Labels, position: u32) {
+        let metric = crate::quote::go_quote(labels.get(METRIC_NAME));
+        self.annotate(
+            AnnotationKind::Warning,
+            format!("PromQL warning: this native histogram metric is not a gauge: {metric}"),
+            position,
+        );
     }
 
     fn window_histogram(&self, tag: f64) -> EvalResult<NativeHistogram> {
