@@ -3,9 +3,13 @@
 //! (2.x) windows, lookback and staleness, `offset`/`@`, subqueries, vector
 //! matching, aggregations and the float functions.
 //!
-//! Native histograms are selected, aggregated by `sum`/`avg`/`count`, and read by
-//! the `histogram_*` functions; any other operation on one fails with
-//! [`EvalError::Unsupported`] rather than giving a wrong number.
+//! Native histograms are selected, read by the `histogram_*` functions, summed and
+//! averaged (`sum`/`avg`, `sum_over_time`/`avg_over_time`), combined by the binary
+//! operators and differentiated by `rate`/`increase`/`delta`/`irate`/`idelta`, with
+//! Prometheus' semantics; functions and aggregations that ignore them leave them out.
+//! Whatever is not modelled (subqueries over histograms, windows mixing floats and
+//! histograms, conflicting counter-reset hints, differing custom bounds, ...) fails
+//! with [`EvalError::Unsupported`] rather than giving a wrong number.
 //!
 //! ```
 //! use monlint_promql::eval::{EvalOptions, Storage, Value, instant_query};
