@@ -13,8 +13,8 @@ use monlint_core::{Duration, Version};
 use regex::Regex;
 
 use crate::eval::{
-    AnnotationKind, EvalError, EvalOptions, Labels, Storage, Value, histogram_value,
-    instant_query_annotated, range_query_annotated,
+    AnnotationKind, EvalError, EvalOptions, Histograms, Labels, Storage, Value,
+    instant_query_histograms, range_query_histograms,
 };
 use crate::parser::{ParseOptions, parse};
 use crate::series::{
@@ -340,13 +340,13 @@ fn run_eval(
         }
     };
     let result = match query {
-        Query::Instant(time) => instant_query_annotated(storage, &expr, time, options),
-        Query::Range(start, end, step) => {
-            range_query_annotated(storage, &expr, start, end, step, options)
-                .map(|(series, annotations)| (Value::Matrix(series), annotations))
-        }
+        Query::Instant(time) => instant_query_histograms(storage, &expr, time, options),
+        Query::Range(start, end, step) => range_query_histograms(
+            storage, &expr, start, end, step, options,
+        )
+        .map(|(series, annotations, histograms)| (Value::Matrix(series), annotations, histograms)),
     };
-    let (value, annotations) = match result {
+    let (value, annotations, histograms) = match result {
         Err(EvalError::Unsupported(feature)) => {
             return Outcome::Skipped(feature);
         }
@@ -362,7 +362,7 @@ fn run_eval(
         return Outcome::Failed("expected an error, got a result".to_owned());
     }
     let is_range = matches!(query, Query::Range(..));
-    let outcome = compare(&expect, value, is_range, &query, storage);
+    let outcome = compare(&expect, value, is_range, &query, storage, &histograms);
     if outcome != Outcome::Passed {
         return outcome;
     }
@@ -575,8 +575,8 @@ impl std::fmt::Display for PointValue {
 
 type Points = Vec<(Labels, Vec<(i64, PointValue)>)>;
 
-fn point_value(storage: &Storage, value: f64) -> PointValue {
-    match histogram_value(storage, value) {
+fn point_value(storage: &Storage, histograms: &Histograms, value: f64) -> PointValue {
+    match histograms.get(storage, value) {
         Some(histogram) => PointValue::Histogram(histogram),
         None => PointValue::Float(value),
     }
@@ -618,6 +618,7 @@ fn compare(
     is_range: bool,
     query: &Query,
     storage: &Storage,
+    histograms: &Histograms,
 ) -> Outcome {
     let outcome = match value {
         Value::String(got) => match &expect.string {
@@ -637,7 +638,7 @@ fn compare(
                 .map(|s| {
                     (
                         (*s.labels).clone(),
-                        vec![(0, point_value(storage, s.value))],
+                        vec![(0, point_value(storage, histograms, s.value))],
                     )
                 })
                 .collect();
@@ -663,7 +664,7 @@ fn compare(
                     let points = s
                         .points
                         .iter()
-                        .map(|&(t, v)| (t, point_value(storage, v)))
+                        .map(|&(t, v)| (t, point_value(storage, histograms, v)))
                         .collect();
                     ((*s.labels).clone(), points)
                 })

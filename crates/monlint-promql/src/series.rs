@@ -48,8 +48,8 @@ pub enum CounterResetHint {
     Gauge,
 }
 
-/// A native histogram literal, `{{schema:0 sum:5 count:4 buckets:[1 2]}}`.
-/// It loads into storage; evaluating it is not supported yet.
+/// A native histogram literal, `{{schema:0 sum:5 count:4 buckets:[1 2]}}`; also
+/// the form in which the evaluator computes with native histograms.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NativeHistogram {
     pub schema: i64,

@@ -84,13 +84,24 @@ impl Evaluator<'_> {
             None => None,
         };
         // Picking and counting series never reads their values, so histograms may pass.
-        let input = if matches!(
-            op,
-            AggregateOp::Count | AggregateOp::Group | AggregateOp::Limitk | AggregateOp::LimitRatio
-        ) {
-            self.eval_vector_any(&aggregate.expr, step)?
-        } else {
-            self.eval_vector(&aggregate.expr, step)?
+        let input = match op {
+            AggregateOp::Count
+            | AggregateOp::Group
+            | AggregateOp::Limitk
+            | AggregateOp::LimitRatio
+            | AggregateOp::Sum
+            | AggregateOp::Avg => self.eval_vector_any(&aggregate.expr, step)?,
+            AggregateOp::Min
+            | AggregateOp::Max
+            | AggregateOp::Stddev
+            | AggregateOp::Stdvar
+            | AggregateOp::Quantile
+            | AggregateOp::Topk
+            | AggregateOp::Bottomk => {
+                let input = self.eval_vector_any(&aggregate.expr, step)?;
+                self.ignore_histograms(aggregate, input)?
+            }
+            _ => self.eval_vector(&aggregate.expr, step)?,
         };
         let grouping = aggregate.grouping.as_ref();
         match op {
@@ -124,10 +135,129 @@ impl Evaluator<'_> {
         if let (AggregateOp::Quantile, Some(param)) = (op, &aggregate.param) {
             self.check_quantile(q, param.span().start);
         }
+        let node = std::ptr::from_ref(aggregate) as usize;
+        if matches!(op, AggregateOp::Sum | AggregateOp::Avg)
+            && input.iter().any(|s| super::is_histogram_value(s.value))
+        {
+            return self.aggregate_histograms(aggregate, input, step);
+        }
+        self.aggregate_floats(op, q, node, input, grouping, step)
+    }
+
+    /// The input of an aggregation that ignores native histograms (with Prometheus'
+    /// info). Prometheus drops a group whose first sample is a histogram even if
+    /// floats follow; an input mixing both is therefore refused as not modelled.
+    fn ignore_histograms(
+        &mut self,
+        aggregate: &AggregateExpr,
+        input: Vec<Sample>,
+    ) -> EvalResult<Vec<Sample>> {
+        let histograms = input
+            .iter()
+            .filter(|s| super::is_histogram_value(s.value))
+            .count();
+        if histograms == 0 {
+            return Ok(input);
+        }
+        if histograms < input.len() {
+            return Err(super::native_histograms_unsupported());
+        }
+        let position = match aggregate.op {
+            AggregateOp::Topk | AggregateOp::Bottomk => aggregate.span.start,
+            _ => aggregate.expr.span().start,
+        };
+        self.annotate(
+            AnnotationKind::Info,
+            format!(
+                "PromQL info: ignored histogram in {} aggregation",
+                aggregate.op.as_str()
+            ),
+            position,
+        );
+        Ok(Vec::new())
+    }
+
+    /// `sum`/`avg` over an input holding native histograms: groups of histograms add
+    /// up (in the lowest schema among them), groups of floats aggregate as floats, and
+    /// groups mixing both are dropped with Prometheus' warning.
+    fn aggregate_histograms(
+        &mut self,
+        aggregate: &AggregateExpr,
+        input: Vec<Sample>,
+        step: Step,
+    ) -> EvalResult<Value> {
+        let op = aggregate.op;
+        let grouping = aggregate.grouping.as_ref();
+        let node = std::ptr::from_ref(aggregate) as usize;
+        let mut groups: Vec<(Arc<Labels>, Vec<Sample>)> = Vec::new();
+        let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
+        for sample in input {
+            let key = self.group_key(node, &sample.labels, grouping);
+            let slot = *index.entry(Arc::clone(&key)).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[slot].1.push(sample);
+        }
+        let mut floats = Vec::new();
+        let mut out = Vec::new();
+        for (labels, members) in groups {
+            let histograms = members
+                .iter()
+                .filter(|s| super::is_histogram_value(s.value))
+                .count();
+            if histograms == 0 {
+                floats.extend(members);
+                continue;
+            }
+            if histograms < members.len() {
+                let name = if op == AggregateOp::Sum { "sum" } else { "avg" };
+                self.annotate(
+                    AnnotationKind::Warning,
+                    format!(
+                        "PromQL warning: encountered a mix of histograms and floats for {name} aggregation"
+                    ),
+                    aggregate.expr.span().start,
+                );
+                continue;
+            }
+            let drop_name = members.iter().any(|s| s.drop_name);
+            let tags: Vec<f64> = members.iter().map(|s| s.value).collect();
+            let Some(total) = self.histogram_total(&tags, op == AggregateOp::Avg)? else {
+                continue;
+            };
+            let value = self.push_histogram(total)?;
+            out.push(Sample {
+                labels,
+                timestamp: step.ts,
+                value,
+                drop_name,
+            });
+        }
+        if !floats.is_empty() {
+            let grouping = aggregate.grouping.as_ref();
+            if let Value::Vector(rest) =
+                self.aggregate_floats(op, f64::NAN, node, floats, grouping, step)?
+            {
+                out.extend(rest);
+            }
+        }
+        Ok(Value::Vector(out))
+    }
+
+    /// The float aggregations (`sum` to `quantile`).
+    fn aggregate_floats(
+        &mut self,
+        op: AggregateOp,
+        q: f64,
+        node: usize,
+        input: Vec<Sample>,
+        grouping: Option<&Grouping>,
+        step: Step,
+    ) -> EvalResult<Value> {
         let alg = self.algorithms();
         let mut groups: Vec<Group> = Vec::new();
         let mut index: FastMap<Arc<Labels>, usize> = FastMap::default();
-        let node = std::ptr::from_ref(aggregate) as usize;
         for sample in input {
             let key = self.group_key(node, &sample.labels, grouping);
             let f = sample.value;

@@ -53,21 +53,23 @@ impl Evaluator<'_> {
         let lhs = self.eval(&binary.lhs, step)?;
         let rhs = self.eval(&binary.rhs, step)?;
         let op = binary.op;
-        // Set operators only match labels; every other operator reads values.
-        if !matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Unless) {
-            for side in [&lhs, &rhs] {
-                if let Value::Vector(vector) = side {
-                    super::reject_histograms(vector)?;
-                }
-            }
-        }
+        // Every operator handles histogram operands (see `histogram_op`).
+        let position = binary.span.start;
         match (lhs, rhs) {
             (Value::Scalar(l), Value::Scalar(r)) => Ok(Value::Scalar(scalar_op(op, l, r))),
-            (Value::Vector(vector), Value::Scalar(scalar)) => Ok(Value::Vector(
-                self.vector_scalar(op, vector, scalar, false, binary.return_bool, step),
-            )),
+            (Value::Vector(vector), Value::Scalar(scalar)) => {
+                Ok(Value::Vector(self.vector_scalar(
+                    op,
+                    vector,
+                    scalar,
+                    false,
+                    binary.return_bool,
+                    step,
+                    position,
+                )?))
+            }
             (Value::Scalar(scalar), Value::Vector(vector)) => Ok(Value::Vector(
-                self.vector_scalar(op, vector, scalar, true, binary.return_bool, step),
+                self.vector_scalar(op, vector, scalar, true, binary.return_bool, step, position)?,
             )),
             (Value::Vector(lhs), Value::Vector(rhs)) => {
                 let default_matching = VectorMatching {
@@ -81,7 +83,15 @@ impl Evaluator<'_> {
                     BinaryOp::And => set_and(lhs, &rhs, matching),
                     BinaryOp::Or => set_or(lhs, rhs, matching),
                     BinaryOp::Unless => set_unless(lhs, &rhs, matching),
-                    _ => self.vector_vector(op, lhs, rhs, matching, binary.return_bool, step)?,
+                    _ => self.vector_vector(
+                        op,
+                        lhs,
+                        rhs,
+                        matching,
+                        binary.return_bool,
+                        step,
+                        position,
+                    )?,
                 };
                 Ok(Value::Vector(result))
             }
@@ -94,15 +104,74 @@ impl Evaluator<'_> {
         }
     }
 
+    /// An operator with a native histogram on at least one side, as Prometheus
+    /// computes it: `+`, `-` between histograms, `*` with a float, `/` by a float, and
+    /// `==`/`!=` between histograms give `(value, keep)` (a tag of a computed histogram,
+    /// or for comparisons the left operand); every other pair gives `None`, dropped with
+    /// an info about incompatible types.
+    fn histogram_op(
+        &mut self,
+        op: BinaryOp,
+        lhs: f64,
+        rhs: f64,
+        position: u32,
+    ) -> EvalResult<Option<(f64, bool)>> {
+        use super::histogram::{combine, equal, scale};
+        let left = self.histogram_of(lhs);
+        let right = self.histogram_of(rhs);
+        if let (BinaryOp::Eql | BinaryOp::Neq, Some(l), Some(r)) = (op, &left, &right) {
+            let same = equal(l, r).map_err(|_| super::native_histograms_unsupported())?;
+            return Ok(Some((lhs, same == (op == BinaryOp::Eql))));
+        }
+        let result = match (op, &left, &right) {
+            (BinaryOp::Add | BinaryOp::Sub, Some(l), Some(r)) => {
+                let mut h = combine(l, r, op == BinaryOp::Sub)
+                    .map_err(|_| super::native_histograms_unsupported())?;
+                if op == BinaryOp::Sub {
+                    h.counter_reset_hint = crate::series::CounterResetHint::Gauge;
+                }
+                Some(h)
+            }
+            (BinaryOp::Mul, Some(h), None) => Some(scale(h, rhs, false)),
+            (BinaryOp::Mul, None, Some(h)) => Some(scale(h, lhs, false)),
+            (BinaryOp::Div, Some(_), None) if rhs == 0.0 => {
+                return Err(super::native_histograms_unsupported());
+            }
+            (BinaryOp::Div, Some(h), None) => Some(scale(h, rhs, true)),
+            _ => None,
+        };
+        match result {
+            Some(h) => Ok(Some((self.push_histogram(h)?, true))),
+            None => {
+                let kind = |h: &Option<crate::series::NativeHistogram>| {
+                    if h.is_some() { "histogram" } else { "float" }
+                };
+                let name = op.as_str();
+                self.annotate(
+                    super::AnnotationKind::Info,
+                    format!(
+                        "PromQL info: incompatible sample types encountered for binary operator \"{name}\": {} {name} {}",
+                        kind(&left),
+                        kind(&right)
+                    ),
+                    position,
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn vector_scalar(
-        &self,
+        &mut self,
         op: BinaryOp,
         vector: Vec<Sample>,
         scalar: f64,
         scalar_on_left: bool,
         return_bool: bool,
         step: Step,
-    ) -> Vec<Sample> {
+        position: u32,
+    ) -> EvalResult<Vec<Sample>> {
         let mut out = Vec::with_capacity(vector.len());
         for mut sample in vector {
             let (l, r) = if scalar_on_left {
@@ -110,6 +179,17 @@ impl Evaluator<'_> {
             } else {
                 (sample.value, scalar)
             };
+            if super::is_histogram_value(sample.value) {
+                // No operator keeps a histogram compared with a float, `bool` or not.
+                let Some((value, _)) = self.histogram_op(op, l, r, position)? else {
+                    continue;
+                };
+                sample.value = value;
+                sample.timestamp = step.ts;
+                self.drop_name(&mut sample);
+                out.push(sample);
+                continue;
+            }
             let (mut value, mut keep) = element_op(op, l, r);
             if op.is_comparison() && scalar_on_left {
                 value = sample.value;
@@ -128,17 +208,19 @@ impl Evaluator<'_> {
             }
             out.push(sample);
         }
-        out
+        Ok(out)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn vector_vector(
-        &self,
+        &mut self,
         op: BinaryOp,
         lhs: Vec<Sample>,
         rhs: Vec<Sample>,
         matching: &VectorMatching,
         return_bool: bool,
         step: Step,
+        position: u32,
     ) -> EvalResult<Vec<Sample>> {
         if lhs.is_empty() || rhs.is_empty() {
             return Ok(Vec::new());
@@ -178,7 +260,12 @@ impl Evaluator<'_> {
             } else {
                 (sample.value, other.value)
             };
-            let (mut value, keep) = element_op(op, l, r);
+            let histograms = super::is_histogram_value(l) || super::is_histogram_value(r);
+            let (mut value, keep) = if histograms {
+                (0.0, true)
+            } else {
+                element_op(op, l, r)
+            };
             if return_bool {
                 value = if keep { 1.0 } else { 0.0 };
             }
@@ -203,7 +290,16 @@ impl Evaluator<'_> {
                     "multiple matches for labels: grouping labels must ensure unique matches",
                 ));
             }
-            if !keep && !return_bool {
+            if histograms {
+                let Some((result, kept)) = self.histogram_op(op, l, r, position)? else {
+                    continue;
+                };
+                value = match (return_bool, kept) {
+                    (true, kept) => f64::from(u8::from(kept)),
+                    (false, true) => result,
+                    (false, false) => continue,
+                };
+            } else if !keep && !return_bool {
                 continue;
             }
             out.push(Sample {

@@ -10,6 +10,7 @@ use super::{
     Window, go_format_g, unwrap_parens,
 };
 use crate::ast::{Call, Expr, MatchOp};
+use crate::series::{CounterResetHint, NativeHistogram};
 
 const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 
@@ -30,7 +31,9 @@ impl Evaluator<'_> {
                 }]));
             }
             "scalar" => {
-                let vector = self.eval_vector(&call.args[0], step)?;
+                // Histograms are ignored.
+                let mut vector = self.eval_vector_any(&call.args[0], step)?;
+                vector.retain(|s| !super::is_histogram_value(s.value));
                 let value = match vector.as_slice() {
                     [only] => only.value,
                     _ => f64::NAN,
@@ -67,6 +70,8 @@ impl Evaluator<'_> {
             "step" => return Ok(Value::Scalar(self.step_ms as f64 / 1000.0)),
             "label_replace" => return self.label_replace(call, step),
             "label_join" => return self.label_join(call, step),
+            "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
+            | "histogram_stdvar" => return self.histogram_statistic(call, step),
             "histogram_quantile" => return self.histogram_quantile(call, step),
             "histogram_quantiles" => return self.histogram_quantiles(call, step),
             "histogram_fraction" => return self.histogram_fraction(call, step),
@@ -204,9 +209,12 @@ impl Evaluator<'_> {
     fn histogram_quantile(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let q = self.eval_scalar(&call.args[0], step)?;
         self.check_quantile(q, call.args[0].span().start);
-        let vector = self.eval_vector(&call.args[1], step)?;
+        let vector = self.eval_vector_any(&call.args[1], step)?;
+        let (vector, native) = self.split_native(vector, &call.args[1])?;
+        let mut out = self.native_histogram_values(native, &call.args[1], step, |h| {
+            super::histogram::quantile(q, h)
+        });
         let histograms = self.classic_histograms(vector, &call.args[1]);
-        let mut out = Vec::with_capacity(histograms.len());
         for (labels, mut buckets) in histograms {
             let (value, forced) = bucket_quantile(q, &mut buckets);
             if let Some(forced) = forced {
@@ -225,17 +233,121 @@ impl Evaluator<'_> {
     fn histogram_fraction(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
         let lower = self.eval_scalar(&call.args[0], step)?;
         let upper = self.eval_scalar(&call.args[1], step)?;
-        let vector = self.eval_vector(&call.args[2], step)?;
-        let out = self
-            .classic_histograms(vector, &call.args[2])
-            .into_iter()
-            .map(|(labels, mut buckets)| Sample {
-                labels: Arc::new(labels),
+        let vector = self.eval_vector_any(&call.args[2], step)?;
+        let (vector, native) = self.split_native(vector, &call.args[2])?;
+        let mut out = self.native_histogram_values(native, &call.args[2], step, |h| {
+            super::histogram::fraction(lower, upper, h)
+        });
+        out.extend(
+            self.classic_histograms(vector, &call.args[2])
+                .into_iter()
+                .map(|(labels, mut buckets)| Sample {
+                    labels: Arc::new(labels),
+                    timestamp: step.ts,
+                    value: bucket_fraction(lower, upper, &mut buckets),
+                    drop_name: false,
+                }),
+        );
+        self.finish_name_dropping(out)
+    }
+
+    /// Separates native histogram samples from float samples. Both at once under one
+    /// group would need Prometheus' mixed-histogram warning, not modelled here.
+    #[allow(clippy::type_complexity)]
+    fn split_native(
+        &mut self,
+        vector: Vec<Sample>,
+        _arg: &Expr,
+    ) -> EvalResult<(Vec<Sample>, Vec<(Sample, NativeHistogram)>)> {
+        let mut floats = Vec::with_capacity(vector.len());
+        let mut native = Vec::new();
+        for sample in vector {
+            match self.histogram_of(sample.value) {
+                Some(histogram) => native.push((sample, histogram)),
+                None => floats.push(sample),
+            }
+        }
+        if !native.is_empty() && !floats.is_empty() {
+            return Err(super::native_histograms_unsupported());
+        }
+        Ok((floats, native))
+    }
+
+    /// One float per native histogram sample, with the info about NaN observations
+    /// where `read` reports one.
+    fn native_histogram_values(
+        &mut self,
+        native: Vec<(Sample, NativeHistogram)>,
+        arg: &Expr,
+        step: Step,
+        read: impl Fn(&NativeHistogram) -> (f64, Option<super::histogram::NanInfo>),
+    ) -> Vec<Sample> {
+        let mut out = Vec::with_capacity(native.len());
+        for (sample, histogram) in native {
+            let (value, info) = read(&histogram);
+            if let Some(info) = info {
+                self.nan_observations_info(info, &sample.labels, arg);
+            }
+            out.push(Sample {
+                value,
                 timestamp: step.ts,
-                value: bucket_fraction(lower, upper, &mut buckets),
                 drop_name: false,
-            })
-            .collect();
+                ..sample
+            });
+        }
+        out
+    }
+
+    fn nan_observations_info(
+        &mut self,
+        info: super::histogram::NanInfo,
+        labels: &Labels,
+        arg: &Expr,
+    ) {
+        use super::histogram::NanInfo;
+        let mut message = match info {
+            NanInfo::QuantileNan => "PromQL info: input to histogram_quantile has NaN observations, result is NaN",
+            NanInfo::QuantileSkew => "PromQL info: input to histogram_quantile has NaN observations, result is skewed higher",
+            NanInfo::FractionNans => "PromQL info: input to histogram_fraction has NaN observations, which are excluded from all fractions",
+        }
+        .to_owned();
+        let name = labels.get(METRIC_NAME);
+        if !name.is_empty() {
+            message.push_str(&format!(
+                " for metric name {}",
+                crate::quote::go_quote(name)
+            ));
+        }
+        self.annotate(AnnotationKind::Info, message, arg.span().start);
+    }
+
+    /// `histogram_count`, `_sum`, `_avg`, `_stddev` and `_stdvar`: one number read from
+    /// each native histogram; float samples are ignored.
+    fn histogram_statistic(&mut self, call: &Call, step: Step) -> EvalResult<Value> {
+        let name = call.function.name;
+        let alg = self.algorithms();
+        let vector = self.eval_vector_any(&call.args[0], step)?;
+        let mut out = Vec::with_capacity(vector.len());
+        for sample in vector {
+            let Some(h) = self.histogram_of(sample.value) else {
+                continue;
+            };
+            let value = match name {
+                "histogram_count" => h.count,
+                "histogram_sum" => h.sum,
+                "histogram_avg" => h.sum / h.count,
+                "histogram_stddev" => {
+                    super::histogram::variance(&h, |inc, sum, c| alg.kahan(inc, sum, c)).sqrt()
+                }
+                _ => super::histogram::variance(&h, |inc, sum, c| alg.kahan(inc, sum, c)),
+            };
+            out.push(Sample {
+                value,
+                timestamp: step.ts,
+                drop_name: false,
+                ..sample
+            });
+        }
         self.finish_name_dropping(out)
     }
 
@@ -248,10 +360,29 @@ impl Evaluator<'_> {
             self.check_quantile(q, arg.span().start);
             quantiles.push(q);
         }
+        let (vector, native) = self.split_native(vector, &call.args[0])?;
         let histograms = self.classic_histograms(vector, &call.args[0]);
-        let mut out = Vec::with_capacity(histograms.len() * quantiles.len());
+        let mut out = Vec::with_capacity((histograms.len() + native.len()) * quantiles.len());
         for &q in &quantiles {
             let quantile_text = format_open_metrics_float(q);
+            let labelled = native
+                .iter()
+                .map(|(sample, h)| {
+                    let labels = Arc::new(sample.labels.with(&label, &quantile_text));
+                    (
+                        Sample {
+                            labels,
+                            ..sample.clone()
+                        },
+                        h.clone(),
+                    )
+                })
+                .collect();
+            out.extend(
+                self.native_histogram_values(labelled, &call.args[0], step, |h| {
+                    super::histogram::quantile(q, h)
+                }),
+            );
             for (labels, buckets) in &histograms {
                 let mut buckets = buckets.clone();
                 let (value, forced) = bucket_quantile(q, &mut buckets);
@@ -329,7 +460,13 @@ impl Evaluator<'_> {
                 drop_name: false,
             }]
         } else {
-            self.eval_vector(&call.args[0], step)?
+            let mut vector = self.eval_vector_any(&call.args[0], step)?;
+            if FLOAT_ONLY_FUNCTIONS.contains(&name) {
+                vector.retain(|s| !super::is_histogram_value(s.value));
+            } else if name != "timestamp" {
+                super::reject_histograms(&vector)?;
+            }
+            vector
         };
         let mut scalars = Vec::new();
         let mut strings = Vec::new();
@@ -470,11 +607,6 @@ impl Evaluator<'_> {
             "minute" => Box::new(|v| date_part(v, DatePart::Minute)),
             "month" => Box::new(|v| date_part(v, DatePart::Month)),
             "year" => Box::new(|v| date_part(v, DatePart::Year)),
-            "histogram_count" | "histogram_sum" | "histogram_avg" | "histogram_stddev"
-            | "histogram_stdvar" => {
-                // These read native histograms only; float samples are ignored.
-                return Ok(Value::Vector(Vec::new()));
-            }
             _ => {
                 return Err(EvalError::Unsupported(format!(
                     "function {name}() is not supported yet"
@@ -509,7 +641,11 @@ impl Evaluator<'_> {
         buffer.clear();
         let (windows, window) = match unwrap_parens(&call.args[range_arg]) {
             Expr::MatrixSelector(matrix) => {
-                let (windows, window) = self.matrix_windows(matrix, step.ts, &mut buffer)?;
+                self.histogram_windows = HISTOGRAM_RANGE_FUNCTIONS.contains(&name)
+                    || FLOAT_ONLY_RANGE_FUNCTIONS.contains(&name);
+                let result = self.matrix_windows(matrix, step.ts, &mut buffer);
+                self.histogram_windows = false;
+                let (windows, window) = result?;
                 let windows: Vec<(Arc<Labels>, bool, std::ops::Range<usize>)> = windows
                     .into_iter()
                     .map(|(labels, range)| (labels, false, range))
@@ -535,11 +671,19 @@ impl Evaluator<'_> {
         let mut out = Vec::with_capacity(windows.len());
         for (labels, drop_name, range) in windows {
             let points = &buffer[range];
-            let Some(value) = range_value(name, points, window, &scalars, step.ts, algorithms)?
-            else {
+            let histograms = points
+                .first()
+                .is_some_and(|p| super::is_histogram_value(p.1));
+            let value = if histograms {
+                let position = call.args[range_arg].span().start;
+                self.histogram_range_value(name, &labels, points, window, position)?
+            } else {
+                range_value(name, points, window, &scalars, step.ts, algorithms)?
+            };
+            let Some(value) = value else {
                 continue;
             };
-            if matches!(name, "rate" | "increase") {
+            if matches!(name, "rate" | "increase") && !histograms {
                 self.possible_non_counter_info(&labels, &call.args[range_arg]);
             }
             let mut sample = Sample {
@@ -556,6 +700,209 @@ impl Evaluator<'_> {
         self.window_buffer = buffer;
         self.check_function_output(&out)?;
         Ok(Value::Vector(out))
+    }
+}
+
+/// Vector functions that read floats only: Prometheus leaves histogram samples out
+/// of their results.
+const FLOAT_ONLY_FUNCTIONS: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "exp",
+    "sqrt",
+    "ln",
+    "log2",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "deg",
+    "rad",
+    "sgn",
+    "round",
+    // Not `clamp`: its float code ignores NaN bounds where Prometheus returns NaN, so
+    // inputs with histograms (as in functions.test) stay refused rather than wrong.
+    "clamp_min",
+    "clamp_max",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "days_in_month",
+    "hour",
+    "minute",
+    "month",
+    "year",
+];
+
+/// Range functions that read windows of native histograms.
+const HISTOGRAM_RANGE_FUNCTIONS: &[&str] = &[
+    "rate",
+    "increase",
+    "delta",
+    "irate",
+    "idelta",
+    "sum_over_time",
+    "avg_over_time",
+    "count_over_time",
+    "present_over_time",
+    "last_over_time",
+    "first_over_time",
+    "ts_of_last_over_time",
+    "ts_of_first_over_time",
+];
+
+/// Range functions that read floats only: a window of histograms gives no result
+/// (and no annotation) in Prometheus.
+const FLOAT_ONLY_RANGE_FUNCTIONS: &[&str] = &[
+    "max_over_time",
+    "min_over_time",
+    "ts_of_max_over_time",
+    "ts_of_min_over_time",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "mad_over_time",
+    "deriv",
+    "predict_linear",
+];
+
+impl Evaluator<'_> {
+    /// A range function over a window of native histograms (one of
+    /// [`HISTOGRAM_RANGE_FUNCTIONS`]): a float, a tag, or nothing.
+    fn histogram_range_value(
+        &mut self,
+        name: &str,
+        labels: &Labels,
+        points: &[(i64, f64)],
+        window: Window,
+        position: u32,
+    ) -> EvalResult<Option<f64>> {
+        use super::histogram;
+        if let Some(value) = positional_range_value(name, points) {
+            return Ok(value);
+        }
+        if FLOAT_ONLY_RANGE_FUNCTIONS.contains(&name) {
+            return Ok(None);
+        }
+        let value = match name {
+            "sum_over_time" | "avg_over_time" => {
+                let tags: Vec<f64> = points.iter().map(|p| p.1).collect();
+                match self.histogram_total(&tags, name == "avg_over_time")? {
+                    Some(total) => Some(self.push_histogram(total)?),
+                    None => None,
+                }
+            }
+            "irate" | "idelta" => {
+                let [.., (t0, tag0), (t1, tag1)] = points else {
+                    return Ok(None);
+                };
+                let (previous, last) =
+                    (self.window_histogram(*tag0)?, self.window_histogram(*tag1)?);
+                let is_rate = name == "irate";
+                let gauges =
+                    [&previous, &last].map(|h| h.counter_reset_hint == CounterResetHint::Gauge);
+                // irate of a gauge warns in Prometheus, as do layout changes; neither is
+                // modelled.
+                if (is_rate && gauges.contains(&true))
+                    || previous.schema != last.schema
+                    || previous.zero_threshold != last.zero_threshold
+                    || previous.custom_values != last.custom_values
+                {
+                    return Err(super::native_histograms_unsupported());
+                }
+                if !is_rate && gauges.contains(&false) {
+                    self.not_a_gauge_warning(labels, position);
+                }
+                let mut result = if is_rate && last.counter_reset_hint == CounterResetHint::Reset {
+                    last.clone()
+                } else {
+                    histogram::difference(&last, &previous)
+                        .map_err(|_| super::native_histograms_unsupported())?
+                };
+                if is_rate {
+                    result = histogram::scale(&result, (t1 - t0) as f64 / 1000.0, true);
+                }
+                result.counter_reset_hint = CounterResetHint::Gauge;
+                Some(self.push_histogram(result)?)
+            }
+            "rate" | "increase" | "delta" => {
+                if points.len() < 2 {
+                    return Ok(None);
+                }
+                let is_counter = name != "delta";
+                let mut window_histograms = Vec::with_capacity(points.len());
+                for &(_, tag) in points {
+                    window_histograms.push(self.window_histogram(tag)?);
+                }
+                let first = &window_histograms[0];
+                // Prometheus warns about gauges under rate/increase and reconciles
+                // differing layouts; neither is modelled.
+                let uniform = window_histograms.iter().all(|h| {
+                    (!is_counter || h.counter_reset_hint != CounterResetHint::Gauge)
+                        && h.schema == first.schema
+                        && h.zero_threshold == first.zero_threshold
+                        && h.custom_values == first.custom_values
+                });
+                if !uniform {
+                    return Err(super::native_histograms_unsupported());
+                }
+                let unsupported = |_| super::native_histograms_unsupported();
+                let last = &window_histograms[window_histograms.len() - 1];
+                let gauge = |h: &NativeHistogram| h.counter_reset_hint == CounterResetHint::Gauge;
+                let both_gauges = gauge(first) && gauge(last);
+                if !is_counter && !both_gauges {
+                    self.not_a_gauge_warning(labels, position);
+                }
+                let mut result = histogram::combine(last, first, true).map_err(unsupported)?;
+                for pair in window_histograms.windows(2) {
+                    if is_counter && pair[1].counter_reset_hint == CounterResetHint::Reset {
+                        result =
+                            histogram::combine(&result, &pair[0], false).map_err(unsupported)?;
+                    }
+                }
+                // The zero point of a counter's count bounds the extrapolation at the start.
+                let zero_point = (is_counter && result.count > 0.0 && first.count >= 0.0)
+                    .then(|| first.count / result.count);
+                let factor = extrapolation_factor(
+                    points[0].0,
+                    points[points.len() - 1].0,
+                    points.len(),
+                    window,
+                    zero_point,
+                    name == "rate",
+                    self.algorithms(),
+                );
+                let mut result = histogram::scale(&result, factor, false);
+                result.counter_reset_hint = CounterResetHint::Gauge;
+                Some(self.push_histogram(result)?)
+            }
+            _ => return Err(super::native_histograms_unsupported()),
+        };
+        Ok(value)
+    }
+
+    /// Prometheus' warning for `delta`/`idelta` of histograms not marked as gauges.
+    fn not_a_gauge_warning(&mut self, labels: &Labels, position: u32) {
+        let metric = crate::quote::go_quote(labels.get(METRIC_NAME));
+        self.annotate(
+            AnnotationKind::Warning,
+            format!("PromQL warning: this native histogram metric is not a gauge: {metric}"),
+            position,
+        );
+    }
+
+    fn window_histogram(&self, tag: f64) -> EvalResult<NativeHistogram> {
+        self.histogram_of(tag)
+            .ok_or_else(super::native_histograms_unsupported)
     }
 }
 
@@ -932,6 +1279,20 @@ fn bucket_fraction(lower: f64, upper: f64, buckets: &mut [(f64, f64)]) -> f64 {
 }
 
 /// Applies a range-vector function to one series; `None` drops it.
+/// The range functions that only count, pick or time samples (so floats and
+/// histograms alike); `None` for the others.
+fn positional_range_value(name: &str, points: &[(i64, f64)]) -> Option<Option<f64>> {
+    Some(match name {
+        "count_over_time" => Some(points.len() as f64),
+        "present_over_time" => Some(1.0),
+        "last_over_time" => points.last().map(|p| p.1),
+        "first_over_time" => points.first().map(|p| p.1),
+        "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
+        "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
+        _ => return None,
+    })
+}
+
 fn range_value(
     name: &str,
     points: &[(i64, f64)],
@@ -940,6 +1301,9 @@ fn range_value(
     ts: i64,
     alg: Algorithms,
 ) -> EvalResult<Option<f64>> {
+    if let Some(value) = positional_range_value(name, points) {
+        return Ok(value);
+    }
     let values = || points.iter().map(|p| p.1);
     let value = match name {
         "rate" => extrapolated_rate(points, window, true, true, alg),
@@ -947,12 +1311,6 @@ fn range_value(
         "delta" => extrapolated_rate(points, window, false, false, alg),
         "irate" => instant_value(points, true),
         "idelta" => instant_value(points, false),
-        "count_over_time" => Some(points.len() as f64),
-        "present_over_time" => Some(1.0),
-        "last_over_time" => points.last().map(|p| p.1),
-        "first_over_time" => points.first().map(|p| p.1),
-        "ts_of_last_over_time" => points.last().map(|p| p.0 as f64 / 1000.0),
-        "ts_of_first_over_time" => points.first().map(|p| p.0 as f64 / 1000.0),
         "sum_over_time" => {
             let (mut sum, mut c) = (0.0, 0.0);
             for v in values() {
@@ -1147,27 +1505,54 @@ fn extrapolated_rate(
             }
         }
     }
-    let mut duration_to_start = (first.0 - window.mint) as f64 / 1000.0;
-    let mut duration_to_end = (window.maxt - last.0) as f64 / 1000.0;
-    let sampled_interval = (last.0 - first.0) as f64 / 1000.0;
-    let average_interval = sampled_interval / (points.len() - 1) as f64;
+    let zero_point = (is_counter && result > 0.0 && first.1 >= 0.0).then(|| first.1 / result);
+    let factor = extrapolation_factor(
+        first.0,
+        last.0,
+        points.len(),
+        window,
+        zero_point,
+        is_rate,
+        alg,
+    );
+    Some(result * factor)
+}
+
+/// How much `rate`/`increase`/`delta` scale the change seen between the first and the
+/// last sample (at `first_t`, `last_t`; `count` samples) to cover the window: up to the
+/// window's edges when samples come close enough to them, and for `rate` per second.
+/// `zero_point` is the share of the sampled interval before a counter would have been 0
+/// (for float counters only), which bounds the extrapolation at the start.
+fn extrapolation_factor(
+    first_t: i64,
+    last_t: i64,
+    count: usize,
+    window: Window,
+    zero_point: Option<f64>,
+    is_rate: bool,
+    alg: Algorithms,
+) -> f64 {
+    let mut duration_to_start = (first_t - window.mint) as f64 / 1000.0;
+    let mut duration_to_end = (window.maxt - last_t) as f64 / 1000.0;
+    let sampled_interval = (last_t - first_t) as f64 / 1000.0;
+    let average_interval = sampled_interval / (count - 1) as f64;
     let threshold = average_interval * 1.1;
-    let zero_point = |duration_to_start: &mut f64| {
-        if is_counter && result > 0.0 && first.1 >= 0.0 {
-            let duration_to_zero = sampled_interval * (first.1 / result);
+    let apply_zero_point = |duration_to_start: &mut f64| {
+        if let Some(share) = zero_point {
+            let duration_to_zero = sampled_interval * share;
             if duration_to_zero < *duration_to_start {
                 *duration_to_start = duration_to_zero;
             }
         }
     };
     if alg.zero_point_first {
-        zero_point(&mut duration_to_start);
+        apply_zero_point(&mut duration_to_start);
     }
     if duration_to_start >= threshold {
         duration_to_start = average_interval / 2.0;
     }
     if !alg.zero_point_first {
-        zero_point(&mut duration_to_start);
+        apply_zero_point(&mut duration_to_start);
     }
     if duration_to_end >= threshold {
         duration_to_end = average_interval / 2.0;
@@ -1179,7 +1564,7 @@ fn extrapolated_rate(
     if is_rate {
         factor /= window.range_ms as f64 / 1000.0;
     }
-    Some(result * factor)
+    factor
 }
 
 fn instant_value(points: &[(i64, f64)], is_rate: bool) -> Option<f64> {

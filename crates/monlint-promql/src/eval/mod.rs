@@ -3,8 +3,13 @@
 //! (2.x) windows, lookback and staleness, `offset`/`@`, subqueries, vector
 //! matching, aggregations and the float functions.
 //!
-//! Native histograms load but are not evaluated: any query that reads one
-//! fails with [`EvalError::Unsupported`] rather than giving a wrong number.
+//! Native histograms are selected, read by the `histogram_*` functions, summed and
+//! averaged (`sum`/`avg`, `sum_over_time`/`avg_over_time`), combined by the binary
+//! operators and differentiated by `rate`/`increase`/`delta`/`irate`/`idelta`, with
+//! Prometheus' semantics; functions and aggregations that ignore them leave them out.
+//! Whatever is not modelled (subqueries over histograms, windows mixing floats and
+//! histograms, conflicting counter-reset hints, differing custom bounds, ...) fails
+//! with [`EvalError::Unsupported`] rather than giving a wrong number.
 //!
 //! ```
 //! use monlint_promql::eval::{EvalOptions, Storage, Value, instant_query};
@@ -26,6 +31,7 @@ mod aggregate;
 mod binary;
 mod functions;
 mod hash;
+mod histogram;
 pub mod labels;
 mod selector;
 
@@ -39,6 +45,7 @@ use std::sync::Arc;
 use monlint_core::Version;
 
 use crate::ast::{AtModifier, Expr, UnaryOp, ValueType};
+use crate::series::NativeHistogram;
 pub use labels::Labels;
 use labels::{FastMap, FastSet};
 pub use storage::Storage;
@@ -116,12 +123,24 @@ fn native_histograms_unsupported() -> EvalError {
 /// read a value (selection, `count`, `group`, `limitk`, `limit_ratio`, set operators) let
 /// such samples through; every other operation refuses them as not supported yet, so a
 /// histogram is never computed with as if it were a number.
+///
+/// Histograms computed during an evaluation (sums, rates, ...) live in an arena owned
+/// by the evaluator, [`Histograms`]; their tags carry the reserved series number
+/// [`COMPUTED_SERIES`] and the arena index. The arena is handed out with the result
+/// ([`instant_query_histograms`], [`range_query_histograms`]) so the tags stay readable.
 const HISTOGRAM_TAG: u64 = 0x7ffc_0000_0000_0000;
 const HISTOGRAM_SERIES_BITS: u32 = 24;
 const HISTOGRAM_INDEX_BITS: u32 = 26;
+/// The series number of tags pointing into the arena of computed histograms.
+const COMPUTED_SERIES: usize = (1 << HISTOGRAM_SERIES_BITS) - 1;
 
+/// The tag of a stored histogram sample.
 fn histogram_tag(series: usize, index: usize) -> Option<f64> {
-    (series < 1 << HISTOGRAM_SERIES_BITS && index < 1 << HISTOGRAM_INDEX_BITS).then(|| {
+    (series < COMPUTED_SERIES).then(|| any_histogram_tag(series, index))?
+}
+
+fn any_histogram_tag(series: usize, index: usize) -> Option<f64> {
+    (series <= COMPUTED_SERIES && index < 1 << HISTOGRAM_INDEX_BITS).then(|| {
         f64::from_bits(HISTOGRAM_TAG | ((series as u64) << HISTOGRAM_INDEX_BITS) | index as u64)
     })
 }
@@ -145,10 +164,44 @@ pub fn is_histogram_value(value: f64) -> bool {
 
 /// The native histogram a result value stands for, as the TSDB would return it (with
 /// the counter-reset hint worked out from the sample before it).
+/// Computed histograms are not found here; see [`Histograms::get`].
 pub fn histogram_value(storage: &Storage, value: f64) -> Option<crate::series::NativeHistogram> {
     let (series, index) = histogram_tag_parts(value)?;
+    if series == COMPUTED_SERIES {
+        return None;
+    }
     let stored = storage.series().get(series)?;
     (index < stored.histograms.len()).then(|| selector::stored_histogram(&stored.histograms, index))
+}
+
+fn matrix_values(matrix: &[Series]) -> impl Iterator<Item = f64> + '_ {
+    matrix.iter().flat_map(|s| s.points.iter().map(|p| p.1))
+}
+
+/// The histograms computed by one query, which its result's tagged values may name.
+#[derive(Clone, Debug, Default)]
+pub struct Histograms {
+    computed: Vec<NativeHistogram>,
+}
+
+impl Histograms {
+    /// Refuses a result naming computed histograms, for callers without the arena.
+    fn refuse_computed(&self, mut values: impl Iterator<Item = f64>) -> EvalResult<()> {
+        let computed =
+            |v: f64| histogram_tag_parts(v).is_some_and(|(series, _)| series == COMPUTED_SERIES);
+        if !self.computed.is_empty() && values.any(computed) {
+            return Err(native_histograms_unsupported());
+        }
+        Ok(())
+    }
+
+    /// The native histogram a result value stands for, stored or computed.
+    pub fn get(&self, storage: &Storage, value: f64) -> Option<NativeHistogram> {
+        match histogram_tag_parts(value)? {
+            (COMPUTED_SERIES, index) => self.computed.get(index).cloned(),
+            _ => histogram_value(storage, value),
+        }
+    }
 }
 
 fn reject_histograms(samples: &[Sample]) -> EvalResult<()> {
@@ -258,6 +311,11 @@ pub(crate) struct Evaluator<'a> {
     window_buffer: Vec<(i64, f64)>,
     /// Subquery steps run in the current step, against [`MAX_SUBQUERY_STEPS`].
     subquery_steps: u64,
+    /// Histograms computed so far, named by tagged values.
+    computed: Vec<NativeHistogram>,
+    /// Matrix windows may hold histogram samples (for the range functions that
+    /// read them).
+    histogram_windows: bool,
 }
 
 const TOO_MANY_SAMPLES: &str =
@@ -275,12 +333,32 @@ pub fn instant_query(
 
 /// [`instant_query`], also returning the warnings and infos Prometheus
 /// would attach (the float-related ones).
+/// Computed histograms cannot be read back from such results, so a query producing
+/// one is refused as unsupported; [`instant_query_histograms`] returns them.
 pub fn instant_query_annotated(
     storage: &Storage,
     expr: &Expr,
     time_ms: i64,
     options: &EvalOptions,
 ) -> Result<(Value, Vec<Annotation>), EvalError> {
+    let (value, annotations, histograms) =
+        instant_query_histograms(storage, expr, time_ms, options)?;
+    match &value {
+        Value::Vector(vector) => histograms.refuse_computed(vector.iter().map(|s| s.value))?,
+        Value::Matrix(matrix) => histograms.refuse_computed(matrix_values(matrix))?,
+        _ => {}
+    }
+    Ok((value, annotations))
+}
+
+/// [`instant_query_annotated`], also returning the histograms computed by the query
+/// (read tagged result values with [`Histograms::get`]).
+pub fn instant_query_histograms(
+    storage: &Storage,
+    expr: &Expr,
+    time_ms: i64,
+    options: &EvalOptions,
+) -> Result<(Value, Vec<Annotation>, Histograms), EvalError> {
     let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
     let value = evaluator.eval(expr, Step { ts: time_ms })?;
     let value = match value {
@@ -288,7 +366,10 @@ pub fn instant_query_annotated(
         Value::Matrix(matrix) => Value::Matrix(evaluator.finish_matrix(matrix)?),
         other => other,
     };
-    Ok((value, evaluator.annotations))
+    let histograms = Histograms {
+        computed: evaluator.computed,
+    };
+    Ok((value, evaluator.annotations, histograms))
 }
 
 /// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result
@@ -305,7 +386,8 @@ pub fn range_query(
         .map(|(series, _)| series)
 }
 
-/// [`range_query`], also returning the warnings and infos.
+/// [`range_query`], also returning the warnings and infos. A query producing computed
+/// histograms is refused as unsupported; [`range_query_histograms`] returns them.
 pub fn range_query_annotated(
     storage: &Storage,
     expr: &Expr,
@@ -314,6 +396,21 @@ pub fn range_query_annotated(
     step_ms: i64,
     options: &EvalOptions,
 ) -> Result<(Vec<Series>, Vec<Annotation>), EvalError> {
+    let (series, annotations, histograms) =
+        range_query_histograms(storage, expr, start_ms, end_ms, step_ms, options)?;
+    histograms.refuse_computed(matrix_values(&series))?;
+    Ok((series, annotations))
+}
+
+/// [`range_query_annotated`], also returning the histograms computed by the query.
+pub fn range_query_histograms(
+    storage: &Storage,
+    expr: &Expr,
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+    options: &EvalOptions,
+) -> Result<(Vec<Series>, Vec<Annotation>, Histograms), EvalError> {
     if step_ms <= 0 {
         return Err(EvalError::failed(
             "zero or negative query resolution step widths are not accepted",
@@ -377,7 +474,10 @@ pub fn range_query_annotated(
         };
     }
     series.sort_by(|a, b| a.labels.cmp(&b.labels));
-    Ok((series, evaluator.annotations))
+    let histograms = Histograms {
+        computed: evaluator.computed,
+    };
+    Ok((series, evaluator.annotations, histograms))
 }
 
 fn check_unique(vector: &[Sample]) -> EvalResult<()> {
@@ -429,7 +529,61 @@ impl<'a> Evaluator<'a> {
             group_keys: FastMap::default(),
             window_buffer: Vec::new(),
             subquery_steps: 0,
+            computed: Vec::new(),
+            histogram_windows: false,
         })
+    }
+
+    /// The native histogram a tagged value stands for, stored or computed.
+    fn histogram_of(&self, value: f64) -> Option<NativeHistogram> {
+        match histogram_tag_parts(value)? {
+            (COMPUTED_SERIES, index) => self.computed.get(index).cloned(),
+            _ => histogram_value(self.storage, value),
+        }
+    }
+
+    /// The Kahan-compensated sum (with `mean`, the mean) of the histograms the tags
+    /// name, as `sum`/`avg` and `sum_over_time`/`avg_over_time` compute it; `None` for
+    /// no tags. Reset-hint collisions and an overflowing mean are not modelled.
+    fn histogram_total(&self, tags: &[f64], mean: bool) -> EvalResult<Option<NativeHistogram>> {
+        let unsupported = |_| native_histograms_unsupported();
+        let alg = self.algorithms();
+        let mut running: Option<(NativeHistogram, NativeHistogram)> = None;
+        let mut hints = histogram::ResetHints::default();
+        for &tag in tags {
+            let h = self
+                .histogram_of(tag)
+                .ok_or_else(native_histograms_unsupported)?;
+            hints.see(&h).map_err(unsupported)?;
+            running = Some(match running {
+                None => {
+                    let zero = histogram::zeroed(&h);
+                    (h, zero)
+                }
+                Some((sum, c)) => histogram::kahan_add(&sum, &c, &h, |i, s, c| alg.kahan(i, s, c))
+                    .map_err(unsupported)?,
+            });
+        }
+        let Some((sum, c)) = running else {
+            return Ok(None);
+        };
+        let total = histogram::kahan_total(&sum, &c);
+        if !mean {
+            return Ok(Some(total));
+        }
+        // Prometheus switches to an incremental mean when the sum overflows.
+        if !histogram::is_finite(&total) {
+            return Err(native_histograms_unsupported());
+        }
+        Ok(Some(histogram::scale(&total, tags.len() as f64, true)))
+    }
+
+    /// Keeps a computed histogram for the rest of the query; returns its tag.
+    fn push_histogram(&mut self, histogram: NativeHistogram) -> EvalResult<f64> {
+        let tag = any_histogram_tag(COMPUTED_SERIES, self.computed.len())
+            .ok_or_else(native_histograms_unsupported)?;
+        self.computed.push(histogram);
+        Ok(tag)
     }
 
     fn algorithms(&self) -> Algorithms {
@@ -578,9 +732,13 @@ impl<'a> Evaluator<'a> {
                 match value {
                     Value::Scalar(v) => Ok(Value::Scalar(-v)),
                     Value::Vector(mut vector) => {
-                        reject_histograms(&vector)?;
                         for sample in &mut vector {
-                            sample.value = -sample.value;
+                            sample.value = match self.histogram_of(sample.value) {
+                                Some(h) => {
+                                    self.push_histogram(histogram::scale(&h, -1.0, false))?
+                                }
+                                None => -sample.value,
+                            };
                             sample.timestamp = step.ts;
                             self.drop_name(sample);
                         }

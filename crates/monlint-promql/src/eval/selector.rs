@@ -343,7 +343,22 @@ impl Evaluator<'_> {
                 mint.saturating_sub(1)
             };
             if series.has_histogram_in(histogram_from, maxt) {
-                return Err(super::native_histograms_unsupported());
+                // Histogram-only windows travel as tags to the functions that read
+                // them; a window mixing floats and histograms is not modelled.
+                if !self.histogram_windows || first < end {
+                    return Err(super::native_histograms_unsupported());
+                }
+                let times = &series.histogram_timestamps;
+                let from = times.partition_point(|&t| t <= histogram_from);
+                let to = times.partition_point(|&t| t <= maxt);
+                let start = buffer.len();
+                for (i, &t) in times.iter().enumerate().take(to).skip(from) {
+                    let tag = super::histogram_tag(index, i)
+                        .ok_or_else(super::native_histograms_unsupported)?;
+                    buffer.push((t, tag));
+                }
+                windows.push((Arc::clone(&series.labels), start..buffer.len()));
+                continue;
             }
             if first >= end {
                 continue;

@@ -21,8 +21,7 @@ pub struct StoredSeries {
     /// Float sample timestamps (ms), strictly increasing once sealed.
     pub timestamps: Vec<i64>,
     pub values: Vec<f64>,
-    /// Native histogram samples, kept so that queries touching them can be
-    /// refused rather than answered wrongly.
+    /// Native histogram samples, read by the evaluator through tagged values.
     pub histogram_timestamps: Vec<i64>,
     pub histograms: Vec<NativeHistogram>,
     sorted: bool,
