@@ -589,7 +589,8 @@ impl Evaluator<'_> {
                 if high < low {
                     return Ok(Value::Vector(Vec::new()));
                 }
-                Box::new(move |v: f64| v.max(low).min(high))
+                // Go's Max/Min: a NaN bound makes every result NaN.
+                Box::new(move |v: f64| go_max(low, go_min(high, v)))
             }
             "clamp_min" => {
                 let low = scalars[0];
@@ -730,8 +731,7 @@ const FLOAT_ONLY_FUNCTIONS: &[&str] = &[
     "rad",
     "sgn",
     "round",
-    // Not `clamp`: its float code ignores NaN bounds where Prometheus returns NaN, so
-    // inputs with histograms (as in functions.test) stay refused rather than wrong.
+    "clamp",
     "clamp_min",
     "clamp_max",
     "day_of_month",
