@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 use std::time::Duration;
 
 use clap::Args;
@@ -200,32 +198,10 @@ fn generate_cases(corpus: &Path, sources: &[(PathBuf, String)], dest: &Path) -> 
 
 /// Runs both tools on every case, one worker per core.
 fn run_cases(cases: &[Case], promtool: &Path, monlint: &Path) -> Result<Vec<(Verdict, Verdict)>> {
-    let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(1, |count| count.get());
-    let mut results = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(case) = cases.get(index) else { break };
-                        let promtool = run_promtool(promtool, &case.path);
-                        let monlint = run_monlint(monlint, &case.path);
-                        done.push((index, (promtool, monlint)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        let mut results = Vec::with_capacity(cases.len());
-        for handle in handles {
-            results.extend(handle.join().map_err(|_| "a worker thread panicked")?);
-        }
-        Ok::<_, Box<dyn std::error::Error>>(results)
-    })?;
-    results.sort_by_key(|(index, _)| *index);
-    Ok(results.into_iter().map(|(_, verdicts)| verdicts).collect())
+    util::parallel_map(cases.len(), |index| {
+        let path = &cases[index].path;
+        (run_promtool(promtool, path), run_monlint(monlint, path))
+    })
 }
 
 fn run_promtool(promtool: &Path, file: &Path) -> Verdict {

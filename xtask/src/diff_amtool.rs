@@ -9,8 +9,6 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 use std::time::Duration;
 
 use clap::Args;
@@ -559,38 +557,14 @@ pub fn amtool(args: &AmtoolArgs) -> Result<ExitCode> {
         cases::HANDWRITTEN.len(),
         args.cases
     );
-    let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(1, |count| count.get());
-    let mut results: Vec<(usize, (Vec<String>, bool))> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((path, labels, expected, _)) = cases.get(index) else {
-                            break;
-                        };
-                        done.push((
-                            index,
-                            compare(&args.amtool, &monlint, path, labels, expected),
-                        ));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
+    let results = util::parallel_map(cases.len(), |index| {
+        let (path, labels, expected, _) = &cases[index];
+        compare(&args.amtool, &monlint, path, labels, expected)
+    })?;
     let mut failed = 0;
     let mut with_mistakes = 0;
     let mut accepted = 0;
-    for ((path, _, _, mistakes), (_, (differences, amtool_accepted))) in cases.iter().zip(&results)
-    {
+    for ((path, _, _, mistakes), (differences, amtool_accepted)) in cases.iter().zip(&results) {
         if !mistakes.is_empty() {
             with_mistakes += 1;
         }

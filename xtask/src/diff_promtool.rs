@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 use std::time::Duration;
 
 use clap::Args;
@@ -80,42 +78,18 @@ pub fn promtool(args: &PromtoolArgs) -> Result<ExitCode> {
         "running {} generated unit-test cases (seed {}) with promtool and monlint",
         args.cases, args.seed
     );
-    let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(1, |count| count.get());
-    let mut outcomes = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        if index >= args.cases {
-                            break;
-                        }
-                        let dir = scratch.path().join(case_name(index));
-                        let outcome =
-                            run_case(args, &monlint, index, &dir).map_err(|e| e.to_string());
-                        done.push((index, outcome));
-                    }
-                    done
-                })
-            })
-            .collect();
-        let mut outcomes = Vec::with_capacity(args.cases);
-        for handle in handles {
-            outcomes.extend(handle.join().map_err(|_| "a worker thread panicked")?);
-        }
-        Ok::<_, Box<dyn std::error::Error>>(outcomes)
+    let outcomes = util::parallel_map(args.cases, |index| {
+        let dir = scratch.path().join(case_name(index));
+        run_case(args, &monlint, index, &dir).map_err(|e| e.to_string())
     })?;
-    outcomes.sort_by_key(|(index, _)| *index);
 
     let mut failed = 0;
     let mut promtool_successes = 0;
     let mut matched_reruns = 0;
-    for (index, outcome) in &outcomes {
+    for (index, outcome) in outcomes.iter().enumerate() {
         let outcome = outcome
             .as_ref()
-            .map_err(|e| format!("{}: {e}", case_name(*index)))?;
+            .map_err(|e| format!("{}: {e}", case_name(index)))?;
         if outcome.promtool.exit_code == 0 {
             promtool_successes += 1;
         }
@@ -123,13 +97,13 @@ pub fn promtool(args: &PromtoolArgs) -> Result<ExitCode> {
             matched_reruns += 1;
             println!(
                 "{}: promtool's output varied between runs; monlint matched a rerun",
-                case_name(*index)
+                case_name(index)
             );
         }
         let differences = differences(outcome);
         if !differences.is_empty() {
             failed += 1;
-            println!("{} differs:", case_name(*index));
+            println!("{} differs:", case_name(index));
             for line in differences {
                 println!("  {line}");
             }

@@ -6,10 +6,42 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// `work(index)` for every index below `count`, one worker per core taking the next index
+/// as it finishes; the results in index order. A worker that panics fails the whole run.
+pub fn parallel_map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Result<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let workers = thread::available_parallelism().map_or(1, |cores| cores.get());
+    let mut results = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        if index >= count {
+                            break;
+                        }
+                        done.push((index, work(index)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut results = Vec::with_capacity(count);
+        for handle in handles {
+            results.extend(handle.join().map_err(|_| "a worker thread panicked")?);
+        }
+        Ok::<_, Box<dyn std::error::Error>>(results)
+    })?;
+    results.sort_by_key(|(index, _)| *index);
+    Ok(results.into_iter().map(|(_, result)| result).collect())
+}
 
 pub fn repo_root() -> PathBuf {
     // xtask/ sits directly in the workspace root.
