@@ -56,19 +56,19 @@ impl Reader {
         format!("{}/{name}", self.prefix)
     }
 
-    fn names(&mut self, node: Option<&Node>, prefixed: bool) -> Vec<Spanned<String>> {
+    /// The items of an optional list; anything but a list or null is a wrong type.
+    fn list<'n>(&mut self, node: Option<&'n Node>, expected: &str) -> &'n [Node] {
         let Some(node) = node.filter(|n| !n.is_null()) else {
-            return Vec::new();
+            return &[];
         };
-        let Some(items) = node.as_sequence() else {
-            self.problem(
-                ProblemKind::WrongType,
-                node.span,
-                "expected a list of names",
-            );
-            return Vec::new();
-        };
-        items
+        node.as_sequence().unwrap_or_else(|| {
+            self.problem(ProblemKind::WrongType, node.span, expected);
+            &[]
+        })
+    }
+
+    fn names(&mut self, node: Option<&Node>, prefixed: bool) -> Vec<Spanned<String>> {
+        self.list(node, "expected a list of names")
             .iter()
             .filter_map(|item| {
                 let value = text(Some(item))?;
@@ -86,17 +86,7 @@ impl Reader {
 
     /// `[{name, value, matchType, regex}]`.
     fn matchers(&mut self, node: Option<&Node>) -> Vec<SpannedMatcher> {
-        let Some(node) = node.filter(|n| !n.is_null()) else {
-            return Vec::new();
-        };
-        let Some(items) = node.as_sequence() else {
-            self.problem(
-                ProblemKind::WrongType,
-                node.span,
-                "expected a list of matchers",
-            );
-            return Vec::new();
-        };
+        let items = self.list(node, "expected a list of matchers");
         let mut out = Vec::new();
         for item in items {
             let name = text(item.get("name")).unwrap_or("");
