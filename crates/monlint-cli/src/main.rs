@@ -65,9 +65,14 @@ enum TestCommand {
 struct CheckArgs {
     /// Files, folders or glob patterns; the current folder when none is given.
     paths: Vec<String>,
-    /// Report only these checks: codes, code prefixes, names or categories (repeatable, comma-separated).
+    /// Report only these checks: codes, code prefixes, names, categories, `all` or `default`
+    /// (repeatable, comma-separated) [default: the checks on by default].
     #[arg(long, value_name = "CHECKS")]
     select: Vec<String>,
+    /// Report these checks as well as the selected ones (same forms as --select), such as
+    /// `--extend-select style`.
+    #[arg(long, value_name = "CHECKS")]
+    extend_select: Vec<String>,
     /// Do not report these checks (same forms as --select).
     #[arg(long, value_name = "CHECKS")]
     ignore: Vec<String>,
@@ -190,6 +195,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     } else {
         args.select
     };
+    let mut extend = config.map(|c| c.extend_select.clone()).unwrap_or_default();
+    extend.extend(args.extend_select);
     let mut ignore = config.map(|c| c.ignore.clone()).unwrap_or_default();
     ignore.extend(args.ignore);
     let mut experimental_functions = false;
@@ -209,7 +216,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .prometheus_version
             .or(config.and_then(|c| c.prometheus_version))
             .unwrap_or(Version::PROMETHEUS_LATEST),
-        selection: Selection::new(&select, &ignore)?,
+        selection: Selection::with_extend(&select, &extend, &ignore)?,
         policy: config.map(|c| c.policy.clone()).unwrap_or_default(),
         documents: Default::default(),
         links: Default::default(),
@@ -409,16 +416,32 @@ fn list_checks() -> Result<u8, String> {
     let mut out = String::new();
     for check in checks {
         out.push_str(&format!(
-            "{:<6} {:<name_width$}  {:<13} {:<8} {}\n",
+            "{:<6} {:<name_width$}  {:<13} {:<8} {:<3} {}\n",
             check.code,
             check.name,
             check.category.as_str(),
             check.default_severity.as_str(),
+            if check.enabled_by_default {
+                "on"
+            } else {
+                "off"
+            },
             check.summary
         ));
     }
+    out.push_str(
+        "\n\"on\": reported by default; \"off\": only with --select or --extend-select (its code, name, category or `all`).\n",
+    );
     print!("{out}");
     Ok(0)
+}
+
+fn enabled_text(check: &monlint_core::Check) -> &'static str {
+    if check.enabled_by_default {
+        "On by default."
+    } else {
+        "Off by default: enable it with `--extend-select` (or `extend-select:` in .monlint.yml)."
+    }
 }
 
 fn explain(code_or_name: &str) -> Result<u8, String> {
@@ -426,8 +449,10 @@ fn explain(code_or_name: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("no check named {code_or_name:?}; `monlint checks` lists them"))?;
     println!("# {} ({})\n", check.name, check.code);
     println!(
-        "Category: {}. Default severity: {}.\n",
-        check.category, check.default_severity
+        "Category: {}. Default severity: {}. {}\n",
+        check.category,
+        check.default_severity,
+        enabled_text(check)
     );
     print!("{}", check.doc);
     Ok(0)

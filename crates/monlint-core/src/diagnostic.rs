@@ -110,6 +110,9 @@ pub struct Check {
     pub name: &'static str,
     pub category: Category,
     pub default_severity: Severity,
+    /// Whether a run without `--select` reports it. Off for checks whose findings on real
+    /// configs are mostly a matter of taste or a project's convention.
+    pub enabled_by_default: bool,
     /// One line, shown in listings.
     pub summary: &'static str,
     /// Markdown with the headings "What it does", "Why is this bad?", "Example", "Use instead".

@@ -260,6 +260,7 @@ mod tests {
         name: "test-check",
         category: Category::Style,
         default_severity: Severity::Warning,
+        enabled_by_default: true,
         summary: "",
         doc: "",
     };

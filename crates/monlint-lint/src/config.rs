@@ -4,7 +4,8 @@
 //! ```yaml
 //! prometheus-version: "3.5"          # the default target
 //! alertmanager-version: "0.27"        # the Alertmanager target
-//! select: [validity, labels]          # report only these (codes, names, categories)
+//! select: [validity, labels]          # report only these (codes, names, categories, all, default)
+//! extend-select: [style]              # report these as well as the selected ones
 //! ignore: [style]                     # never report these
 //! severity: {duplicate-rule: error}   # severity overrides
 //! exclude: ["vendor/**"]              # folders and files a walk skips
@@ -51,6 +52,7 @@ const TOP_FIELDS: &[Field] = &[
     field("prometheus-version", 2, 0),
     field("alertmanager-version", 2, 0),
     field("select", 2, 0),
+    field("extend-select", 2, 0),
     field("ignore", 2, 0),
     field("severity", 2, 0),
     field("exclude", 2, 0),
@@ -81,6 +83,7 @@ pub struct Config {
     pub prometheus_version: Option<Version>,
     pub alertmanager_version: Option<Version>,
     pub select: Vec<String>,
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     /// Check code → severity.
     pub severity: HashMap<&'static str, Severity>,
@@ -492,6 +495,9 @@ pub fn load_config(source: &SourceFile, file: FileId) -> (Config, Vec<Diagnostic
                 }
             }
             "select" => config.select = reader.selectors(value, "checks to select"),
+            "extend-select" => {
+                config.extend_select = reader.selectors(value, "checks to add to the selection")
+            }
             "ignore" => config.ignore = reader.selectors(value, "checks to ignore"),
             "severity" => reader.severity(value, &mut config),
             "exclude" => {
@@ -512,6 +518,7 @@ pub fn json_schema() -> Value {
         .iter()
         .flat_map(|check| [check.code, check.name])
         .chain(monlint_core::Category::ALL.iter().map(|c| c.as_str()))
+        .chain(["all", "default"])
         .collect();
     let selectors = json!({"type": "array", "items": {"type": "string", "enum": check_names}});
     let duration = json!({"type": "string", "pattern": "^([0-9]+(y|w|d|h|m|s|ms))+$"});
@@ -529,7 +536,8 @@ pub fn json_schema() -> Value {
                 "description": "The Prometheus version to check as (MAJOR.MINOR)."},
             "alertmanager-version": {"type": "string", "pattern": "^v?[0-9]+(\\.[0-9]+){0,2}$",
                 "description": "The Alertmanager version to check as (MAJOR.MINOR)."},
-            "select": {"description": "Report only these checks (codes, names or categories).", "allOf": [selectors]},
+            "select": {"description": "Report only these checks (codes, names, categories, `all` or `default`); unset: the checks on by default.", "allOf": [selectors]},
+            "extend-select": {"description": "Report these checks as well as the selected ones (`[style]` adds the style checks to the default ones).", "allOf": [selectors]},
             "ignore": {"description": "Never report these checks.", "allOf": [selectors]},
             "severity": {"type": "object", "description": "Severity overrides by check code or name.",
                 "propertyNames": {"enum": check_names}, "additionalProperties": severity},

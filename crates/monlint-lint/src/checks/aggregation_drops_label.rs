@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "aggregation-drops-label",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert's query removes a label that `keep-labels` of the policy says every alert must keep.",
     doc: r#"## What it does
 For every label in `policy.keep-labels` of `.monlint.yml`, infers whether the series an

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "alert-always-fires",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert's expression has no comparison or filter, so it fires whenever its series exist.",
     doc: r#"## What it does
 Reports an alerting rule whose expression contains no filtering comparison (`>`, `==`, …

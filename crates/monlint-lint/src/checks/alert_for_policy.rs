@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "alert-for-policy",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert's `for` is shorter than `alert-for.min` or longer than `alert-for.max` of the policy.",
     doc: r#"## What it does
 Compares every alert's `for` with the bounds `policy.alert-for` sets in `.monlint.yml`:

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "alert-name-style",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "An alert name is not CamelCase or is longer than 40 characters.",
     doc: r#"## What it does
 Checks alert names against the monitoring-mixins convention: CamelCase (an uppercase

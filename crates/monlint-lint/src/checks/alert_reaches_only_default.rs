@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "alert-reaches-only-default",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert whose labels match no child route of the Alertmanager configuration, so it only reaches the default receiver.",
     doc: r#"## What it does
 Sends every alerting rule of the run through the route tree of every Alertmanager

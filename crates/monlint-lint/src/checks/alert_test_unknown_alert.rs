@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "alert-test-unknown-alert",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An `alert_rule_test` names an alert that no rule file the test loads defines.",
     doc: r#"## What it does
 For each promtool unit-test file of the run whose `rule_files` are all part of the run, looks

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "alert-untested",
     category: Category::Correctness,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "An alert in a rule file that has unit tests is named by none of them.",
     doc: r#"## What it does
 For each rule file that at least one promtool unit-test file of the run loads, reports the

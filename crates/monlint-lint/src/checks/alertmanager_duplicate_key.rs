@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-duplicate-key",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A key written twice in one mapping of an Alertmanager configuration.",
     doc: r#"## What it does
 Reports a key that appears twice in the same mapping, which Alertmanager's YAML reader refuses.

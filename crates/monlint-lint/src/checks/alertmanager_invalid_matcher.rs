@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-invalid-matcher",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A route or inhibit-rule matcher that does not parse, or a regex that does not compile.",
     doc: r#"## What it does
 Parses `match`, `match_re` and `matchers` as the targeted Alertmanager does (the classic

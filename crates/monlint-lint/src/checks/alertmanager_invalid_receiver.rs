@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-invalid-receiver",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A receiver or integration Alertmanager refuses: names, required fields and globals, an inline secret and its file both set.",
     doc: r#"## What it does
 Checks receivers as the targeted Alertmanager does: a name, unique; for each integration

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-invalid-route",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A route tree Alertmanager refuses: root route rules, undefined receivers or time intervals, bad group_by, zero intervals.",
     doc: r#"## What it does
 Checks the route tree as `amtool check-config` does: the root route exists, names a

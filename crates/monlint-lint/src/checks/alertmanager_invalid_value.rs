@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-invalid-value",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A value Alertmanager refuses: durations, URLs, time interval specifications, label names, template globs.",
     doc: r#"## What it does
 Reports values that do not parse: durations (`5 minutes`), URLs without an http(s) scheme

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-unknown-key",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A key that the targeted Alertmanager version does not accept here.",
     doc: r#"## What it does
 Reports keys Alertmanager's strict loading rejects: misspellings, keys at the wrong

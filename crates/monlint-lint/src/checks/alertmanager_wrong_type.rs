@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "alertmanager-wrong-type",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A value of the wrong type or shape in an Alertmanager configuration.",
     doc: r#"## What it does
 Reports values Alertmanager cannot read into the field: a list where a mapping belongs, a

@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "circular-inhibition",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "Two inhibit rules where each one's targets include the other's sources.",
     doc: r#"## What it does
 Reports a pair of inhibit rules in which every source alert of each rule is also a target

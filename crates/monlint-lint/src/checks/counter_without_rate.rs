@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     name: "counter-without-rate",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A counter (`_total`, `_count`, `_sum`, `_bucket`) is used raw, without `rate()` or `increase()`.",
     doc: r#"## What it does
 Reports a selector of a metric whose name marks it as a counter (`_total`, `_bucket`, or the

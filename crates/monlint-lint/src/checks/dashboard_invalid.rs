@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "dashboard-invalid",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A dashboard file is not valid JSON, or holds values Grafana cannot read.",
     doc: r#"## What it does
 Reports JSON syntax errors in a dashboard file (and in dashboard JSON embedded in a

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "datasource-bare-name",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "A datasource is given by its name, the form before dashboard schema 33.",
     doc: r#"## What it does
 Reports a panel's, query's or template variable's `datasource` written as a plain name

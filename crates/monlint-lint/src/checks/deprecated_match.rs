@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "deprecated-match",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "`match` / `match_re` matchers, deprecated since Alertmanager 0.22 in favour of `matchers`.",
     doc: r#"## What it does
 Reports the `match` and `match_re` maps of routes and the `source_match`, `source_match_re`,

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "description-style",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "An alert's `description` is static text, without any label or value.",
     doc: r#"## What it does
 Reports an alert whose `description` annotation contains no template action, following

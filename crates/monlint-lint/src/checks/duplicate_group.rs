@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "duplicate-group",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "Two rule groups in one file have the same name.",
     doc: r#"## What it does
 Reports a group whose name an earlier group in the same file already uses.

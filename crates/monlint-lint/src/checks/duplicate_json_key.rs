@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "duplicate-json-key",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A key is written twice in one object of a dashboard's JSON.",
     doc: r#"## What it does
 Reports a key that appears twice in the same JSON object of a dashboard (also inside

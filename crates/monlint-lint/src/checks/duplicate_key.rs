@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "duplicate-key",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A mapping key is written twice.",
     doc: r#"## What it does
 Reports a key that appears twice in the same mapping, such as two `expr:` in one rule or

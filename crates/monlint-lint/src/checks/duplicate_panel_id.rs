@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "duplicate-panel-id",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "Two panels of a dashboard have the same `id`.",
     doc: r#"## What it does
 Reports a panel whose `id` an earlier panel of the same dashboard (rows and panels nested

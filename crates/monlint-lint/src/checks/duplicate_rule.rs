@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "duplicate-rule",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "Two rules in one file have the same name and the same static labels.",
     doc: r#"## What it does
 Reports a rule whose name (`record` or `alert`) and static labels (with its group's labels)

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "editable-dashboard",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A dashboard kept in git is editable in Grafana.",
     doc: r#"## What it does
 Reports a dashboard without `"editable": false`.

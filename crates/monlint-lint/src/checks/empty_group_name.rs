@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "empty-group-name",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A rule group has no name.",
     doc: r#"## What it does
 Reports rule groups without a `name` or with an empty one.

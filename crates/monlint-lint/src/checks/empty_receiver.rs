@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "empty-receiver",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A receiver without any integration: alerts routed to it are dropped.",
     doc: r#"## What it does
 Reports receivers that have no `*_configs` entry at all.

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "for-missing-or-short",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert on a rate or on `up == 0` has no `for`, a `for` shorter than two evaluations, or uses `irate`.",
     doc: r#"## What it does
 Reports an alerting rule that:

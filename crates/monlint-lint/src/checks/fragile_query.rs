@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "fragile-query",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert picks series with `topk`/`bottomk`/`limitk`, or a query joins two `without` aggregations without `on`/`ignoring`.",
     doc: r#"## What it does
 Reports two patterns whose results depend on more than the condition they express:

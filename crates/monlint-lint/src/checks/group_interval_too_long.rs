@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "group-interval-too-long",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A group's `interval` is over 5m, longer than Prometheus keeps a series fresh.",
     doc: r#"## What it does
 Reports a rule group whose `interval` is longer than five minutes.

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "group-too-large",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A rule group has more than 20 rules.",
     doc: r#"## What it does
 Reports a group with more than 20 rules, the limit the monitoring mixins keep to.

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "grouping-label-missing",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A `group_by` or inhibit `equal` label that no alerting rule of the run carries.",
     doc: r#"## What it does
 Reports labels in a route's `group_by` and an inhibit rule's `equal` that provably no

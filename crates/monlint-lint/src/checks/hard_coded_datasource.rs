@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "hard-coded-datasource",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "A panel or query names a fixed datasource uid instead of a datasource variable.",
     doc: r#"## What it does
 Reports `datasource: {"uid": "..."}` on panels, queries and template variables when the

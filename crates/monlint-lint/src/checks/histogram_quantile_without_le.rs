@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
     name: "histogram-quantile-without-le",
     category: Category::Promql,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "`histogram_quantile` gets buckets without `le`, or a quantile outside [0, 1].",
     doc: r#"## What it does
 Follows the labels of `histogram_quantile`'s second argument and, when it reads classic

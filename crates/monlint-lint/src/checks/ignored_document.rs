@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "ignored-document",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A rule file has more than one YAML document; Prometheus ignores all but the first.",
     doc: r#"## What it does
 Reports the second and later `---` documents of a plain rule file. (Kubernetes

@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "impossible-comparison",
     category: Category::Thresholds,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A comparison can never be true given the values its expression can take.",
     doc: r#"## What it does
 Infers the range of values an expression can return and reports a comparison with a number

@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
     name: "impossible-join",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "`on(...)`, `by(...)` or a set operator relies on a label that an inner aggregation provably removed.",
     doc: r#"## What it does
 Infers which labels each side of an expression can carry and reports:

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "inhibit-rule-never-applies",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An inhibit rule that no pair of alerting rules of the run can trigger: no source, no target, or their `equal` labels always differ.",
     doc: r#"## What it does
 For every inhibit rule, looks for a pair of alerting rules of the run (a source and a

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "inhibit-rule-too-broad",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An inhibit rule whose source or target side has no matchers, or whose two sides match the same alerts.",
     doc: r#"## What it does
 Reports an inhibit rule whose source or target side has no matchers (it then matches every

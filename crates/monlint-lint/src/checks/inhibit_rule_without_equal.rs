@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "inhibit-rule-without-equal",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An inhibit rule with no `equal` labels: one source alert anywhere mutes every target alert.",
     doc: r#"## What it does
 Reports inhibit rules without an `equal` list.

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "invalid-config",
     category: Category::Configuration,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "monlint's configuration file has an unknown key, a wrong type or an unknown check.",
     doc: r#"## What it does
 Reads `.monlint.yml` strictly: unknown or repeated keys, values of the wrong type, unknown

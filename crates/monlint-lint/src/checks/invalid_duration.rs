@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "invalid-duration",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "`for`, `keep_firing_for`, `interval` or `query_offset` is not a valid duration.",
     doc: r#"## What it does
 Checks every duration field against Prometheus' duration syntax: whole numbers followed by

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "invalid-label-name",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A label or annotation name is invalid, or a rule sets `__name__`.",
     doc: r#"## What it does
 Reports label and annotation names (of rules and of groups) that are not valid for the

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "invalid-record-name",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A recording rule's `record` is not a valid metric name.",
     doc: r#"## What it does
 Reports `record:` values that are not metric names for the targeted version: before

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "invalid-suppression",
     category: Category::Configuration,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A `# monlint:` comment is not a valid suppression.",
     doc: r#"## What it does
 Reports `# monlint:` comments with an unknown directive, without check names, or naming a

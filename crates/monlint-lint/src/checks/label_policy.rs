@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     name: "label-policy",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A rule sets a label or annotation the policy forbids, or a value that does not match its pattern.",
     doc: r#"## What it does
 Judges the labels of every alerting and recording rule (the group's `labels` included) and

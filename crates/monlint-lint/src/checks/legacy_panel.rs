@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "legacy-panel",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "A panel uses a legacy Angular panel type (`graph`, `singlestat`, ...).",
     doc: r#"## What it does
 Reports panels of the Angular panel types Grafana replaced: `graph` (now `timeseries`),

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "legacy-panel-alert",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A panel holds a legacy dashboard `alert`, which no Grafana since 11 evaluates.",
     doc: r#"## What it does
 Reports the `alert` object of a panel: a legacy dashboard alert.

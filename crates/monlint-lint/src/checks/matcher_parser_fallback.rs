@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "matcher-parser-fallback",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A matcher only the classic parser accepts; Alertmanager 0.27+ warns about it and will refuse it in UTF-8 strict mode.",
     doc: r#"## What it does
 From 0.27 Alertmanager reads `matchers` with a new UTF-8 parser and falls back to the

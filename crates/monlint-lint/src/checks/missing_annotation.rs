@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "missing-annotation",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "An alert lacks a required annotation (`summary` and `description` by default).",
     doc: r#"## What it does
 Checks every alerting rule for the annotations the policy requires, by default `summary`

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "missing-expr",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A rule has no `expr`.",
     doc: r#"## What it does
 Reports recording and alerting rules without an `expr` (or with an empty one).

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "missing-label",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "An alert lacks a required label (`severity` by default) or gives it a value not allowed.",
     doc: r#"## What it does
 Checks every alerting rule for the labels the policy requires (by default `severity`, one of

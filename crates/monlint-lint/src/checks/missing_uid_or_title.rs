@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "missing-uid-or-title",
     category: Category::Style,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "A dashboard has no `uid` or no `title`.",
     doc: r#"## What it does
 Reports a dashboard without a `uid` (for Kubernetes-style objects, `metadata.name`) or

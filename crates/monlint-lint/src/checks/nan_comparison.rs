@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "nan-comparison",
     category: Category::Thresholds,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A comparison with NaN is always false (or always true for `!=`).",
     doc: r#"## What it does
 Reports comparisons with the literal `NaN`: `x == NaN`, `x != NaN`, `x > NaN` and the like.

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "notification-template-syntax",
     category: Category::Correctness,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A notification text (title, text, message, ...) whose Go template does not parse.",
     doc: r#"## What it does
 Parses the text fields of every integration that hold template actions (`{{ ... }}`) as

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "panel-no-targets",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A data panel has no queries.",
     doc: r#"## What it does
 Reports panels of a type that shows data (time series, stat, gauge, table, ...) with no

@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     name: "panel-threshold-mismatch",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A panel's thresholds disagree with the alert on the same expression.",
     doc: r#"## What it does
 Finds alerting rules of the run of the form `<expression> <comparison> <number>` and

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "panel-title-description",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A panel has no title or no description.",
     doc: r#"## What it does
 Reports panels (other than rows and text panels) without a title or without a

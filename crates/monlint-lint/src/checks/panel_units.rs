@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "panel-units",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A time series, graph or gauge panel of Prometheus data has no unit.",
     doc: r#"## What it does
 Reports time series, graph, gauge and bar gauge panels with Prometheus queries whose

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "plaintext-secret",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A credential (API key, token, password, webhook URL) written inline in the configuration.",
     doc: r#"## What it does
 Reports credentials written inline: API keys, tokens, passwords, and webhook URLs (which

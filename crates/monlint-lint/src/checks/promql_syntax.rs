@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "promql-syntax",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "The rule's `expr` is not valid PromQL.",
     doc: r#"## What it does
 Parses every `expr` as the targeted Prometheus version would and reports the first error at

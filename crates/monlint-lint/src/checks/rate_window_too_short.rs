@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "rate-window-too-short",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A `rate()`-like window is shorter than two scrape intervals, or an `_over_time` window shorter than one.",
     doc: r#"## What it does
 Compares the range of every range selector with the scrape interval the policy assumes

@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
     name: "ratio-percent-mismatch",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A ratio is compared or printed as a percent, or a percent as a ratio.",
     doc: r#"## What it does
 Tells ratios (0.05 is 5 %: a fraction of a counter over its total, `_ratio` metrics) from

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "receiver-unreached",
     category: Category::Labels,
     default_severity: Severity::Info,
+    enabled_by_default: true,
     summary: "A receiver that no alerting rule of the run can reach through the route tree.",
     doc: r#"## What it does
 Sends every alerting rule of the run through the route tree (as `alert-reaches-only-default`

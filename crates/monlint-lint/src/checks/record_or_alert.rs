@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "record-or-alert",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A rule sets neither or both of `record` and `alert`.",
     doc: r#"## What it does
 Reports rules that set neither `record` nor `alert`, or both.

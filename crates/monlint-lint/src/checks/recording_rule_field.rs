@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "recording-rule-field",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A recording rule sets `annotations`, `for` or `keep_firing_for`.",
     doc: r#"## What it does
 Reports alert-only fields on recording rules.

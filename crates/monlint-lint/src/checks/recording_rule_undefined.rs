@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "recording-rule-undefined",
     category: Category::Correctness,
     default_severity: monlint_core::Severity::Warning,
+    enabled_by_default: true,
     summary: "A rule or dashboard query uses a recording-rule name (`level:metric:operations`) that no rule file in the run records.",
     doc: r#"## What it does
 Collects the names every recording rule of the run writes (all the files checked together)

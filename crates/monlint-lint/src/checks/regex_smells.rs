@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "regex-smells",
     category: Category::Promql,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A regex matcher has no regex in it, redundant anchors, or matches everything.",
     doc: r#"## What it does
 Reports label matchers:

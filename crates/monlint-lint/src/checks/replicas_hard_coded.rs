@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     name: "replicas-hard-coded",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "Ready or available replicas are compared with a fixed number rather than the desired count.",
     doc: r#"## What it does
 Reports an alert that compares a kube-state-metrics count of ready, available or scheduled

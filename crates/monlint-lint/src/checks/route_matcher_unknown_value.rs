@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
     name: "route-matcher-unknown-value",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A route or inhibit matcher expects an alert name or label value that no alerting rule of the run produces.",
     doc: r#"## What it does
 Collects the alert names of every alerting rule of the run, and for each label the values

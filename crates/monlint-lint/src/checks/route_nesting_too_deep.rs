@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "route-nesting-too-deep",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A route nested more than four levels below the root route.",
     doc: r#"## What it does
 Reports routes more than four levels below the root route.

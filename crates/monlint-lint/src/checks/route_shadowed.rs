@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "route-shadowed",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A route after a sibling that matches every alert it would match, without `continue`.",
     doc: r#"## What it does
 Alertmanager tries child routes in order and stops at the first that matches unless it has

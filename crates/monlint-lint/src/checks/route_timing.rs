@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "route-timing",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A route whose repeat_interval is shorter than its group_interval, or whose group_wait is longer than its group_interval.",
     doc: r#"## What it does
 Computes each route's timers as Alertmanager does (inherited from the parents, starting from

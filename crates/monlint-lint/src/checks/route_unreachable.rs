@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "route-unreachable",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A route no alert can match: its matchers contradict each other or its parents'.",
     doc: r#"## What it does
 Collects the matchers an alert must pass to reach a route (its own and every parent's) and

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "rule-name-policy",
     category: Category::Style,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert or recording rule name does not match the policy's `alert-name-pattern` or `record-name-pattern`.",
     doc: r#"## What it does
 Matches every alert name against `policy.alert-name-pattern` and every recording rule's

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "runbook-off-topic",
     category: Category::Runbooks,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A runbook in the repository does not mention the alert that links to it.",
     doc: r#"## What it does
 Follows an alert's relative (or `file://`) `runbook_url` to a Markdown file of the

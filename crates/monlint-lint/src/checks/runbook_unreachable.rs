@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "runbook-unreachable",
     category: Category::Runbooks,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A runbook URL does not answer, or answers with an error (only with `--check-links`).",
     doc: r#"## What it does
 With `monlint check --check-links`, every absolute `http`/`https` runbook URL without

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "runbook-url",
     category: Category::Runbooks,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "An alert lacks a `runbook_url`, or the URL is malformed or a placeholder.",
     doc: r#"## What it does
 Checks the `runbook_url` annotation of alerts:

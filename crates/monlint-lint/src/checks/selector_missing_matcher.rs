@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "selector-missing-matcher",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A selector in a rule has no matcher on a label that `required-matchers` of the policy names.",
     doc: r#"## What it does
 Reports every vector and range selector in an alerting or recording rule that has no

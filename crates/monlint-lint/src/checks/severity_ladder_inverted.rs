@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
     name: "severity-ladder-inverted",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A critical alert's threshold is less severe than (or equal to) the warning's on the same expression.",
     doc: r#"## What it does
 Pairs alerts of one file that compare the same expression with a number in the same

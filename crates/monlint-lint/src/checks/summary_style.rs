@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "summary-style",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "An alert's `summary` is templated, not capitalised, or does not end with a period.",
     doc: r#"## What it does
 Checks the `summary` annotation of alerts against the monitoring-mixins convention: one

@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "target-job-instance",
     category: Category::Labels,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A dashboard has a `job` or `instance` variable, but a query ignores it.",
     doc: r#"## What it does
 When a dashboard defines a `job` or `instance` template variable, reports each Prometheus

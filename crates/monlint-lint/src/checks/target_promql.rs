@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "target-promql",
     category: Category::Promql,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A dashboard query is not valid PromQL once its template variables are expanded.",
     doc: r#"## What it does
 Expands the template variables of every Prometheus query of a dashboard (panel targets,

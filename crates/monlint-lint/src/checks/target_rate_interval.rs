@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "target-rate-interval",
     category: Category::Promql,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "A dashboard's `rate()` / `irate()` / `increase()` window is not `$__rate_interval`.",
     doc: r#"## What it does
 Reports the range window of `rate`, `irate` and `increase` in dashboard queries when it is

@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "template-datasource",
     category: Category::Correctness,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A dashboard with Prometheus queries has no Prometheus datasource variable.",
     doc: r#"## What it does
 Reports a dashboard whose panels query Prometheus but which defines no template variable

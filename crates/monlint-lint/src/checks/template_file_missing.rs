@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "template-file-missing",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A relative `templates:` path or glob that matches no file in the repository.",
     doc: r#"## What it does
 Resolves each relative entry of `templates:` against the folder of the configuration, as

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "template-job-instance",
     category: Category::Labels,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A `job` or `instance` variable is typed in, or lists values from another datasource than the panels.",
     doc: r#"## What it does
 Looks at the `job` and `instance` template variables of a dashboard that queries

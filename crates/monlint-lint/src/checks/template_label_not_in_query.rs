@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     name: "template-label-not-in-query",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A template reads `$labels.X`, but the alert's query cannot return a label X.",
     doc: r#"## What it does
 Infers the labels the alert's expression can return, through aggregations (`by`,

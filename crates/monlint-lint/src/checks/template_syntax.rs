@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "template-syntax",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "An alert's label or annotation template does not parse.",
     doc: r#"## What it does
 Parses every label and annotation value of alerting rules as Prometheus does: a Go

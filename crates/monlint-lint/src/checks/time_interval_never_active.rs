@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "time-interval-never-active",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A time interval that matches no moment (such as February 30), or a mute interval that matches every moment.",
     doc: r#"## What it does
 Reports a time interval entry that can never match: days of the month that none of its

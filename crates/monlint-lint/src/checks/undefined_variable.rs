@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "undefined-variable",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A dashboard query uses a `$variable` inside a string that the dashboard does not define.",
     doc: r#"## What it does
 Reports `$name`, `${name}` and `[[name]]` inside the quoted strings of a dashboard's

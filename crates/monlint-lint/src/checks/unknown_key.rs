@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "unknown-key",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A key that the targeted Prometheus version does not accept here.",
     doc: r#"## What it does
 Reports keys that Prometheus' strict YAML loading rejects: misspellings such as `anotations`,

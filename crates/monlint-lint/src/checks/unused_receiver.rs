@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "unused-receiver",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A receiver that no route of the tree names.",
     doc: r#"## What it does
 Reports receivers that no route of the routing tree (root included) names.

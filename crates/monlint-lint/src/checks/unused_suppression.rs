@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "unused-suppression",
     category: Category::Configuration,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A `# monlint:` suppression names a check that reports nothing where it applies.",
     doc: r#"## What it does
 Reports each check named in a `# monlint: disable-…` comment that did not suppress any

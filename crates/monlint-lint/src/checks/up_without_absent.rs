@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     name: "up-without-absent",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
+    enabled_by_default: false,
     summary: "An `up == 0` alert has no companion that notices the target disappearing.",
     doc: r#"## What it does
 Reports an alert on `up{job="x"} == 0` (or `< 1`) when no alert in the same file watches

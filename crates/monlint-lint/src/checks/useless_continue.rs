@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "useless-continue",
     category: Category::Correctness,
     default_severity: Severity::Info,
+    enabled_by_default: true,
     summary: "`continue: true` on a route that no later sibling can take an alert from (the last route, or siblings with contradicting matchers).",
     doc: r#"## What it does
 Reports `continue: true` on a route when no later sibling can match an alert this route

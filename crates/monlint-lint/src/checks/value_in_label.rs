@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "value-in-label",
     category: Category::Labels,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "An alert label uses `$value`, so each evaluation makes a different alert.",
     doc: r#"## What it does
 Reports `$value` (or `.Value`) in the template of an alerting rule's label.

@@ -11,6 +11,7 @@ pub static CHECK: Check = Check {
     name: "value-not-humanized",
     category: Category::Style,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "An annotation prints a rate or a ratio as a raw `{{ $value }}`.",
     doc: r#"## What it does
 Reports `{{ $value }}` with nothing in its pipeline, in an annotation of an alert whose

@@ -10,6 +10,7 @@ pub static CHECK: Check = Check {
     name: "variable-multi-equality",
     category: Category::Correctness,
     default_severity: Severity::Warning,
+    enabled_by_default: true,
     summary: "A multi-value or \"All\" variable is matched with `=` instead of `=~`.",
     doc: r#"## What it does
 Reports label matchers `label="$var"` (and `!=`) in dashboard queries where `$var` is a

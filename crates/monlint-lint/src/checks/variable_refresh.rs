@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     name: "variable-refresh",
     category: Category::Correctness,
     default_severity: Severity::Info,
+    enabled_by_default: false,
     summary: "A Prometheus query variable is not refreshed when the time range changes.",
     doc: r#"## What it does
 Reports query variables on a Prometheus datasource whose `refresh` is not 2 ("On time

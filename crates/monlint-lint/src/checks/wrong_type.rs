@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "wrong-type",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "A value has the wrong YAML type (a list where a string belongs, ...).",
     doc: r#"## What it does
 Reports values whose YAML type does not fit the field: a list where a label value belongs,

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     name: "yaml-syntax",
     category: Category::Validity,
     default_severity: Severity::Error,
+    enabled_by_default: true,
     summary: "The file is not well-formed YAML.",
     doc: r#"## What it does
 Reports YAML that does not parse: bad indentation, an unclosed bracket or quote, a tab used
