@@ -8,6 +8,7 @@ mod diff;
 mod diff_amtool;
 mod diff_promtool;
 mod docs;
+mod triage;
 mod util;
 
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     Diff(DiffCommand),
     /// Write the generated documents: docs/checks.md and docs/monlint.schema.json.
     Docs,
+    /// Run the default checks over real configs and compare each finding with its verdict in
+    /// xtask/triage/<corpus>.tsv; print precision per check.
+    Triage(triage::TriageArgs),
 }
 
 #[derive(Subcommand)]
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
         Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
         Command::Docs => docs::write(),
+        Command::Triage(args) => triage::triage(&args),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)
         }
