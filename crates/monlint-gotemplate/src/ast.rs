@@ -200,6 +200,10 @@ pub struct FieldChain<'t> {
     pub span: Span,
     pub root: FieldRoot<'t>,
     pub fields: &'t [String],
+    /// Whether `.` here is the data the template was executed with: false inside the body
+    /// of a `range` or `with` (which rebind `.` to their own value) and inside a
+    /// `define`/`block` body (whose `.` is whatever the caller passed).
+    pub dot_is_data: bool,
 }
 
 /// One function name used in a template.
@@ -232,22 +236,23 @@ impl Template {
     /// Every field access chain: `.Labels.x`, `$labels.x`, `(f).x`.
     pub fn field_chains(&self) -> Vec<FieldChain<'_>> {
         let mut chains = Vec::new();
-        self.walk_exprs(&mut |expr| {
-            let (root, fields) = match expr {
-                Expr::Field { fields, .. } => (FieldRoot::Dot, fields),
-                Expr::Variable(v) if !v.fields.is_empty() => {
-                    (FieldRoot::Variable(&v.name), &v.fields)
-                }
-                Expr::Chain { fields, .. } => (FieldRoot::Computed, fields),
-                _ => return,
-            };
-            chains.push(FieldChain {
-                span: expr.span(),
-                root,
-                fields,
-            });
-        });
+        self.root.collect_field_chains(true, &mut chains);
+        for definition in &self.definitions {
+            definition.body.collect_field_chains(false, &mut chains);
+        }
         chains
+    }
+
+    /// Whether the template declares or assigns the variable `name` (with `$`) anywhere,
+    /// which shadows or overwrites a prelude variable of the same name.
+    pub fn declares_variable(&self, name: &str) -> bool {
+        let mut declares = false;
+        self.walk_nodes(&mut |node| {
+            if let Some(pipeline) = node_pipeline(node) {
+                declares |= pipeline.declarations.iter().any(|v| v.name == name);
+            }
+        });
+        declares
     }
 
     /// Every function name used, with its span.
@@ -307,7 +312,54 @@ impl List {
     }
 }
 
+impl List {
+    /// The field chains of this list's nodes, in source order; `dot_is_data` tells whether
+    /// `.` at this level is the template's data.
+    fn collect_field_chains<'t>(&'t self, dot_is_data: bool, chains: &mut Vec<FieldChain<'t>>) {
+        for node in &self.nodes {
+            if let Some(pipeline) = node_pipeline(node) {
+                pipeline.collect_field_chains(dot_is_data, chains);
+            }
+            match node {
+                // `range` and `with` rebind `.` in their body; their `else` keeps it.
+                Node::Range(branch) | Node::With(branch) => {
+                    branch.list.collect_field_chains(false, chains);
+                    if let Some(else_list) = &branch.else_list {
+                        else_list.collect_field_chains(dot_is_data, chains);
+                    }
+                }
+                Node::If(branch) => {
+                    branch.list.collect_field_chains(dot_is_data, chains);
+                    if let Some(else_list) = &branch.else_list {
+                        else_list.collect_field_chains(dot_is_data, chains);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 impl Pipeline {
+    fn collect_field_chains<'t>(&'t self, dot_is_data: bool, chains: &mut Vec<FieldChain<'t>>) {
+        self.walk_exprs(&mut |expr| {
+            let (root, fields) = match expr {
+                Expr::Field { fields, .. } => (FieldRoot::Dot, fields),
+                Expr::Variable(v) if !v.fields.is_empty() => {
+                    (FieldRoot::Variable(&v.name), &v.fields)
+                }
+                Expr::Chain { fields, .. } => (FieldRoot::Computed, fields),
+                _ => return,
+            };
+            chains.push(FieldChain {
+                span: expr.span(),
+                root,
+                fields,
+                dot_is_data,
+            });
+        });
+    }
+
     pub fn walk_exprs<'t>(&'t self, visit: &mut impl FnMut(&'t Expr)) {
         for command in &self.commands {
             for arg in &command.args {

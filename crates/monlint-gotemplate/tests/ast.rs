@@ -54,6 +54,42 @@ fn field_chains_and_function_calls_carry_spans() {
 }
 
 #[test]
+fn range_with_and_definitions_rebind_dot_for_their_field_chains() {
+    let text = concat!(
+        "{{ .Labels.a }}{{ range query \"up\" }}{{ .Labels.b }}{{ else }}{{ .Labels.c }}{{ end }}",
+        "{{ with .Labels }}{{ .d }}{{ else with .Value }}{{ .e }}{{ end }}",
+        "{{ if .Labels.f }}{{ .Labels.g }}{{ end }}",
+        "{{ define \"x\" }}{{ .Labels.h }}{{ end }}",
+    );
+    let template = alert(text);
+    let chains: Vec<_> = template
+        .field_chains()
+        .into_iter()
+        .map(|c| (&text[c.span.range()], c.dot_is_data))
+        .collect();
+    assert_eq!(
+        chains,
+        vec![
+            (".Labels.a", true),
+            (".Labels.b", false),
+            (".Labels.c", true),
+            (".Labels", true),
+            (".d", false),
+            (".Value", true),
+            (".e", false),
+            (".Labels.f", true),
+            (".Labels.g", true),
+            (".Labels.h", false),
+        ]
+    );
+    assert!(!template.declares_variable("$labels"));
+    assert!(
+        alert("{{ range $labels := query \"up\" }}{{ $labels.x }}{{ end }}")
+            .declares_variable("$labels")
+    );
+}
+
+#[test]
 fn trim_markers_remove_surrounding_space_from_text() {
     let template = alert("a \n {{- 1 -}} \n b{{/* c */ -}}  c");
     let texts: Vec<_> = template

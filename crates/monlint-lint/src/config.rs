@@ -16,6 +16,7 @@
 //!   required-labels: {severity: [critical, warning, info], team: []}
 //!   required-annotations: [summary, description]
 //!   runbook-required-for: [critical, warning]
+//!   runbook-keys: [runbook_url, playbook]                   # annotations that link a runbook
 //!   alert-name-pattern: '[A-Z][A-Za-z0-9]*'                 # RE2, matched against the whole name
 //!   record-name-pattern: '[a-z0-9_]+:[a-z0-9_]+:[a-z0-9_]+'
 //!   alert-for: {min: 2m, max: 1h}                           # either bound may be left out
@@ -65,6 +66,7 @@ const POLICY_FIELDS: &[Field] = &[
     field("required-labels", 2, 0),
     field("required-annotations", 2, 0),
     field("runbook-required-for", 2, 0),
+    field("runbook-keys", 2, 0),
     field("alert-name-pattern", 2, 0),
     field("record-name-pattern", 2, 0),
     field("alert-for", 2, 0),
@@ -375,6 +377,7 @@ impl ConfigReader {
                         .map(|v| v.value)
                         .collect();
                 }
+                "runbook-keys" => policy.runbook_keys = self.names(value, name),
                 "alert-name-pattern" => {
                     policy.alert_name_pattern = self.name_pattern(value, name);
                 }
@@ -554,6 +557,7 @@ pub fn json_schema() -> Value {
                         "description": "Labels every alert must carry, each with its allowed values (empty: any)."},
                     "required-annotations": strings,
                     "runbook-required-for": strings,
+                    "runbook-keys": {"description": "The annotations that hold an alert's runbook link, in order of preference (default: runbook_url, runbook, runbook_link, playbook, playbook_url, sop, sop_url, documentation).", "allOf": [names]},
                     "alert-name-pattern": {"type": "string", "minLength": 1,
                         "description": "An RE2 expression every alert name must match as a whole; unset: any name."},
                     "record-name-pattern": {"type": "string", "minLength": 1,
@@ -614,6 +618,27 @@ mod tests {
                 min_ms: Some(120_000),
                 max_ms: Some(3_600_000)
             }
+        );
+    }
+
+    #[test]
+    fn runbook_keys_replace_the_default_set() {
+        assert!(
+            Policy::default()
+                .runbook_keys
+                .contains(&"playbook".to_owned())
+        );
+        let (config, found) =
+            load("policy:\n  runbook-keys: [runbook_url, wiki_page, wiki_page]\n");
+        assert_eq!(found, []);
+        assert_eq!(config.policy.runbook_keys, ["runbook_url", "wiki_page"]);
+        let (_, found) = load("policy:\n  runbook-keys: ['']\n");
+        assert_eq!(
+            found,
+            [(
+                "an empty name in `runbook-keys` names nothing".to_owned(),
+                "''".to_owned()
+            )]
         );
     }
 

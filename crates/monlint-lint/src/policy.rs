@@ -14,6 +14,8 @@ pub struct Policy {
     pub required_annotations: Vec<String>,
     /// Severities whose alerts must link a runbook.
     pub runbook_required_for: Vec<String>,
+    /// The annotations that hold an alert's runbook link, in order of preference.
+    pub runbook_keys: Vec<String>,
     /// The form every alert name must have; `None`: any name.
     pub alert_name_pattern: Option<NamePattern>,
     /// The form every recording rule's name must have; `None`: any name.
@@ -96,6 +98,16 @@ impl Default for Policy {
             }],
             required_annotations: strings(&["summary", "description"]),
             runbook_required_for: strings(&["critical", "warning"]),
+            runbook_keys: strings(&[
+                "runbook_url",
+                "runbook",
+                "runbook_link",
+                "playbook",
+                "playbook_url",
+                "sop",
+                "sop_url",
+                "documentation",
+            ]),
             alert_name_pattern: None,
             record_name_pattern: None,
             alert_for: ForBounds::default(),

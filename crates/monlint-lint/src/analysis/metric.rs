@@ -65,6 +65,137 @@ pub fn is_counter_name(name: &str) -> bool {
     }
 }
 
+/// Words that put the things a `_total` counts in a current state (`_open_files_total`,
+/// `_active_handles_total`, `_pending_requests_total`): what is open now, not what was
+/// ever opened.
+const STATE_WORDS: &[&str] = &[
+    "open",
+    "active",
+    "pending",
+    "running",
+    "current",
+    "registered",
+    "unapplied",
+    "inflight",
+    "idle",
+    "draining",
+    "queued",
+    "waiting",
+    "connected",
+    "online",
+    "offline",
+    "alive",
+    "used",
+    "free",
+    "available",
+    "busy",
+    "blocked",
+    "ready",
+    "healthy",
+    "unhealthy",
+];
+
+/// Things (not events) whose number a gauge reports as `x_total`: users, hosts, shards, …
+/// Events (requests, errors, jobs run, connections made) are left out, and so are the
+/// words that name both.
+const OBJECT_WORDS: &[&str] = &[
+    "user",
+    "team",
+    "organization",
+    "org",
+    "project",
+    "host",
+    "node",
+    "pod",
+    "session",
+    "bucket",
+    "database",
+    "db",
+    "shard",
+    "collection",
+    "chunk",
+    "index",
+    "indice",
+    "table",
+    "member",
+    "repository",
+    "repo",
+    "artifact",
+    "dashboard",
+    "schedule",
+    "template",
+    "inventory",
+    "inventorie",
+    "remote",
+    "replica",
+    "partition",
+    "topic",
+    "volume",
+    "disk",
+    "client",
+    "consumer",
+    "worker",
+    "thread",
+    "goroutine",
+    "handle",
+    "manager",
+    "instance",
+    "pg",
+    "object",
+    "key",
+    "item",
+    "certificate",
+    "device",
+    "service",
+    "endpoint",
+    "target",
+    "scraper",
+    "agent",
+    "license",
+    "namespace",
+    "cluster",
+    "account",
+    "tenant",
+    "memory",
+    "capacity",
+    "status",
+    "state",
+];
+
+/// Whether a `_total` name reads as the number of things that exist or are in a state
+/// now, a gauge despite its suffix (`awx_users_total`, `mongodb_shards_total`,
+/// `nodejs_active_handles_total`, `host_memory_total`). A guess, for silence only: a
+/// unit (`_seconds_total`, `_bytes_total`) keeps the name a counter.
+pub fn counts_objects(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix("_total") else {
+        return false;
+    };
+    if has_nonnegative_unit(name) {
+        return false;
+    }
+    let words: Vec<String> = stem
+        .split('_')
+        .map(|word| word.to_ascii_lowercase())
+        .collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let singular = last
+        .strip_suffix("es")
+        .filter(|s| s.ends_with('x') || s.ends_with("ss"))
+        .or_else(|| last.strip_suffix('s'))
+        .unwrap_or(last);
+    let is_state = |word: &String| STATE_WORDS.contains(&word.as_str());
+    // A participle names what happened to the things: `evicted_keys_total` counts evictions.
+    let names_an_event = words
+        .iter()
+        .any(|word| word.ends_with("ed") && !is_state(word));
+    !names_an_event
+        && (words.iter().any(is_state)
+            || OBJECT_WORDS.contains(&last.as_str())
+            || OBJECT_WORDS.contains(&singular))
+}
+
 /// Whether a selector's metric reads as a counter.
 pub fn selector_is_counter(selector: &VectorSelector) -> bool {
     selector_name(selector).is_some_and(is_counter_name)
@@ -132,6 +263,38 @@ mod tests {
         assert!(is_counter_name("http_requests_total"));
         assert!(!is_counter_name("pg_stat_activity_count"));
         assert!(!is_counter_name("aws_lambda_errors_sum"));
+    }
+
+    #[test]
+    fn totals_of_things_in_a_state_are_not_events() {
+        for gauge in [
+            "awx_users_total",
+            "mongodb_mongos_sharding_shards_total",
+            "influxdb_buckets_total",
+            "ceph_pg_total",
+            "service_sessions_total",
+            "nodejs_active_handles_total",
+            "app_open_files_total",
+            "repo_pending_request_total",
+            "app_indexes_total",
+            "nomad_client_host_memory_total",
+        ] {
+            assert!(counts_objects(gauge), "{gauge}");
+        }
+        for counter in [
+            "http_requests_total",
+            "app_errors_total",
+            "grpc_server_handled_total",
+            "app_sessions_seconds_total",
+            "cache_hits_total",
+            "jobs_total",
+            "db_connections_total",
+            "node_cpu_seconds_total",
+            "redis_evicted_keys_total",
+            "users_created_total",
+        ] {
+            assert!(!counts_objects(counter), "{counter}");
+        }
     }
 
     #[test]

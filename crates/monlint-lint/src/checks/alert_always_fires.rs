@@ -1,10 +1,11 @@
 //! An alert whose expression filters nothing, so it fires for every series it selects.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::{BinaryOp, Expr};
+use monlint_promql::ast::{BinaryOp, Expr, MatchOp, VectorSelector};
 
 use super::RuleContext;
 use super::common::{expr_span, parsed_alerts};
+use crate::analysis::metric::{MetricKind, label_matchers, selector_name};
 
 pub static CHECK: Check = Check {
     code: "T103",
@@ -15,9 +16,18 @@ pub static CHECK: Check = Check {
     summary: "An alert's expression has no comparison or filter, so it fires whenever its series exist.",
     doc: r#"## What it does
 Reports an alerting rule whose expression contains no filtering comparison (`>`, `==`, …
-without `bool`), no `and`/`unless`, and no `absent()`. Such an expression returns a sample
-for every series it selects, and each sample is a firing alert. Constant expressions such as
-`vector(1)` (a dead man's switch) are not reported.
+without `bool`), no `and`/`unless`, no `absent()`, and no selector whose label matchers are
+the condition. Such an expression returns a sample for every series it selects, and each
+sample is a firing alert. Constant expressions such as `vector(1)` (a dead man's switch)
+are not reported.
+
+Label matchers are the condition on a metric whose value is always 1 (`_info` metrics,
+`ALERTS{alertname="X", alertstate="firing"}`): the series exist only as long as the
+labels say so. They are also the condition when they pick a state label
+(`state`, `status`, `health`, `phase`, `condition`, or a name ending in one of them, as in
+`ipmi_temperature_celsius{state=~"Warning|Critical"}`), unless the metric's own name
+enumerates states: `kube_pod_status_phase{phase="Failed"}` has a series for every pod,
+valued 0 or 1, and still fires for every pod without `== 1`.
 
 ## Why is this bad?
 The alert fires permanently as soon as the metric exists, whatever its value: `expr: up`
@@ -50,9 +60,47 @@ fn filters(expr: &Expr) -> bool {
         Expr::Call(call) if matches!(call.function.name, "absent" | "absent_over_time") => {
             filters = true;
         }
+        Expr::VectorSelector(selector) if matchers_are_the_condition(selector) => filters = true,
+        Expr::MatrixSelector(matrix) if matchers_are_the_condition(&matrix.selector) => {
+            filters = true;
+        }
         _ => {}
     });
     filters
+}
+
+/// Labels whose value is a state (`state=~"Warning|Critical"`, `health!="OK"`).
+fn is_state_label(name: &str) -> bool {
+    const STATES: &[&str] = &[
+        "state",
+        "status",
+        "health",
+        "phase",
+        "condition",
+        "alertstate",
+    ];
+    STATES.iter().any(|state| {
+        name == *state
+            || name
+                .strip_suffix(state)
+                .is_some_and(|rest| rest.ends_with('_'))
+    })
+}
+
+/// Whether the selector's matchers decide which series fire, so the selector is the
+/// condition: on a metric whose value is always 1 (`_info`, `ALERTS`), any label matcher;
+/// elsewhere a matcher on a state label (`ipmi_temperature_celsius{state="Critical"}`),
+/// unless the metric itself enumerates states (`kube_pod_status_phase{phase="Failed"}`
+/// has a series for every phase, 0 or 1, so it still needs `== 1`).
+fn matchers_are_the_condition(selector: &VectorSelector) -> bool {
+    let name = selector_name(selector).unwrap_or_default();
+    let mut matchers =
+        label_matchers(selector).filter(|m| !m.value.is_empty() || m.op != MatchOp::Equal);
+    if name == "ALERTS" || MetricKind::from_name(name) == MetricKind::Info {
+        return matchers.next().is_some();
+    }
+    let enumerates_states = name.split('_').any(is_state_label);
+    !enumerates_states && matchers.any(|m| is_state_label(&m.name))
 }
 
 fn selects_series(expr: &Expr) -> bool {

@@ -1,11 +1,13 @@
 //! A counter used as a raw value, without `rate()` or `increase()`.
 
 use monlint_core::{Category, Check, Diagnostic, Severity, Span};
-use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
+use monlint_promql::ast::{AggregateOp, BinaryExpr, BinaryOp, Expr, VectorSelector};
 
 use super::RuleContext;
-use super::common::{ExprFinding, expr_span, parsed_rules};
-use crate::analysis::metric::{MetricKind, selector_is_counter, selector_kind, selector_name};
+use super::common::{ExprFinding, expr_span, parsed_rules, threshold};
+use crate::analysis::metric::{
+    MetricKind, counts_objects, selector_is_counter, selector_kind, selector_name,
+};
 use crate::dashboards::DashboardContext;
 
 pub static CHECK: Check = Check {
@@ -24,6 +26,12 @@ compared, aggregated, or divided, rather than through `rate`, `irate`, `increase
 `count`, `group`, the right side of `and`/`unless`, `timestamp`) are fine, and so is a
 `_total` that divides a gauge (`inodes_free / inodes_total`): that is a capacity, and
 so are uptime counters (`apache_uptime_seconds_total`), whose raw value is the point.
+Not reported either: the difference of two counters (`sessions_created_total -
+sessions_closed_total`, counters of one process reset together, and the difference is how
+many exist now); a counter compared with zero (`x_total == 0`: nothing happened since the
+start); and a `_total` whose name counts things that exist or are in a state rather than
+events (`users_total`, `shards_total`, `active_handles_total`, `pending_requests_total`),
+a gauge named against the conventions (a guess from the name, so it errs on silence).
 Counts of events named without `_total` (`cache_hits`, `cache_misses`, `_evictions`,
 `_lookups`) are reported when two of them are divided raw, the classic cache hit ratio.
 Dashboard panel queries are checked the same way.
@@ -83,12 +91,37 @@ fn raw_selectors<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<&'a VectorSel
             // The right side only decides which series pass.
             raw_selectors(&binary.lhs, depth + 1, found);
         }
+        // `created_total - removed_total`: counters of one process reset together, and
+        // their difference is what exists now, a level.
+        Expr::Binary(binary)
+            if binary.op == BinaryOp::Sub
+                && only_counters(&binary.lhs, depth)
+                && only_counters(&binary.rhs, depth) => {}
+        // `x_total == 0`: nothing happened since the start, which a raw counter tells.
+        Expr::Binary(binary) if !binary.return_bool && never_happened(binary) => {}
         _ => {
             for child in expr.children() {
                 raw_selectors(child, depth + 1, found);
             }
         }
     }
+}
+
+/// Whether the raw values `expr` reads are all counters (and there is one).
+fn only_counters(expr: &Expr, depth: usize) -> bool {
+    let mut raw = Vec::new();
+    raw_selectors(expr, depth + 1, &mut raw);
+    !raw.is_empty() && raw.iter().all(|selector| selector_is_counter(selector))
+}
+
+/// `== 0`, `<= 0` or `< 1`: the counter has not counted anything yet.
+fn never_happened(binary: &BinaryExpr) -> bool {
+    threshold(binary).is_some_and(|comparison| {
+        matches!(
+            (comparison.op, comparison.threshold),
+            (BinaryOp::Eql, 0.0) | (BinaryOp::Lte, 0.0) | (BinaryOp::Lss, 1.0)
+        )
+    })
 }
 
 /// Uptime counters (`apache_uptime_seconds_total`) are read raw on purpose: their value
@@ -135,7 +168,7 @@ fn event_count_ratios(expr: &Expr) -> Vec<(Span, String)> {
             return;
         }
         for (span, name) in lhs.into_iter().chain(rhs) {
-            if !found.iter().any(|(f, _)| *f == span) {
+            if !found.iter().any(|(f, n)| *f == span || *n == name) {
                 found.push((span, name));
             }
         }
@@ -203,9 +236,21 @@ pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
     let mut raw = Vec::new();
     raw_selectors(expr, 0, &mut raw);
     let capacities = capacity_totals(expr);
+    // One finding per counter and expression: its first raw read.
+    let mut seen: Vec<&str> = Vec::new();
+    raw.retain(|selector| {
+        let name = selector_name(selector).unwrap_or_default();
+        let first = !seen.contains(&name);
+        seen.push(name);
+        first
+    });
     let mut out: Vec<ExprFinding> = raw
         .into_iter()
-        .filter(|selector| selector_is_counter(selector) && !is_uptime(selector))
+        .filter(|selector| {
+            selector_is_counter(selector)
+                && !is_uptime(selector)
+                && !selector_name(selector).is_some_and(counts_objects)
+        })
         .filter(|selector| {
             !selector_name(selector).is_some_and(|name| capacities.iter().any(|c| c == name))
         })

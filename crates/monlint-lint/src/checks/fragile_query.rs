@@ -2,7 +2,7 @@
 //! promql/fragile): `topk`/`bottomk`/`limitk` in alerts, and joins of `without` aggregations.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::{AggregateOp, Expr};
+use monlint_promql::ast::{AggregateExpr, AggregateOp, BinaryOp, Expr, ValueType};
 
 use super::RuleContext;
 use super::common::{expr_span, parsed_rules};
@@ -17,10 +17,14 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Reports two patterns whose results depend on more than the condition they express:
 - an alerting rule whose expression keeps the series `topk`, `bottomk`, `limitk` or
-  `limit_ratio` pick (not aggregated away afterwards);
+  `limit_ratio` pick (not aggregated away afterwards); `topk by (...) (1, ...)`, one series
+  per group, is the idiom that removes duplicates (the same series from two replicas of an
+  exporter) and is not reported;
 - a binary operation between two vectors, without `on` or `ignoring`, where a side is an
   aggregation with `without (...)` (unless both sides drop the same labels from the same
-  metrics, which keeps them in step).
+  metrics, which keeps them in step, also through arithmetic with a number such as
+  `100 * sum without (code) (...)`); `or` is not judged, since it keeps the series of both
+  sides whatever their labels. An expression is reported once, at its first such join.
 
 ## Why is this bad?
 `topk(3, ...)` may pick other series at every evaluation: each change resolves one alert and
@@ -54,10 +58,30 @@ fn picks_series(op: AggregateOp) -> bool {
     )
 }
 
+/// `topk by (<labels>) (1, ...)`: one series per group, the de-duplication idiom for
+/// series that differ only in labels outside the group (replicas of an exporter).
+fn deduplicates(aggregate: &AggregateExpr) -> bool {
+    let one = aggregate
+        .param
+        .as_deref()
+        .and_then(crate::analysis::literal_number)
+        == Some(1.0);
+    let by_labels = aggregate
+        .grouping
+        .as_ref()
+        .is_some_and(|grouping| !grouping.without && !grouping.labels.is_empty());
+    aggregate.op != AggregateOp::LimitRatio && one && by_labels
+}
+
 /// The series-picking aggregations whose choice reaches the result, outermost first.
 fn leaking_picks<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     match expr {
-        Expr::Aggregate(aggregate) if picks_series(aggregate.op) => out.push(expr),
+        Expr::Aggregate(aggregate) if picks_series(aggregate.op) && !deduplicates(aggregate) => {
+            out.push(expr)
+        }
+        Expr::Aggregate(aggregate) if picks_series(aggregate.op) => {
+            leaking_picks(&aggregate.expr, out)
+        }
         // Any other aggregation decides the output series itself.
         Expr::Aggregate(_) => {}
         Expr::Paren(inner) => leaking_picks(&inner.expr, out),
@@ -71,10 +95,30 @@ fn leaking_picks<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     }
 }
 
-/// A `without` aggregation's dropped labels and the metric names it reads.
+/// A `without` aggregation's dropped labels and the metric names it reads, found through
+/// what keeps its labels as they are: parentheses, arithmetic with a number
+/// (`100 * sum without (...) (...)`) and functions of its value (`clamp_min(..., 1)`).
 fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
-    let Expr::Aggregate(aggregate) = crate::analysis::unparen(expr) else {
-        return None;
+    let aggregate = match crate::analysis::unparen(expr) {
+        Expr::Aggregate(aggregate) => aggregate,
+        Expr::Binary(binary) if binary.lhs.value_type() == ValueType::Scalar => {
+            return without_aggregation(&binary.rhs);
+        }
+        Expr::Binary(binary) if binary.rhs.value_type() == ValueType::Scalar => {
+            return without_aggregation(&binary.lhs);
+        }
+        Expr::Unary(unary) => return without_aggregation(&unary.expr),
+        Expr::Call(call)
+            if VALUE_FUNCTIONS.contains(&call.function.name)
+                && call
+                    .args
+                    .iter()
+                    .skip(1)
+                    .all(|arg| arg.value_type() == ValueType::Scalar) =>
+        {
+            return without_aggregation(call.args.first()?);
+        }
+        _ => return None,
     };
     let grouping = aggregate.grouping.as_ref().filter(|g| g.without)?;
     let mut metrics = Vec::new();
@@ -92,6 +136,23 @@ fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
     metrics.dedup();
     Some((&grouping.labels, metrics))
 }
+
+/// Functions that change a series' value and keep its labels.
+const VALUE_FUNCTIONS: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "round",
+    "clamp",
+    "clamp_min",
+    "clamp_max",
+    "sqrt",
+    "exp",
+    "ln",
+    "log2",
+    "log10",
+    "sgn",
+];
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, rule, rule_expr, parsed) in parsed_rules(ctx) {
@@ -117,11 +178,16 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // One finding per rule: the joins of one expression share the cause.
+        let mut reported = false;
         parsed.walk(&mut |node| {
             let Expr::Binary(binary) = node else { return };
-            if binary.matching.is_some()
-                || binary.lhs.value_type() != monlint_promql::ast::ValueType::Vector
-                || binary.rhs.value_type() != monlint_promql::ast::ValueType::Vector
+            // `or` keeps the series of both sides whatever their labels: nothing is lost.
+            if reported
+                || binary.matching.is_some()
+                || binary.op == BinaryOp::Or
+                || binary.lhs.value_type() != ValueType::Vector
+                || binary.rhs.value_type() != ValueType::Vector
             {
                 return;
             }
@@ -130,6 +196,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             // same labels, whatever the metric gains.
             let same_shape = matches!((&lhs, &rhs), (Some(l), Some(r)) if l == r);
             if (lhs.is_some() || rhs.is_some()) && !same_shape {
+                reported = true;
                 out.push(
                     Diagnostic::new(
                         &CHECK,

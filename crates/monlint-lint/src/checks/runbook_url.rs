@@ -12,9 +12,11 @@ pub static CHECK: Check = Check {
     category: Category::Runbooks,
     default_severity: Severity::Warning,
     enabled_by_default: false,
-    summary: "An alert lacks a `runbook_url`, or the URL is malformed or a placeholder.",
+    summary: "An alert lacks a runbook link (`runbook_url`), or the URL is malformed or a placeholder.",
     doc: r#"## What it does
-Checks the `runbook_url` annotation of alerts:
+Checks the runbook link of alerts, the first annotation of the policy's `runbook-keys`
+that the alert has (by default `runbook_url`, `runbook`, `runbook_link`, `playbook`,
+`playbook_url`, `sop`, `sop_url`, `documentation`):
 - present on alerts whose `severity` the policy requires runbooks for (`critical` and
   `warning` by default);
 - an absolute `http`/`https` URL has a host and no spaces;
@@ -24,7 +26,8 @@ Checks the `runbook_url` annotation of alerts:
   a heading of that Markdown file (links leading outside the checked repository are not
   judged).
 Template actions (`{{ $labels.job }}`) are taken as filled in; a templated relative link is
-not resolved.
+not resolved. Under a key other than `runbook_url`, a value that is not an absolute URL
+(written instructions, a wiki page title) is taken as the runbook and not judged.
 
 ## Why is this bad?
 The runbook is what turns a page into a fix. A missing or placeholder link leaves the
@@ -126,12 +129,28 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Whether a value is written as an absolute URL.
+fn is_absolute_url(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    ["http://", "https://", "file://"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (group, _, rule) in ctx.rules().filter(|(_, _, rule)| rule.is_alert()) {
-        match find(&rule.annotations, "runbook_url") {
+        let link = ctx
+            .policy
+            .runbook_keys
+            .iter()
+            .find_map(|key| find(&rule.annotations, key));
+        match link {
             Some(pair) => {
-                let problem =
-                    problem(pair.value.text()).or_else(|| broken_link(ctx, pair.value.text()));
+                let text = pair.value.text();
+                if pair.key.value != "runbook_url" && !is_absolute_url(text) {
+                    continue;
+                }
+                let problem = problem(text).or_else(|| broken_link(ctx, text));
                 if let Some(problem) = problem {
                     out.push(
                         Diagnostic::new(
@@ -156,19 +175,24 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 }) else {
                     continue;
                 };
+                let key = ctx
+                    .policy
+                    .runbook_keys
+                    .first()
+                    .map_or("runbook_url", String::as_str);
                 out.push(
                     Diagnostic::new(
                         &CHECK,
                         ctx.rules.file,
                         rule.name_span(),
                         format!(
-                            "{severity} alert {:?} has no `runbook_url` annotation",
+                            "{severity} alert {:?} has no `{key}` annotation",
                             rule.name()
                         ),
                     )
-                    .with_help(
-                        "add `runbook_url:` under `annotations:` with the link to its runbook",
-                    ),
+                    .with_help(format!(
+                        "add `{key}:` under `annotations:` with the link to its runbook"
+                    )),
                 );
             }
         }

@@ -1,7 +1,7 @@
 //! `$labels.X` in an alert template where the query provably returns no label X.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_gotemplate::FieldRoot;
+use monlint_gotemplate::{FieldChain, FieldRoot};
 
 use super::RuleContext;
 use super::common::{parsed_alerts, templates};
@@ -20,6 +20,8 @@ Infers the labels the alert's expression can return, through aggregations (`by`,
 (`label_replace`, `histogram_quantile`, `absent`, …), and reports `$labels.X` or
 `.Labels.X` in a label or annotation template when X cannot be among them. Labels of
 selected series are unknown and never reported; only labels the expression provably removes.
+Inside `{{ range query "..." }}` or `{{ with query "..." }}`, `.Labels` belongs to that
+query's result and is not judged, nor is `$labels` in a template that declares its own.
 
 ## Why is this bad?
 The template renders an empty string: the page says "instance  is down" and the
@@ -42,12 +44,18 @@ annotations:
 "#,
 };
 
-/// The label a field chain reads from `$labels`, if it does.
-fn label_read<'t>(root: &FieldRoot<'t>, fields: &'t [String]) -> Option<&'t str> {
-    match root {
-        FieldRoot::Variable("$labels") => fields.first().map(String::as_str),
-        FieldRoot::Dot if fields.first().is_some_and(|f| f == "Labels") => {
-            fields.get(1).map(String::as_str)
+/// The label of the alert a field chain reads, if it does: `$labels.x` unless the
+/// template declares its own `$labels`, `.Labels.x` where `.` is the alert's data (not
+/// the result of a `range`/`with` over a `query`, whose labels are another query's).
+fn label_read<'t>(chain: &FieldChain<'t>, labels_redeclared: bool) -> Option<&'t str> {
+    match chain.root {
+        FieldRoot::Variable("$labels") if !labels_redeclared => {
+            chain.fields.first().map(String::as_str)
+        }
+        FieldRoot::Dot
+            if chain.dot_is_data && chain.fields.first().is_some_and(|f| f == "Labels") =>
+        {
+            chain.fields.get(1).map(String::as_str)
         }
         _ => None,
     }
@@ -64,8 +72,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         }
         let result_labels = labels::infer(parsed);
         for parsed_template in &parsed_templates {
+            let labels_redeclared = parsed_template.template.declares_variable("$labels");
             for chain in parsed_template.template.field_chains() {
-                let Some(label) = label_read(&chain.root, chain.fields) else {
+                let Some(label) = label_read(&chain, labels_redeclared) else {
                     continue;
                 };
                 if result_labels.may_have(label) {
