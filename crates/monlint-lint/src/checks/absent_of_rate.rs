@@ -146,15 +146,12 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             let Some(rate) = event_rate(inner) else {
                 return;
             };
-            let Some(Expr::MatrixSelector(MatrixSelector { selector, .. })) = rate.args.first()
+            let Some(range @ Expr::MatrixSelector(MatrixSelector { selector, .. })) =
+                rate.args.first()
             else {
                 return;
             };
-            let window = rate
-                .args
-                .first()
-                .map(|range| excerpt(range))
-                .unwrap_or_default();
+            let window = excerpt(range);
             out.push(
                 Diagnostic::new(
                     &CHECK,

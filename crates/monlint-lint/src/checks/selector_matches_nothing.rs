@@ -120,12 +120,9 @@ fn explain(selector: &VectorSelector, matchers: &[Matcher], label: &str) -> Stri
 /// From the first to the last matcher on `label`.
 fn contradiction_span(selector: &VectorSelector, label: &str) -> Span {
     let mut on_label = selector.matchers.iter().filter(|m| m.name == label);
-    match on_label.next() {
-        Some(first) => {
-            let last = on_label.last().unwrap_or(first);
-            Span::new(first.span.start, last.span.end)
-        }
-        None => selector.span,
+    match (on_label.next(), on_label.next_back()) {
+        (Some(first), last) => Span::new(first.span.start, last.unwrap_or(first).span.end),
+        (None, _) => selector.span,
     }
 }
 
