@@ -90,22 +90,27 @@ fn finite_values(matcher: &Matcher) -> Option<Vec<String>> {
     }
 }
 
+/// Whether a regex pattern accepts every string.
+fn pattern_matches_everything(pattern: &str) -> bool {
+    let mut inner = pattern;
+    while let Some(rest) = inner
+        .strip_prefix("^(?:")
+        .and_then(|r| r.strip_suffix(")$"))
+    {
+        inner = rest;
+    }
+    // `.` does not match a newline in Go without the `s` flag.
+    matches!(inner, "(?s).*" | "(?s:.*)")
+}
+
 /// Whether a matcher accepts every string.
 pub fn matches_everything(matcher: &Matcher) -> bool {
-    match matcher.op {
-        MatchOp::Regex => {
-            let mut inner = matcher.value.as_str();
-            while let Some(rest) = inner
-                .strip_prefix("^(?:")
-                .and_then(|r| r.strip_suffix(")$"))
-            {
-                inner = rest;
-            }
-            // `.` does not match a newline in Go without the `s` flag.
-            matches!(inner, "(?s).*" | "(?s:.*)")
-        }
-        _ => false,
-    }
+    matcher.op == MatchOp::Regex && pattern_matches_everything(&matcher.value)
+}
+
+/// Whether a matcher accepts no string at all, not even a missing label's "".
+pub fn matches_nothing(matcher: &Matcher) -> bool {
+    matcher.op == MatchOp::NotRegex && pattern_matches_everything(&matcher.value)
 }
 
 /// The values of one label that every matcher of `on_label` accepts, when that set is
@@ -167,6 +172,9 @@ pub fn implies_all(premise: &[&Matcher], conclusions: &[&Matcher]) -> bool {
 /// cannot be satisfied.
 pub fn unsatisfiable_label<'a>(matchers: &[&'a Matcher]) -> Option<&'a str> {
     for matcher in matchers {
+        if matches_nothing(matcher) {
+            return Some(&matcher.name);
+        }
         let same_label = on_label(matchers, &matcher.name);
         if candidates(&same_label).is_some_and(|values| values.is_empty()) {
             return Some(&matcher.name);
@@ -247,5 +255,9 @@ mod tests {
         let d = m(r#"team!~"db.*""#);
         assert_eq!(unsatisfiable_label(&[&c, &d]), Some("team"));
         assert_eq!(unsatisfiable_label(&[&a, &c]), None);
+        let nothing = m(r#"team!~"(?s).*""#);
+        assert_eq!(unsatisfiable_label(&[&nothing]), Some("team"));
+        // Without the `s` flag a value holding a newline still gets through.
+        assert_eq!(unsatisfiable_label(&[&m(r#"team!~".*""#)]), None);
     }
 }

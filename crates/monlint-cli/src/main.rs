@@ -231,6 +231,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         || options
             .selection
             .is_enabled(&monlint_lint::checks::template_file_missing::CHECK)
+        || options
+            .selection
+            .is_enabled(&monlint_lint::checks::test_rule_files_missing::CHECK)
     {
         let base =
             std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;

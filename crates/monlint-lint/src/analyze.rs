@@ -169,6 +169,7 @@ pub fn check_files(
         version: options.prometheus_version,
         policy: &options.policy,
         alertmanager_version: options.alertmanager_version(),
+        documents: &options.documents,
     };
     let mut across = Vec::new();
     for (check, run) in WORKSPACE_CHECKS {

@@ -156,6 +156,14 @@ pub static RULE_CHECKS: &[(&Check, RuleCheckFn)] = &[
         &checks::selector_missing_matcher::CHECK,
         checks::selector_missing_matcher::check,
     ),
+    (
+        &checks::selector_matches_nothing::CHECK,
+        checks::selector_matches_nothing::check,
+    ),
+    (
+        &checks::absent_of_rate::CHECK,
+        checks::absent_of_rate::check,
+    ),
 ];
 
 /// Checks run over the dashboards of a file, in the order they run. The PromQL checks
@@ -193,6 +201,10 @@ pub static DASHBOARD_CHECKS: &[(&Check, DashboardCheckFn)] = &[
     (
         &checks::regex_smells::CHECK,
         checks::regex_smells::check_dashboard,
+    ),
+    (
+        &checks::selector_matches_nothing::CHECK,
+        checks::selector_matches_nothing::check_dashboard,
     ),
     (
         &checks::panel_no_targets::CHECK,
@@ -259,6 +271,10 @@ pub static WORKSPACE_CHECKS: &[(&Check, WorkspaceCheckFn)] = &[
     (
         &checks::alert_untested::CHECK,
         checks::alert_untested::check,
+    ),
+    (
+        &checks::test_rule_files_missing::CHECK,
+        checks::test_rule_files_missing::check,
     ),
     (
         &checks::alert_reaches_only_default::CHECK,

@@ -11,10 +11,36 @@ pub struct AlertTestName {
     pub span: Span,
 }
 
+/// One `rule_files` entry.
+pub struct RuleFilePattern {
+    /// As written in the test file.
+    pub written: String,
+    /// Resolved against the test file's folder, as promtool does.
+    pub resolved: String,
+    pub span: Span,
+}
+
+impl RuleFilePattern {
+    /// Whether this pattern names the rule file at `path`.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("./");
+        glob::Pattern::new(&self.resolved).is_ok_and(|p| {
+            p.matches_with(
+                path,
+                glob::MatchOptions {
+                    require_literal_separator: true,
+                    ..glob::MatchOptions::new()
+                },
+            )
+        })
+    }
+}
+
 pub struct RuleTestFacts {
     pub file: FileId,
-    /// `rule_files` patterns resolved against the test file's folder, as promtool does.
-    pub rule_patterns: Vec<String>,
+    /// The test file's path as given.
+    pub path: String,
+    pub rule_files: Vec<RuleFilePattern>,
     pub alert_tests: Vec<AlertTestName>,
 }
 
@@ -47,13 +73,19 @@ fn join(dir: &str, pattern: &str) -> String {
 impl RuleTestFacts {
     pub fn of(file: FileId, source: &SourceFile, root: &Node) -> RuleTestFacts {
         let dir = source.path.rsplit_once('/').map_or(".", |(dir, _)| dir);
-        let rule_patterns = root
+        let rule_files = root
             .get("rule_files")
             .and_then(Node::as_sequence)
             .unwrap_or_default()
             .iter()
-            .filter_map(Node::as_str)
-            .map(|pattern| join(dir, pattern))
+            .filter_map(|node| {
+                let written = node.as_str()?;
+                Some(RuleFilePattern {
+                    written: written.to_owned(),
+                    resolved: join(dir, written),
+                    span: node.span,
+                })
+            })
             .collect();
         let mut alert_tests = Vec::new();
         for group in root
@@ -76,25 +108,15 @@ impl RuleTestFacts {
         }
         RuleTestFacts {
             file,
-            rule_patterns,
+            path: source.path.clone(),
+            rule_files,
             alert_tests,
         }
     }
 
     /// Whether this test file loads the rule file at `path`.
     pub fn loads(&self, path: &str) -> bool {
-        let path = path.trim_start_matches("./");
-        self.rule_patterns.iter().any(|pattern| {
-            glob::Pattern::new(pattern).is_ok_and(|p| {
-                p.matches_with(
-                    path,
-                    glob::MatchOptions {
-                        require_literal_separator: true,
-                        ..glob::MatchOptions::new()
-                    },
-                )
-            })
-        })
+        self.rule_files.iter().any(|pattern| pattern.matches(path))
     }
 }
 

@@ -47,17 +47,11 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
             .filter(|f| test_file.loads(&f.path))
             .collect();
         // A pattern that matches no file of the run leaves alerts unknown, not missing.
-        let every_pattern_seen = test_file.rule_patterns.iter().all(|pattern| {
-            loaded.iter().any(|f| {
-                crate::rule_tests::RuleTestFacts {
-                    file: test_file.file,
-                    rule_patterns: vec![pattern.clone()],
-                    alert_tests: Vec::new(),
-                }
-                .loads(&f.path)
-            })
-        });
-        if test_file.rule_patterns.is_empty() || !every_pattern_seen {
+        let every_pattern_seen = test_file
+            .rule_files
+            .iter()
+            .all(|pattern| loaded.iter().any(|f| pattern.matches(&f.path)));
+        if test_file.rule_files.is_empty() || !every_pattern_seen {
             continue;
         }
         let defined: Vec<&str> = loaded

@@ -1,5 +1,7 @@
 //! `group_by` and inhibit `equal` labels that no alert carries.
 
+use std::collections::BTreeSet;
+
 use monlint_alertmanager::model::Spanned;
 use monlint_core::{Category, Check, Diagnostic, FileId, Severity};
 
@@ -14,12 +16,18 @@ pub static CHECK: Check = Check {
     enabled_by_default: true,
     summary: "A `group_by` or inhibit `equal` label that no alerting rule of the run carries.",
     doc: r#"## What it does
-Reports labels in a route's `group_by` and an inhibit rule's `equal` that provably no
-alerting rule of the run carries: none sets it as a static label, and every rule's query
-removes it (aggregations with `by (...)` that do not keep it, `absent()`, ...). A label a
-query may keep from its series is never reported. Prometheus' external labels are added
-after the rules, so a label set there (often `cluster`) is reported too; suppress it or
-add it to the rules when that is the case.
+Reports labels in a route's `group_by` and an inhibit rule's `equal` that no alerting
+rule of the run carries:
+- a warning when it is proven: no rule sets it as a static label, and every rule's query
+  removes it (aggregations with `by (...)` that do not keep it, `absent()`, ...);
+- information when no rule of the run sets the label or even names it (in a matcher, a
+  `by (...)` or `on (...)` clause, a `label_replace`, a `$labels.x` template): it can only
+  come from the scraped series or from Prometheus' external labels, which monlint does
+  not see.
+
+A label that some rule names and a query may keep from its series is never reported.
+External labels are added to alerts after the rules, so a label set only there (often
+`cluster`) is reported too; suppress the finding or add it to the rules then.
 
 ## Why is this bad?
 Grouping by a label nobody has puts every alert in one group (one notification for
@@ -42,29 +50,55 @@ route:
 "#,
 };
 
+/// The run's rules, as the judgement of one label needs them.
+struct Rules<'a> {
+    alerts: Vec<AlertView<'a>>,
+    /// Every label name some rule of the run writes.
+    named: BTreeSet<&'a str>,
+}
+
 fn judge(
     file: FileId,
     label: &Spanned<String>,
     what: &str,
-    alerts: &[AlertView],
+    rules: &Rules,
     out: &mut Vec<Diagnostic>,
 ) {
-    if label.value == "..." || label.value.is_empty() {
+    let name = label.value.as_str();
+    if name == "..." || name.is_empty() {
         return;
     }
-    if alerts
-        .iter()
-        .all(|alert| alert.label(&label.value) == LabelKnowledge::Absent)
-    {
+    let knowledge: Vec<LabelKnowledge> =
+        rules.alerts.iter().map(|alert| alert.label(name)).collect();
+    if knowledge.iter().all(|k| *k == LabelKnowledge::Absent) {
         out.push(
             Diagnostic::new(
                 &CHECK,
                 file,
                 label.span,
-                format!("no alerting rule of the run carries `{}`, used in {what}", label.value),
+                format!("no alerting rule of the run carries `{name}`, used in {what}"),
             )
             .with_help("set the label in the rules (or keep it in their queries), or remove it here; external labels are not visible to monlint"),
         );
+        return;
+    }
+    // Series may carry the label: only a run that never names it anywhere is doubtful.
+    let set_by_a_rule = knowledge
+        .iter()
+        .any(|k| matches!(k, LabelKnowledge::Value(_) | LabelKnowledge::Present));
+    if !set_by_a_rule && !rules.named.contains(name) {
+        let mut diagnostic = Diagnostic::new(
+            &CHECK,
+            file,
+            label.span,
+            format!(
+                "no rule of the run sets or uses label `{name}`, used in {what}; it can only come from the series or external labels"
+            ),
+        )
+        .with_primary_message("no rule names this label")
+        .with_help("when neither the scraped series nor Prometheus' external labels carry it, every alert is grouped as if it were empty");
+        diagnostic.severity = Severity::Info;
+        out.push(diagnostic);
     }
 }
 
@@ -77,6 +111,14 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     if alerts.is_empty() {
         return;
     }
+    let rules = Rules {
+        alerts,
+        named: ctx
+            .files
+            .iter()
+            .flat_map(|f| f.label_names.iter().map(String::as_str))
+            .collect(),
+    };
     for facts in &ctx.files {
         let Some(config) = &facts.alertmanager else {
             continue;
@@ -84,7 +126,7 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         if let Some(root) = &config.route {
             root.walk(&mut |route, _| {
                 for label in route.group_by.iter().flat_map(|g| &g.value) {
-                    judge(facts.file, label, "group_by", &alerts, out);
+                    judge(facts.file, label, "group_by", &rules, out);
                 }
             });
         }
@@ -94,7 +136,7 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
                     facts.file,
                     label,
                     "an inhibit rule's equal list",
-                    &alerts,
+                    &rules,
                     out,
                 );
             }

@@ -4,12 +4,15 @@
 //! The checks emitted while loading (`yaml-syntax`, `unknown-key`, `duplicate-key`,
 //! `wrong-type`, `ignored-document`) have no function here: the loader reports them.
 
+use std::collections::BTreeSet;
+
 use monlint_core::{Diagnostic, FileId, SourceFile, Span, Version};
 use monlint_promql::ast::Expr;
 
 use crate::policy::Policy;
 use crate::rules::model::RuleFile;
 
+pub mod absent_of_rate;
 pub mod aggregation_drops_label;
 pub mod alert_always_fires;
 pub mod alert_for_policy;
@@ -90,6 +93,7 @@ pub mod rule_name_policy;
 pub mod runbook_off_topic;
 pub mod runbook_unreachable;
 pub mod runbook_url;
+pub mod selector_matches_nothing;
 pub mod selector_missing_matcher;
 pub mod severity_ladder_inverted;
 pub mod summary_style;
@@ -101,6 +105,7 @@ pub mod template_file_missing;
 pub mod template_job_instance;
 pub mod template_label_not_in_query;
 pub mod template_syntax;
+pub mod test_rule_files_missing;
 pub mod time_interval_never_active;
 pub mod undefined_variable;
 pub mod unknown_key;
@@ -124,6 +129,8 @@ pub struct WorkspaceContext<'a> {
     pub version: Version,
     pub policy: &'a Policy,
     pub alertmanager_version: Version,
+    /// The repository's files, for the paths test files name.
+    pub documents: &'a crate::documents::Documents,
 }
 
 /// What the checks across files and the suppressions need of one rule file.
@@ -139,6 +146,10 @@ pub struct FileFacts {
     pub recording_uses: Vec<RecordingUse>,
     /// The file's alerting rules, for checks against routes and dashboards.
     pub alerts: Vec<AlertFacts>,
+    /// Every label name the file's rules write: static labels, matchers, grouping and
+    /// matching clauses, `label_replace` targets, `$labels.x` in templates. Evidence
+    /// that series are expected to carry a label even where no rule fixes it.
+    pub label_names: BTreeSet<String>,
     /// The model, when the file is an Alertmanager configuration.
     pub alertmanager: Option<monlint_alertmanager::Config>,
     /// For a dashboard file: what its panels query and mark.
@@ -183,6 +194,7 @@ impl FileFacts {
             recorded: Vec::new(),
             recording_uses: Vec::new(),
             alerts: Vec::new(),
+            label_names: BTreeSet::new(),
             dashboard: None,
         }
     }
@@ -199,9 +211,20 @@ impl FileFacts {
             };
         }
         let mut recording_uses = Vec::new();
+        let mut label_names = BTreeSet::new();
+        for group in &rules.groups {
+            for pair in &group.labels {
+                label_names.insert(pair.key.value.clone());
+            }
+        }
         for rule in all_rules() {
+            label_names.extend(rule.labels.iter().map(|pair| pair.key.value.clone()));
+            for pair in rule.labels.iter().chain(&rule.annotations) {
+                templated_label_names(pair.value.text(), &mut label_names);
+            }
             let Some(expr) = &rule.expr else { continue };
             let Ok(parsed) = &expr.parsed else { continue };
+            query_label_names(parsed, &mut label_names);
             parsed.walk(&mut |node| {
                 let selector = match node {
                     Expr::VectorSelector(selector) => selector,
@@ -260,6 +283,7 @@ impl FileFacts {
                 .filter_map(|r| r.record.as_ref().map(|n| n.value.clone()))
                 .collect(),
             recording_uses,
+            label_names,
             alertmanager: None,
             dashboard: None,
         }
@@ -277,8 +301,52 @@ impl FileFacts {
             recorded: Vec::new(),
             recording_uses: Vec::new(),
             alerts: Vec::new(),
+            label_names: BTreeSet::new(),
             alertmanager: Some(config),
             dashboard: None,
+        }
+    }
+}
+
+/// The label names a query writes: matchers, `by`/`without`, `on`/`ignoring`,
+/// `group_left`/`group_right` and `label_replace`/`label_join` targets.
+fn query_label_names(expr: &Expr, out: &mut BTreeSet<String>) {
+    expr.walk(&mut |node| match node {
+        Expr::VectorSelector(selector) => {
+            out.extend(selector.matchers.iter().map(|m| m.name.clone()));
+        }
+        Expr::MatrixSelector(matrix) => {
+            out.extend(matrix.selector.matchers.iter().map(|m| m.name.clone()));
+        }
+        Expr::Aggregate(aggregate) => {
+            out.extend(aggregate.grouping.iter().flat_map(|g| g.labels.clone()));
+        }
+        Expr::Binary(binary) => {
+            if let Some(matching) = &binary.matching {
+                out.extend(matching.labels.iter().chain(&matching.include).cloned());
+            }
+        }
+        Expr::Call(call) if matches!(call.function.name, "label_replace" | "label_join") => {
+            if let Some(Expr::String(target)) = call.args.get(1) {
+                out.insert(target.value.clone());
+            }
+        }
+        _ => {}
+    });
+}
+
+/// The names after `$labels.` or `.Labels.` in a template.
+fn templated_label_names(text: &str, out: &mut BTreeSet<String>) {
+    for prefix in ["$labels.", ".Labels."] {
+        for (start, _) in text.match_indices(prefix) {
+            let rest = &text[start + prefix.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
         }
     }
 }
