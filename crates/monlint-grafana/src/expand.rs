@@ -4,6 +4,8 @@
 //! Grafana's syntaxes: `$name`, `${name}`, `${name:format}`, `${name.field}` and the
 //! deprecated `[[name]]` / `[[name:format]]`. Only names the dashboard defines and
 //! Grafana's built-ins are replaced; anything else stays as written, as Grafana leaves it.
+//! PromQL `#` comments are copied as written: Grafana's substitutions there change nothing
+//! PromQL reads, and quotes or brackets in them open nothing.
 
 use std::ops::Range;
 
@@ -14,8 +16,20 @@ pub enum Context {
     Quoted,
     /// Inside `[...]` or after `offset`: a duration.
     Duration,
-    /// Anywhere else: a number or a name, depending on the variable.
+    /// Where a label matcher goes (`{$filter}`, `{job="x", $extra}`): the variable holds
+    /// a list of matchers, or nothing.
+    Matchers,
+    /// Anywhere else: a number, a name, an operator or a whole expression, depending on
+    /// the variable.
     Bare,
+}
+
+impl Context {
+    /// Whether the value replaced here may change the structure of the query (rather
+    /// than a string or a duration), so a placeholder is a guess at what Grafana sends.
+    pub fn shapes_query(self) -> bool {
+        matches!(self, Context::Matchers | Context::Bare)
+    }
 }
 
 /// A variable reference found in the raw text.
@@ -25,6 +39,8 @@ pub struct Reference {
     /// The byte range of the whole reference (`${name:format}`) in the raw text.
     pub raw: Range<usize>,
     pub context: Context,
+    /// What was put in its place (empty for a name left as written).
+    pub substituted: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +159,9 @@ pub fn builtin_placeholder(name: &str, context: Context) -> Option<String> {
     if !is_builtin(name) {
         return None;
     }
+    if context == Context::Matchers {
+        return Some(neutral_matcher(name));
+    }
     let value = if context == Context::Quoted {
         name.trim_start_matches('_')
     } else if DURATION_BUILTINS.contains(&name) || context == Context::Duration {
@@ -153,6 +172,17 @@ pub fn builtin_placeholder(name: &str, context: Context) -> Option<String> {
         name.trim_start_matches('_')
     };
     Some(value.to_owned())
+}
+
+/// A matcher that stands for a variable holding matchers whose value is unknown: true of
+/// any series that has the label, so the selector keeps a non-empty matcher.
+pub fn neutral_matcher(name: &str) -> String {
+    let label = name.trim_start_matches('_');
+    if label.is_empty() || label.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("v_{label}=~\".+\"")
+    } else {
+        format!("{label}=~\".+\"")
+    }
 }
 
 /// Longest variable name read, so a hostile query cannot make scanning quadratic.
@@ -225,6 +255,7 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
     let mut literal_start = 0;
     let mut quote: Option<u8> = None;
     let mut bracket_depth = 0usize;
+    let mut brace_depth = 0usize;
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -247,6 +278,12 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
                 }
                 b'[' if bytes.get(index + 1) != Some(&b'[') => bracket_depth += 1,
                 b']' => bracket_depth = bracket_depth.saturating_sub(1),
+                b'{' => brace_depth += 1,
+                b'}' => brace_depth = brace_depth.saturating_sub(1),
+                b'#' => {
+                    index = raw[index..].find('\n').map_or(raw.len(), |n| index + n);
+                    continue;
+                }
                 _ => {}
             }
         }
@@ -264,6 +301,8 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
             Context::Quoted
         } else if bracket_depth > 0 || after_offset(&raw[..index]) {
             Context::Duration
+        } else if brace_depth > 0 && at_matcher_position(raw, index..end) {
+            Context::Matchers
         } else {
             Context::Bare
         };
@@ -275,6 +314,7 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
                 name,
                 raw: index..end,
                 context,
+                substituted: String::new(),
             });
             index = end;
             continue;
@@ -291,12 +331,21 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
             name,
             raw: index..end,
             context,
+            substituted: placeholder,
         });
         index = end;
         literal_start = end;
     }
     push_literal(&mut expansion, raw, literal_start..raw.len());
     expansion
+}
+
+/// Whether a reference inside braces stands alone between `{` or `,` and `,` or `}`: a
+/// whole matcher (or several), not a label name (`{$label="x"}`).
+fn at_matcher_position(raw: &str, reference: Range<usize>) -> bool {
+    let before = raw[..reference.start].trim_end();
+    let after = raw[reference.end..].trim_start();
+    before.ends_with(['{', ',']) && after.starts_with([',', '}'])
 }
 
 fn after_offset(before: &str) -> bool {
@@ -378,6 +427,23 @@ mod tests {
             .collect();
         assert_eq!(unresolved, ["1"]);
         assert_eq!(expansion.unresolved[0].context, Context::Quoted);
+    }
+
+    #[test]
+    fn matcher_lists_and_comments() {
+        let raw = "sum(x{$m}) + y{a=\"1\", ${m}} + z{$l=\"v\"}\n# it's {$m [\n+ w[$d]";
+        let expansion = expand(raw, &Known(&["m", "l", "d"]));
+        let contexts: Vec<_> = expansion.references.iter().map(|r| r.context).collect();
+        assert_eq!(
+            contexts,
+            [
+                Context::Matchers,
+                Context::Matchers,
+                Context::Bare,
+                Context::Duration
+            ]
+        );
+        assert!(expansion.text.contains("# it's {$m [\n"));
     }
 
     #[test]

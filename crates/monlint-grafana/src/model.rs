@@ -240,7 +240,8 @@ pub struct Variable {
     pub query_text: Option<Text>,
     /// The PromQL inside the query: `label_values(<expr>, label)`, `query_result(<expr>)`.
     pub query: Option<Query>,
-    /// The value selected when the dashboard was saved.
+    /// The one value the variable has when the dashboard opens: the value selected when it
+    /// was saved, else its first option; `None` when several or unknown.
     pub current: Option<String>,
 }
 
