@@ -194,6 +194,11 @@ fn is_word(byte: u8) -> bool {
 
 /// A reference starting at `at` (a `$` or `[[`): its name and its end.
 fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
+    reference_bounds(raw, at).map(|(name, end)| (raw[name].to_owned(), end))
+}
+
+/// A reference starting at `at`: the byte range of its name, and its end.
+fn reference_bounds(raw: &str, at: usize) -> Option<(Range<usize>, usize)> {
     let bytes = raw.as_bytes();
     let word_end = |from: usize| {
         let mut end = from;
@@ -217,13 +222,13 @@ fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
             if between.contains(['$', '{', '\n']) || between.len() > MAX_NAME {
                 return None;
             }
-            return Some((raw[at + 2..name_end].to_owned(), close + 1));
+            return Some((at + 2..name_end, close + 1));
         }
         let name_end = word_end(at + 1);
         if name_end == at + 1 {
             return None;
         }
-        return Some((raw[at + 1..name_end].to_owned(), name_end));
+        return Some((at + 1..name_end, name_end));
     }
     // `[[name]]` or `[[name:format]]`
     let name_end = word_end(at + 2);
@@ -242,7 +247,29 @@ fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
     } else {
         return None;
     };
-    Some((raw[at + 2..name_end].to_owned(), close + 2))
+    Some((at + 2..name_end, close + 2))
+}
+
+/// Every variable reference in a text, whatever surrounds it: its name and byte range.
+pub fn references_in(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    std::iter::from_fn(move || {
+        while index < bytes.len() {
+            let at = index;
+            let starts =
+                bytes[at] == b'$' || (bytes[at] == b'[' && bytes.get(at + 1) == Some(&b'['));
+            index += 1;
+            if !starts {
+                continue;
+            }
+            if let Some((name_range, end)) = reference_bounds(text, at) {
+                index = end;
+                return Some((&text[name_range], at..end));
+            }
+        }
+        None
+    })
 }
 
 /// Scans the raw query, tracking quotes and brackets to know each variable's context.
