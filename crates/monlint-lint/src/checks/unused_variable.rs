@@ -7,6 +7,7 @@ use monlint_grafana::Dashboard;
 use monlint_grafana::expand::references_in;
 
 use crate::dashboards::DashboardContext;
+use crate::suggest::closest;
 
 pub static CHECK: Check = Check {
     code: "C309",
@@ -22,8 +23,9 @@ title, a link, a datasource field, an annotation, a library panel's model, and w
 panel or row repeats over. Not judged: ad hoc filters and group-by variables (Grafana
 applies them to every query of their datasource without a reference), dashboards with a
 link that carries every variable (`includeVars: true`, `${__all_variables}`,
-`${__url.params}`), and dashboards that show a library panel whose model is not in the
-file.
+`${__url.params}`), dashboards that show a library panel whose model is not in the
+file, and a variable that a query names with a typo (`$jbo` for `$job`), which
+`undefined-variable` or `target-promql` reports where the fix is.
 
 ## Why is this bad?
 The viewer sees a selector that changes nothing: picking a cluster or an instance leaves
@@ -69,11 +71,13 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
         if ALL_VARIABLES.iter().any(|name| uses.contains_key(name)) {
             continue;
         }
+        let misspelt = misspelt_uses(dashboard);
         for variable in &dashboard.variables {
             let name = variable.name.value.as_str();
             if APPLIED_WITHOUT_REFERENCE.contains(&variable.kind.as_str())
                 || repeated(dashboard, name)
                 || used_outside(uses.get(name), variable.span)
+                || misspelt.contains(&name)
             {
                 continue;
             }
@@ -111,6 +115,17 @@ fn links_include_variables(text: &str) -> bool {
             .strip_prefix(':')
             .is_some_and(|rest| rest.trim_start().starts_with("true"))
     })
+}
+
+/// The variables that queries name with a typo (`$jbo` for `$job`): undefined-variable or
+/// target-promql already report the use, and the fix is there, not in the variable.
+fn misspelt_uses(dashboard: &Dashboard) -> Vec<&str> {
+    let names = || dashboard.variables.iter().map(|v| v.name.value.as_str());
+    dashboard
+        .queries()
+        .flat_map(|query| &query.expansion.unresolved)
+        .filter_map(|reference| closest(&reference.name, names()))
+        .collect()
 }
 
 fn repeated(dashboard: &Dashboard, name: &str) -> bool {
