@@ -507,6 +507,9 @@ impl Loader<'_> {
             name,
             multi: self.flag(node.get("multi")).is_some_and(|f| f.value),
             include_all: self.flag(node.get("includeAll")).is_some_and(|f| f.value),
+            hidden: self
+                .number(node.get("hide"))
+                .is_some_and(|n| n.value == 2.0),
             refresh: self.number(node.get("refresh")),
             datasource: self.datasource(node.get("datasource")),
             plugin,
@@ -831,6 +834,7 @@ impl Loader<'_> {
             name: self.text(spec.get("name"))?,
             multi: self.flag(spec.get("multi")).is_some_and(|f| f.value),
             include_all: self.flag(spec.get("includeAll")).is_some_and(|f| f.value),
+            hidden: spec.get("hide").and_then(Node::as_str) == Some("hideVariable"),
             refresh,
             datasource,
             plugin,

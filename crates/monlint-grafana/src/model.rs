@@ -231,6 +231,8 @@ pub struct Variable {
     pub kind: String,
     pub multi: bool,
     pub include_all: bool,
+    /// Hidden from the viewer (`hide: 2`, v2 `hideVariable`): no selector is shown.
+    pub hidden: bool,
     /// `refresh` as written: 0 never, 1 on load, 2 on time range change.
     pub refresh: Option<Number>,
     pub datasource: Option<Datasource>,

@@ -93,7 +93,8 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
 /// When a query fails to parse and its variables could be why, what was substituted for
 /// them (`` `$filter` as `job=~".+"` ``). A variable decides when it stands where its
 /// value shapes the query (a matcher list, an operator, an expression) or when the error
-/// is inside its placeholder; strings and durations cannot turn an invalid query valid.
+/// starts inside its placeholder; strings and durations elsewhere cannot turn an invalid
+/// query valid.
 fn guesses(query: &Query, error: Span) -> Option<String> {
     let error_range = query.expansion.raw_range(error.range());
     let deciding: Vec<&Reference> = query
@@ -101,9 +102,7 @@ fn guesses(query: &Query, error: Span) -> Option<String> {
         .references
         .iter()
         .filter(|r| {
-            (r.context.shapes_query() && !is_builtin(&r.name))
-                || (r.raw.start < error_range.end.max(error_range.start + 1)
-                    && error_range.start < r.raw.end)
+            (r.context.shapes_query() && !is_builtin(&r.name)) || r.raw.contains(&error_range.start)
         })
         .collect();
     if deciding.is_empty() {

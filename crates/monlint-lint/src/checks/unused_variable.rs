@@ -17,15 +17,17 @@ pub static CHECK: Check = Check {
     enabled_by_default: true,
     summary: "A dashboard variable is used by no query, panel, link or other variable.",
     doc: r#"## What it does
-Reports a template variable whose name (`$name`, `${name}`, `[[name]]`) appears nowhere
-else in the dashboard: not in a query, another variable's query or regex, a panel or row
-title, a link, a datasource field, an annotation, a library panel's model, and which no
-panel or row repeats over. Not judged: ad hoc filters and group-by variables (Grafana
-applies them to every query of their datasource without a reference), dashboards with a
-link that carries every variable (`includeVars: true`, `${__all_variables}`,
-`${__url.params}`), dashboards that show a library panel whose model is not in the
-file, and a variable that a query names with a typo (`$jbo` for `$job`), which
-`undefined-variable` or `target-promql` reports where the fix is.
+Reports a template variable shown to the viewer whose name (`$name`, `${name}`,
+`[[name]]`) appears nowhere else in the dashboard: not in a query, another variable's
+query or regex, a panel or row title, a link, a datasource field, an annotation, a
+library panel's model, and which no panel or row repeats over.
+
+Not judged: hidden variables (`hide: 2`), which no viewer sees; ad hoc filters and
+group-by variables, which Grafana applies to every query of their datasource without a
+reference; dashboards with a link that carries every variable (`includeVars: true`,
+`${__all_variables}`, `${__url.params}`); dashboards that show a library panel whose
+model is not in the file; and a variable that a query names with a typo (`$jbo` for
+`$job`), which `undefined-variable` or `target-promql` reports where the fix is.
 
 ## Why is this bad?
 The viewer sees a selector that changes nothing: picking a cluster or an instance leaves
@@ -74,7 +76,9 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
         let misspelt = misspelt_uses(dashboard);
         for variable in &dashboard.variables {
             let name = variable.name.value.as_str();
-            if APPLIED_WITHOUT_REFERENCE.contains(&variable.kind.as_str())
+            if variable.hidden
+                || name.is_empty()
+                || APPLIED_WITHOUT_REFERENCE.contains(&variable.kind.as_str())
                 || repeated(dashboard, name)
                 || used_outside(uses.get(name), variable.span)
                 || misspelt.contains(&name)
