@@ -4,6 +4,8 @@
 //! Grafana's syntaxes: `$name`, `${name}`, `${name:format}`, `${name.field}` and the
 //! deprecated `[[name]]` / `[[name:format]]`. Only names the dashboard defines and
 //! Grafana's built-ins are replaced; anything else stays as written, as Grafana leaves it.
+//! PromQL `#` comments are copied as written: Grafana's substitutions there change nothing
+//! PromQL reads, and quotes or brackets in them open nothing.
 
 use std::ops::Range;
 
@@ -14,8 +16,20 @@ pub enum Context {
     Quoted,
     /// Inside `[...]` or after `offset`: a duration.
     Duration,
-    /// Anywhere else: a number or a name, depending on the variable.
+    /// Where a label matcher goes (`{$filter}`, `{job="x", $extra}`): the variable holds
+    /// a list of matchers, or nothing.
+    Matchers,
+    /// Anywhere else: a number, a name, an operator or a whole expression, depending on
+    /// the variable.
     Bare,
+}
+
+impl Context {
+    /// Whether the value replaced here may change the structure of the query (rather
+    /// than a string or a duration), so a placeholder is a guess at what Grafana sends.
+    pub fn shapes_query(self) -> bool {
+        matches!(self, Context::Matchers | Context::Bare)
+    }
 }
 
 /// A variable reference found in the raw text.
@@ -25,6 +39,8 @@ pub struct Reference {
     /// The byte range of the whole reference (`${name:format}`) in the raw text.
     pub raw: Range<usize>,
     pub context: Context,
+    /// What was put in its place (empty for a name left as written).
+    pub substituted: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +159,9 @@ pub fn builtin_placeholder(name: &str, context: Context) -> Option<String> {
     if !is_builtin(name) {
         return None;
     }
+    if context == Context::Matchers {
+        return Some(neutral_matcher(name));
+    }
     let value = if context == Context::Quoted {
         name.trim_start_matches('_')
     } else if DURATION_BUILTINS.contains(&name) || context == Context::Duration {
@@ -155,6 +174,17 @@ pub fn builtin_placeholder(name: &str, context: Context) -> Option<String> {
     Some(value.to_owned())
 }
 
+/// A matcher that stands for a variable holding matchers whose value is unknown: true of
+/// any series that has the label, so the selector keeps a non-empty matcher.
+pub fn neutral_matcher(name: &str) -> String {
+    let label = name.trim_start_matches('_');
+    if label.is_empty() || label.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("v_{label}=~\".+\"")
+    } else {
+        format!("{label}=~\".+\"")
+    }
+}
+
 /// Longest variable name read, so a hostile query cannot make scanning quadratic.
 const MAX_NAME: usize = 256;
 
@@ -164,6 +194,11 @@ fn is_word(byte: u8) -> bool {
 
 /// A reference starting at `at` (a `$` or `[[`): its name and its end.
 fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
+    reference_bounds(raw, at).map(|(name, end)| (raw[name].to_owned(), end))
+}
+
+/// A reference starting at `at`: the byte range of its name, and its end.
+fn reference_bounds(raw: &str, at: usize) -> Option<(Range<usize>, usize)> {
     let bytes = raw.as_bytes();
     let word_end = |from: usize| {
         let mut end = from;
@@ -187,13 +222,13 @@ fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
             if between.contains(['$', '{', '\n']) || between.len() > MAX_NAME {
                 return None;
             }
-            return Some((raw[at + 2..name_end].to_owned(), close + 1));
+            return Some((at + 2..name_end, close + 1));
         }
         let name_end = word_end(at + 1);
         if name_end == at + 1 {
             return None;
         }
-        return Some((raw[at + 1..name_end].to_owned(), name_end));
+        return Some((at + 1..name_end, name_end));
     }
     // `[[name]]` or `[[name:format]]`
     let name_end = word_end(at + 2);
@@ -212,7 +247,29 @@ fn reference_at(raw: &str, at: usize) -> Option<(String, usize)> {
     } else {
         return None;
     };
-    Some((raw[at + 2..name_end].to_owned(), close + 2))
+    Some((at + 2..name_end, close + 2))
+}
+
+/// Every variable reference in a text, whatever surrounds it: its name and byte range.
+pub fn references_in(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    std::iter::from_fn(move || {
+        while index < bytes.len() {
+            let at = index;
+            let starts =
+                bytes[at] == b'$' || (bytes[at] == b'[' && bytes.get(at + 1) == Some(&b'['));
+            index += 1;
+            if !starts {
+                continue;
+            }
+            if let Some((name_range, end)) = reference_bounds(text, at) {
+                index = end;
+                return Some((&text[name_range], at..end));
+            }
+        }
+        None
+    })
 }
 
 /// Scans the raw query, tracking quotes and brackets to know each variable's context.
@@ -225,6 +282,7 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
     let mut literal_start = 0;
     let mut quote: Option<u8> = None;
     let mut bracket_depth = 0usize;
+    let mut brace_depth = 0usize;
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -247,6 +305,12 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
                 }
                 b'[' if bytes.get(index + 1) != Some(&b'[') => bracket_depth += 1,
                 b']' => bracket_depth = bracket_depth.saturating_sub(1),
+                b'{' => brace_depth += 1,
+                b'}' => brace_depth = brace_depth.saturating_sub(1),
+                b'#' => {
+                    index = raw[index..].find('\n').map_or(raw.len(), |n| index + n);
+                    continue;
+                }
                 _ => {}
             }
         }
@@ -264,6 +328,8 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
             Context::Quoted
         } else if bracket_depth > 0 || after_offset(&raw[..index]) {
             Context::Duration
+        } else if brace_depth > 0 && at_matcher_position(raw, index..end) {
+            Context::Matchers
         } else {
             Context::Bare
         };
@@ -275,6 +341,7 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
                 name,
                 raw: index..end,
                 context,
+                substituted: String::new(),
             });
             index = end;
             continue;
@@ -291,12 +358,21 @@ pub fn expand(raw: &str, variables: &dyn Variables) -> Expansion {
             name,
             raw: index..end,
             context,
+            substituted: placeholder,
         });
         index = end;
         literal_start = end;
     }
     push_literal(&mut expansion, raw, literal_start..raw.len());
     expansion
+}
+
+/// Whether a reference inside braces stands alone between `{` or `,` and `,` or `}`: a
+/// whole matcher (or several), not a label name (`{$label="x"}`).
+fn at_matcher_position(raw: &str, reference: Range<usize>) -> bool {
+    let before = raw[..reference.start].trim_end();
+    let after = raw[reference.end..].trim_start();
+    before.ends_with(['{', ',']) && after.starts_with([',', '}'])
 }
 
 fn after_offset(before: &str) -> bool {
@@ -378,6 +454,23 @@ mod tests {
             .collect();
         assert_eq!(unresolved, ["1"]);
         assert_eq!(expansion.unresolved[0].context, Context::Quoted);
+    }
+
+    #[test]
+    fn matcher_lists_and_comments() {
+        let raw = "sum(x{$m}) + y{a=\"1\", ${m}} + z{$l=\"v\"}\n# it's {$m [\n+ w[$d]";
+        let expansion = expand(raw, &Known(&["m", "l", "d"]));
+        let contexts: Vec<_> = expansion.references.iter().map(|r| r.context).collect();
+        assert_eq!(
+            contexts,
+            [
+                Context::Matchers,
+                Context::Matchers,
+                Context::Bare,
+                Context::Duration
+            ]
+        );
+        assert!(expansion.text.contains("# it's {$m [\n"));
     }
 
     #[test]

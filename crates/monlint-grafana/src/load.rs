@@ -8,7 +8,7 @@ use monlint_core::Span;
 use monlint_core::yaml::{self, Document, Node, NodeKind};
 use monlint_promql::{ParseOptions, parse};
 
-use crate::expand::{Context, Variables, expand};
+use crate::expand::{Context, Variables, expand, neutral_matcher};
 use crate::model::{
     Dashboard, Datasource, DatasourceForm, Flag, Flavor, Input, Number, Panel, Problem,
     ProblemKind, Query, QueryLanguage, Target, Text, ThresholdStep, Variable,
@@ -223,19 +223,46 @@ struct VariableTable<'a>(&'a Dashboard);
 impl Variables for VariableTable<'_> {
     fn placeholder(&self, name: &str, context: Context) -> Option<String> {
         let variable = self.0.variable(name)?;
+        // The value Grafana would send when the dashboard opens, when it is one value.
+        let value = variable
+            .current
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && !v.starts_with('$'));
         let placeholder = match context {
             Context::Quoted => name.to_owned(),
             Context::Duration => "5m".to_owned(),
+            Context::Matchers => match value {
+                Some(value) if is_matcher_list(value) => value.to_owned(),
+                _ => neutral_matcher(name),
+            },
             Context::Bare if variable.kind == "interval" => "5m".to_owned(),
-            Context::Bare => match variable.current.as_deref() {
+            Context::Bare => match value {
                 Some(value) if value.parse::<f64>().is_ok() => value.to_owned(),
                 Some(value) if monlint_core::Duration::parse(value).is_ok() => value.to_owned(),
+                Some(value) if is_operator(value) => value.to_owned(),
                 _ if name.starts_with(|c: char| c.is_ascii_digit()) => format!("v_{name}"),
                 _ => name.to_owned(),
             },
         };
         Some(placeholder)
     }
+}
+
+/// Whether a value is a list of label matchers (`job="a", instance=~"b.*"`), as a variable
+/// written inside a selector's braces usually holds.
+fn is_matcher_list(value: &str) -> bool {
+    !value.contains(['{', '}']) && parse(&format!("{{{value}}}"), &ParseOptions::default()).is_ok()
+}
+
+/// Binary operators and their modifiers, which a variable may choose between (`or` or
+/// `unless`, `>` or `<`).
+fn is_operator(value: &str) -> bool {
+    const OPERATORS: &[&str] = &[
+        "and", "or", "unless", "+", "-", "*", "/", "%", "^", "==", "!=", ">", "<", ">=", "<=",
+        "atan2",
+    ];
+    OPERATORS.contains(&value.to_ascii_lowercase().as_str())
 }
 
 impl Loader<'_> {
@@ -474,21 +501,21 @@ impl Loader<'_> {
         let plugin = (kind == "datasource")
             .then(|| query_text.as_ref().map(|q| q.value.clone()))
             .flatten();
+        let current = initial_value(node, &kind, query_text.as_ref());
         Some(Variable {
             span: self.span(node),
             name,
             multi: self.flag(node.get("multi")).is_some_and(|f| f.value),
             include_all: self.flag(node.get("includeAll")).is_some_and(|f| f.value),
+            hidden: self
+                .number(node.get("hide"))
+                .is_some_and(|n| n.value == 2.0),
             refresh: self.number(node.get("refresh")),
             datasource: self.datasource(node.get("datasource")),
             plugin,
             query_text,
             query: None,
-            current: node
-                .get("current")
-                .and_then(|c| c.get("value"))
-                .and_then(Node::as_str)
-                .map(str::to_owned),
+            current,
             kind,
         })
     }
@@ -807,6 +834,7 @@ impl Loader<'_> {
             name: self.text(spec.get("name"))?,
             multi: self.flag(spec.get("multi")).is_some_and(|f| f.value),
             include_all: self.flag(spec.get("includeAll")).is_some_and(|f| f.value),
+            hidden: spec.get("hide").and_then(Node::as_str) == Some("hideVariable"),
             refresh,
             datasource,
             plugin,
@@ -861,6 +889,47 @@ impl Loader<'_> {
             language,
             query: parsed,
         })
+    }
+}
+
+/// The one value a classic variable has when the dashboard opens: `current`, else the
+/// selected (or first) option, else what a custom, constant or text box variable's query
+/// gives first.
+fn initial_value(node: &Node, kind: &str, query: Option<&Text>) -> Option<String> {
+    let single = |value: &Node| -> Option<String> {
+        if value.is_null() {
+            return None;
+        }
+        match value.as_sequence() {
+            Some([only]) => only.as_str().map(str::to_owned),
+            Some(_) => None,
+            None => value.as_str().map(str::to_owned),
+        }
+    };
+    if let Some(current) = node.get("current").and_then(|c| c.get("value")) {
+        return single(current);
+    }
+    let options = node
+        .get("options")
+        .and_then(Node::as_sequence)
+        .unwrap_or_default();
+    let selected = options
+        .iter()
+        .find(|o| o.get("selected").and_then(Node::as_str) == Some("true"))
+        .or_else(|| options.first());
+    if let Some(value) = selected.and_then(|o| o.get("value")) {
+        return single(value);
+    }
+    let query = query?.value.as_str();
+    match kind {
+        "constant" | "textbox" => Some(query.to_owned()),
+        // `a, b` or `Label : value, ...`
+        "custom" => {
+            let first = query.split(',').next()?;
+            let value = first.rsplit_once(" : ").map_or(first, |(_, v)| v);
+            Some(value.trim().to_owned())
+        }
+        _ => None,
     }
 }
 

@@ -231,6 +231,8 @@ pub struct Variable {
     pub kind: String,
     pub multi: bool,
     pub include_all: bool,
+    /// Hidden from the viewer (`hide: 2`, v2 `hideVariable`): no selector is shown.
+    pub hidden: bool,
     /// `refresh` as written: 0 never, 1 on load, 2 on time range change.
     pub refresh: Option<Number>,
     pub datasource: Option<Datasource>,
@@ -240,7 +242,8 @@ pub struct Variable {
     pub query_text: Option<Text>,
     /// The PromQL inside the query: `label_values(<expr>, label)`, `query_result(<expr>)`.
     pub query: Option<Query>,
-    /// The value selected when the dashboard was saved.
+    /// The one value the variable has when the dashboard opens: the value selected when it
+    /// was saved, else its first option; `None` when several or unknown.
     pub current: Option<String>,
 }
 

@@ -187,6 +187,10 @@ pub static DASHBOARD_CHECKS: &[(&Check, DashboardCheckFn)] = &[
         checks::undefined_variable::check,
     ),
     (
+        &checks::unused_variable::CHECK,
+        checks::unused_variable::check,
+    ),
+    (
         &checks::histogram_quantile_without_le::CHECK,
         checks::histogram_quantile_without_le::check_dashboard,
     ),

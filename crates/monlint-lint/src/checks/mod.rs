@@ -111,6 +111,7 @@ pub mod undefined_variable;
 pub mod unknown_key;
 pub mod unused_receiver;
 pub mod unused_suppression;
+pub mod unused_variable;
 pub mod up_without_absent;
 pub mod useless_continue;
 pub mod value_in_label;

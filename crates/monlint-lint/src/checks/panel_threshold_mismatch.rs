@@ -1,7 +1,7 @@
 //! Panels and alerts that judge the same expression differently.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::Expr;
+use monlint_promql::ast::{BinaryOp, Expr};
 use monlint_promql::{ParseOptions, parse};
 
 use super::WorkspaceContext;
@@ -21,7 +21,9 @@ dashboard panels (with threshold steps) that plot the same expression (compared 
 range windows ignored, and matchers on labels the panel takes from template variables
 ignored on both sides), and reports the panel when
 none of its threshold steps is the alert's threshold (a `percent` panel may show a ratio
-alert's threshold times 100).
+alert's threshold times 100). Not judged: alerts that test for a value (`== 0`, `!= 4`),
+which panels show with colours or value mappings, and panels that keep the steps Grafana
+gives every new panel (red at 80).
 
 ## Why is this bad?
 During an incident the panel is green while the alert pages, or red while nothing fires:
@@ -54,6 +56,11 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
             let Some(threshold) = threshold(&binary) else {
                 continue;
             };
+            // `== 0`, `!= 4`: a state test, which a panel shows with colours or value
+            // mappings rather than a threshold step.
+            if matches!(threshold.op, BinaryOp::Eql | BinaryOp::Neq) {
+                continue;
+            }
             alerts.push((
                 facts.file,
                 alert,
@@ -70,7 +77,11 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         let Some(dashboard) = &facts.dashboard else {
             continue;
         };
-        for panel in &dashboard.thresholds {
+        for panel in dashboard
+            .thresholds
+            .iter()
+            .filter(|p| !grafana_default(&p.steps))
+        {
             for (alert_file, alert, alert_expr, op, value) in &alerts {
                 let variable_labels = &panel.variable_labels;
                 let alert_comparable =
@@ -113,6 +124,12 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A new panel's steps (a base colour and red at 80), which nobody chose: they say nothing
+/// about the alert.
+fn grafana_default(steps: &[(f64, monlint_core::Span)]) -> bool {
+    matches!(steps, [(value, _)] if *value == 80.0)
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -17,8 +17,11 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Collects the names every recording rule of the run writes (all the files checked together)
 and reports selectors of colon-named metrics, the recording-rule naming convention, that
-none of them writes, in rule files and in dashboard panels (when the run holds rule
-files: a dashboard checked alone is not judged). Suggests the closest recorded name.
+none of them writes, in rule files and in dashboard panels, and suggests the closest
+recorded name. A dashboard is judged only when the run holds rule files, and a panel's
+name only when a recorded name is close to it (a typo, or a rule renamed without its
+panels): dashboards are often drawn over another project's rules, or over exporters that
+put colons in their own names. A name is reported once per dashboard file.
 
 ## Why is this bad?
 A selector of a series nobody records returns nothing, so an alert on it never fires and a
@@ -52,15 +55,9 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     // knows nothing about what is recorded.
     let has_rule_files = ctx.files.iter().any(|f| f.dashboard.is_none());
     for facts in &ctx.files {
-        let dashboard_uses = facts
-            .dashboard
-            .iter()
-            .filter(|_| has_rule_files)
-            .flat_map(|d| &d.recording_uses);
         for used in facts
             .recording_uses
             .iter()
-            .chain(dashboard_uses)
             .filter(|u| !recorded.contains(u.name.as_str()))
         {
             let name = &used.name;
@@ -86,5 +83,43 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
             };
             out.push(diagnostic);
         }
+        if let Some(dashboard) = facts.dashboard.as_ref().filter(|_| has_rule_files) {
+            dashboard_uses(facts.file, &dashboard.recording_uses, &recorded, out);
+        }
+    }
+}
+
+/// A dashboard's colon-named metrics that no rule of the run records. Dashboards are often
+/// drawn over another project's rules or over an exporter's own colon names
+/// (`:tensorflow:serving:request_count`), so a use is reported only when a recorded
+/// name is close to it (a typo, or a rule renamed without its panels), and once per name
+/// and file.
+fn dashboard_uses(
+    file: monlint_core::FileId,
+    uses: &[super::RecordingUse],
+    recorded: &HashSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut reported: HashSet<&str> = HashSet::new();
+    for used in uses {
+        let name = used.name.as_str();
+        if recorded.contains(name) || !reported.insert(name) {
+            continue;
+        }
+        let Some(suggestion) = closest(name, recorded.iter().copied()) else {
+            continue;
+        };
+        let more = uses.iter().filter(|u| u.name == name).count() - 1;
+        let mut message = format!(
+            "`{name}` looks like a recording rule, but no rule file in this run records it"
+        );
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more uses in this file)"));
+        }
+        out.push(
+            Diagnostic::new(&CHECK, file, used.span, message)
+                .with_primary_message("never recorded: this selects nothing")
+                .with_help(format!("did you mean `{suggestion}`?")),
+        );
     }
 }

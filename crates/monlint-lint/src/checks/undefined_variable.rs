@@ -16,8 +16,9 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Reports `$name`, `${name}` and `[[name]]` inside the quoted strings of a dashboard's
 Prometheus queries (label values, regexes) when `name` is neither a template variable of
-the dashboard nor one of Grafana's built-ins. `$1`-style regex group references are left
-alone. Outside strings an unknown variable breaks the query, which `target-promql`
+the dashboard nor one of Grafana's built-ins. `$1`-style regex group references and
+regex-escaped dollars (`\\$SYS`, a literal `$` in the label value) are left alone.
+Outside strings an unknown variable breaks the query, which `target-promql`
 reports.
 
 ## Why is this bad?
@@ -42,7 +43,11 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
         for query in dashboard.queries() {
             for reference in &query.expansion.unresolved {
                 let name = &reference.name;
-                if reference.context != Context::Quoted || name.bytes().all(|b| b.is_ascii_digit())
+                // `\\$SYS` in a regex is a literal dollar, which Grafana leaves as written.
+                let escaped = query.raw.value[..reference.raw.start].ends_with('\\');
+                if reference.context != Context::Quoted
+                    || name.bytes().all(|b| b.is_ascii_digit())
+                    || escaped
                 {
                     continue;
                 }

@@ -1,6 +1,7 @@
 //! Equality matchers on variables that may hold several values.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
+use monlint_grafana::expand::Context;
 use monlint_promql::ast::{Expr, MatchOp};
 
 use crate::dashboards::DashboardContext;
@@ -65,6 +66,8 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
                         .references
                         .iter()
                         .filter(|r| r.raw.start >= raw.start && r.raw.end <= raw.end)
+                        // In the value; a matcher that a variable writes whole is its own.
+                        .filter(|r| r.context == Context::Quoted)
                         .filter(|r| !repeated.contains(&r.name))
                         .find_map(|r| dashboard.variable(&r.name))
                         .filter(|v| v.multi || v.include_all);
