@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use monlint_core::{Category, Check, Diagnostic};
 
 use super::WorkspaceContext;
-use crate::suggest::closest;
+use crate::suggest::closest_within;
 
 pub static CHECK: Check = Check {
     code: "C101",
@@ -17,11 +17,12 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Collects the names every recording rule of the run writes (all the files checked together)
 and reports selectors of colon-named metrics, the recording-rule naming convention, that
-none of them writes, in rule files and in dashboard panels, and suggests the closest
-recorded name. A dashboard is judged only when the run holds rule files, and a panel's
-name only when a recorded name is close to it (a typo, or a rule renamed without its
-panels): dashboards are often drawn over another project's rules, or over exporters that
-put colons in their own names. A name is reported once per dashboard file.
+none of them writes but that are a typo or a small rename away from a name the run does
+record, in rule files and in dashboard panels, with that name as the suggestion. A name
+with no recorded neighbour is not judged: rules and dashboards often read series recorded
+by another Prometheus (federation, a Thanos or Mimir ruler) or an exporter's own colon
+names. A dashboard is judged only when the run holds rule files, and a name is reported
+once per dashboard file.
 
 ## Why is this bad?
 A selector of a series nobody records returns nothing, so an alert on it never fires and a
@@ -55,38 +56,44 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     // knows nothing about what is recorded.
     let has_rule_files = ctx.files.iter().any(|f| f.dashboard.is_none());
     for facts in &ctx.files {
-        for used in facts
-            .recording_uses
-            .iter()
-            .filter(|u| !recorded.contains(u.name.as_str()))
-        {
-            let name = &used.name;
-            let mut diagnostic = Diagnostic::new(
-                &CHECK,
-                facts.file,
-                used.span,
-                format!(
-                    "`{name}` looks like a recording rule, but no rule file in this run records it"
-                ),
-            )
-            .with_primary_message("never recorded: this selects nothing");
-            // A rule is no answer to its own missing input.
+        // A rule is no answer to its own missing input.
+        for used in &facts.recording_uses {
+            let name = used.name.as_str();
+            if recorded.contains(name) {
+                continue;
+            }
             let candidates = recorded
                 .iter()
                 .copied()
                 .filter(|c| Some(*c) != used.in_record.as_deref());
-            diagnostic = match closest(name, candidates) {
-                Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-                None => diagnostic.with_help(
-                    "check the name, or include the file that records it in the run (monlint checks all given files together)",
-                ),
+            let Some(suggestion) = likely_meant(name, candidates) else {
+                continue;
             };
-            out.push(diagnostic);
+            out.push(
+                Diagnostic::new(
+                    &CHECK,
+                    facts.file,
+                    used.span,
+                    format!(
+                        "`{name}` looks like a recording rule, but no rule file in this run records it"
+                    ),
+                )
+                .with_primary_message("never recorded: this selects nothing")
+                .with_help(format!("did you mean `{suggestion}`?")),
+            );
         }
         if let Some(dashboard) = facts.dashboard.as_ref().filter(|_| has_rule_files) {
             dashboard_uses(facts.file, &dashboard.recording_uses, &recorded, out);
         }
     }
+}
+
+/// The recorded name a use most likely meant: one a typo or a small rename away. A name
+/// with no such neighbour may be recorded by another Prometheus (federation, a Thanos or
+/// Mimir ruler) or written by an exporter, so it is not judged.
+fn likely_meant<'a>(name: &str, recorded: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 8).max(2);
+    closest_within(name, recorded, limit)
 }
 
 /// A dashboard's colon-named metrics that no rule of the run records. Dashboards are often
@@ -106,7 +113,7 @@ fn dashboard_uses(
         if recorded.contains(name) || !reported.insert(name) {
             continue;
         }
-        let Some(suggestion) = closest(name, recorded.iter().copied()) else {
+        let Some(suggestion) = likely_meant(name, recorded.iter().copied()) else {
             continue;
         };
         let more = uses.iter().filter(|u| u.name == name).count() - 1;
