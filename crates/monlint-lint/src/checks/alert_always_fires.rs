@@ -6,6 +6,7 @@ use monlint_promql::ast::{BinaryOp, Expr, MatchOp, VectorSelector};
 use super::RuleContext;
 use super::common::{expr_span, parsed_alerts};
 use crate::analysis::metric::{MetricKind, label_matchers, selector_name};
+use crate::analysis::unparen;
 
 pub static CHECK: Check = Check {
     code: "T103",
@@ -28,6 +29,10 @@ labels say so. They are also the condition when they pick a state label
 `ipmi_temperature_celsius{state=~"Warning|Critical"}`), unless the metric's own name
 enumerates states: `kube_pod_status_phase{phase="Failed"}` has a series for every pod,
 valued 0 or 1, and still fires for every pod without `== 1`.
+
+A lone selector with a matcher on a label other than where the series come from (`job`,
+`instance`, `namespace`, `pod`, ...) is not judged: `index_size{index=~".*_old"}` may
+mean "such an index exists", which is a condition.
 
 ## Why is this bad?
 The alert fires permanently as soon as the metric exists, whatever its value: `expr: up`
@@ -113,9 +118,45 @@ fn selects_series(expr: &Expr) -> bool {
     selects
 }
 
+/// Labels that name where a series comes from rather than what it says.
+fn is_identity_label(name: &str) -> bool {
+    const IDENTITY: &[&str] = &[
+        "job",
+        "instance",
+        "namespace",
+        "pod",
+        "container",
+        "service",
+        "cluster",
+        "node",
+        "endpoint",
+        "env",
+        "environment",
+        "region",
+    ];
+    IDENTITY.contains(&name)
+}
+
+/// A lone selector picking series by a label that is not where they come from
+/// (`index_size{index=~".*_old"}`): the picked series existing may be the whole condition,
+/// so the alert is not judged.
+fn selector_may_be_the_condition(expr: &Expr) -> bool {
+    let Expr::VectorSelector(selector) = unparen(expr) else {
+        return false;
+    };
+    // `kube_pod_status_phase{phase="Failed"}` has a 0-or-1 series for every state: the
+    // matcher on the state it enumerates is no condition.
+    let enumerates_states = selector_name(selector)
+        .unwrap_or_default()
+        .split('_')
+        .any(is_state_label);
+    label_matchers(selector)
+        .any(|m| !is_identity_label(&m.name) && !(enumerates_states && is_state_label(&m.name)))
+}
+
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, rule, rule_expr, parsed) in parsed_alerts(ctx) {
-        if filters(parsed) || !selects_series(parsed) {
+        if filters(parsed) || !selects_series(parsed) || selector_may_be_the_condition(parsed) {
             continue;
         }
         out.push(

@@ -15,7 +15,7 @@ pub static CHECK: Check = Check {
     name: "counter-without-rate",
     category: Category::Promql,
     default_severity: Severity::Warning,
-    enabled_by_default: true,
+    enabled_by_default: false,
     summary: "A counter (`_total`, `_count`, `_sum`, `_bucket`) is used raw, without `rate()` or `increase()`.",
     doc: r#"## What it does
 Reports a selector of a metric whose name marks it as a counter (`_total`, `_bucket`, or the
@@ -35,6 +35,8 @@ a gauge named against the conventions (a guess from the name, so it errs on sile
 Counts of events named without `_total` (`cache_hits`, `cache_misses`, `_evictions`,
 `_lookups`) are reported when two of them are divided raw, the classic cache hit ratio.
 Dashboard panel queries are checked the same way.
+
+Off by default: without metric metadata the kind is guessed from the name, and real exporters name gauges `_total` and show lifetime totals on purpose; on real configs most findings were not worth a change.
 
 ## Why is this bad?
 A counter's value is the total since the process started: it grows forever and drops to

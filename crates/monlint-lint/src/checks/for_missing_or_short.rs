@@ -14,7 +14,7 @@ pub static CHECK: Check = Check {
     name: "for-missing-or-short",
     category: Category::Thresholds,
     default_severity: Severity::Warning,
-    enabled_by_default: true,
+    enabled_by_default: false,
     summary: "An alert on a rate, on `up == 0`, or a paging alert on a level has no `for`, a `for` shorter than two evaluations, or uses `irate`.",
     doc: r#"## What it does
 Reports an alerting rule that:
@@ -36,6 +36,8 @@ is about any occurrence (`increase(failures_total[5m]) > 0`, `increase(x[1d]) >=
 a group evaluated every minute). Levels are only judged on paging alerts, by ordering
 comparisons (`>`, `<`, …) of metrics read raw; recorded series (`job:x:rate5m`), counters,
 `time()` arithmetic and `_info` metrics are left alone.
+
+Off by default: how long to wait before paging is a team's choice, and on real configs most findings (a `for: 1m` on a 5m window, a warning without `for`) were not worth a change.
 
 ## Why is this bad?
 Rates are noisy: without `for`, one spike pages someone. Likewise one slow or lost scrape

@@ -12,7 +12,7 @@ pub static CHECK: Check = Check {
     name: "fragile-query",
     category: Category::Promql,
     default_severity: Severity::Warning,
-    enabled_by_default: true,
+    enabled_by_default: false,
     summary: "An alert picks series with `topk`/`bottomk`/`limitk`, or a query joins two `without` aggregations without `on`/`ignoring`.",
     doc: r#"## What it does
 Reports two patterns whose results depend on more than the condition they express:
@@ -25,6 +25,8 @@ Reports two patterns whose results depend on more than the condition they expres
   metrics, which keeps them in step, also through arithmetic with a number such as
   `100 * sum without (code) (...)`); `or` is not judged, since it keeps the series of both
   sides whatever their labels. An expression is reported once, at its first such join.
+
+Off by default: on real configs most findings joined sibling metrics of one exporter aggregated the same way, which works; a join that can never match is `impossible-join`'s.
 
 ## Why is this bad?
 `topk(3, ...)` may pick other series at every evaluation: each change resolves one alert and

@@ -1,12 +1,13 @@
 //! A ratio handled as a percent, or a percent handled as a ratio.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::Expr;
+use monlint_promql::ast::{BinaryOp, Expr};
 
 use super::RuleContext;
 use super::common::{
     excerpt, expr_span, find, format_number, parsed_alerts, parsed_rules, templates, threshold,
 };
+use crate::analysis::literal_number;
 use crate::analysis::range::{self, Scale};
 use crate::rules::model::Rule;
 
@@ -20,7 +21,9 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Tells ratios (0.05 is 5 %: a fraction of a counter over its total, `_ratio` metrics) from
 percents (a ratio multiplied by 100, `_percent` metrics) and reports:
-- a percent compared with a threshold between 0 and 1 (`… * 100 > 0.05`);
+- a value the query multiplies by 100 compared with a threshold between 0 and 1
+  (`… * 100 > 0.05`); a `_percent` name alone is not enough, as exporters name 0-1
+  gauges so too;
 - a ratio compared with a threshold above 1 (`errors_ratio > 5`);
 - `humanizePercentage` applied to an alert value that is already a percent, or that is a
   per-second rate (`rate(errors_total[5m]) > 0.05` is 0.05 errors per second, not 5 %);
@@ -62,7 +65,9 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             }
             let t = comparison.threshold;
             let problem = match values.scale {
-                Scale::Percent if t > 0.0 && t < 1.0 => format!(
+                // A `_percent` name alone is a guess (exporters name 0-1 gauges so too):
+                // only a value the query itself multiplied by 100 is surely a percent.
+                Scale::Percent if t > 0.0 && t < 1.0 && multiplied_by_100(comparison.value) => format!(
                     "`{}` is a percent (0-100) but is compared with {}, a ratio: did you mean {}?",
                     excerpt(comparison.value),
                     format_number(t),
@@ -163,6 +168,21 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether the action around `offset` is followed by a `%` sign.
+fn multiplied_by_100(expr: &Expr) -> bool {
+    let mut found = false;
+    expr.walk(&mut |node| {
+        if let Expr::Binary(binary) = node
+            && binary.op == BinaryOp::Mul
+            && [&binary.lhs, &binary.rhs]
+                .iter()
+                .any(|side| literal_number(side) == Some(100.0))
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 fn percent_sign_follows(text: &str, offset: usize) -> bool {
     let Some(rest) = text.get(offset..) else {
         return false;

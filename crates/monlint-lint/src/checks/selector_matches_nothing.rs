@@ -47,7 +47,7 @@ expr: rate(http_requests_total{code=~"5.."}[5m]) > 1
 /// A selector's matchers in the form the matcher proofs take, in the same order; `None`
 /// when a regex does not compile (then nothing is proven). A metric name written before
 /// the braces cannot contradict them: Prometheus refuses a `__name__` matcher next to it.
-fn matchers_of(selector: &VectorSelector, version: Version) -> Option<Vec<Matcher>> {
+pub(crate) fn matchers_of(selector: &VectorSelector, version: Version) -> Option<Vec<Matcher>> {
     selector
         .matchers
         .iter()
