@@ -237,13 +237,17 @@ pub fn other(path: &str, text: &str, documents: &[Document]) -> Skip {
     };
     let has = |key: &str| root.get(key).is_some();
     let kind = root.get("kind").and_then(Node::as_str);
-    if kind == Some("HelmRelease") {
+    if roots
+        .iter()
+        .any(|root| root.get("kind").and_then(Node::as_str) == Some("HelmRelease"))
+    {
         return not_yet("a Flux HelmRelease (Helm values)");
     }
     if is_helm_values_name(name) {
         return not_yet("a Helm values file");
     }
-    if has("scrape_configs") || has("remote_write") || has("alerting") {
+    if has("scrape_configs") || has("remote_write") || has("alerting") || is_prometheus_config(root)
+    {
         return not_yet("a Prometheus server configuration");
     }
     if has("jobs") && has("on") {
@@ -265,6 +269,31 @@ pub fn other(path: &str, text: &str, documents: &[Document]) -> Skip {
         return not_monitoring("JSON that is not a Grafana dashboard");
     }
     not_monitoring("YAML with no rule groups, dashboard or Alertmanager configuration")
+}
+
+/// The top-level keys of Prometheus' own configuration file.
+const PROMETHEUS_KEYS: [&str; 11] = [
+    "global",
+    "runtime",
+    "rule_files",
+    "scrape_config_files",
+    "scrape_configs",
+    "alerting",
+    "remote_write",
+    "remote_read",
+    "storage",
+    "tracing",
+    "otlp",
+];
+
+/// A mapping made only of Prometheus' configuration keys.
+fn is_prometheus_config(root: &Node) -> bool {
+    root.as_mapping().is_some_and(|entries| {
+        !entries.is_empty()
+            && entries
+                .iter()
+                .all(|e| e.key.as_str().is_some_and(|k| PROMETHEUS_KEYS.contains(&k)))
+    })
 }
 
 /// `values.yaml`, `values-prod.yaml`, `alertmanager-values.yaml`: Helm's values files.
@@ -385,6 +414,10 @@ mod tests {
         );
         assert_eq!(
             other_of("charts/x/values.yaml", "replicas: 1\n").reason,
+            SkipReason::NotCheckedYet
+        );
+        assert_eq!(
+            other_of("r.yaml", "kind: OCIRepository\n---\nkind: HelmRelease\n").reason,
             SkipReason::NotCheckedYet
         );
         assert_eq!(other_of("rules.yaml", "{}\n").reason, SkipReason::Empty);
