@@ -4,10 +4,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use monlint_core::{SourceFile, Sources};
-use monlint_lint::{Options, check_files};
+use monlint_lint::{Input, Options, Origin, check_files};
 
 fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::from_bytes("fuzz.yml", data.to_vec()));
-    let _ = check_files(&sources, &[(id, true)], &Options::default(), &|| {});
+    let _ = check_files(&sources, &[Input::new(id, Origin::Named)], &Options::default(), &|| {});
 });

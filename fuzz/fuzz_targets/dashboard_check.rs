@@ -6,12 +6,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use monlint_core::{SourceFile, Sources};
-use monlint_lint::{Options, check_files};
+use monlint_lint::{Input, Options, Origin, check_files};
 
 fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::from_bytes("fuzz.json", data.to_vec()));
-    let _ = check_files(&sources, &[(id, true)], &Options::default(), &|| {});
+    let _ = check_files(&sources, &[Input::new(id, Origin::Named)], &Options::default(), &|| {});
 
     let text = String::from_utf8_lossy(data);
     let mut wrapped = String::from("kind: ConfigMap\ndata:\n  d.json: |\n");
@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new("fuzz.yaml", wrapped));
-    let _ = check_files(&sources, &[(id, true)], &Options::default(), &|| {});
+    let _ = check_files(&sources, &[Input::new(id, Origin::Named)], &Options::default(), &|| {});
 });

@@ -1,4 +1,6 @@
-//! `cargo xtask bench check`: monlint against promtool on one large generated corpus.
+//! `cargo xtask bench check`: monlint against promtool on one large generated corpus
+//! (validity only, the default checks, and optionally every check), then Grafana
+//! dashboards as JSON files against the same dashboards inside ConfigMaps.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,9 +27,12 @@ pub struct CheckArgs {
     /// Use this monlint binary instead of building one.
     #[arg(long)]
     monlint: Option<PathBuf>,
-    /// Also time `monlint check` with every check enabled (rules lints included).
+    /// Also time `monlint check --select all` (every check, those off by default included).
     #[arg(long)]
     all_checks: bool,
+    /// Copies of the corpus dashboards timed as JSON files and as ConfigMaps.
+    #[arg(long, default_value_t = 20)]
+    dashboard_rounds: usize,
 }
 
 /// The generated corpus: file paths relative to its root, and how many rules they hold.
@@ -91,9 +96,20 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     let verdicts_agree = measurements
         .windows(2)
         .all(|pair| pair[0].exit_code == pair[1].exit_code);
+    // What a user runs: the checks on by default.
+    let mut default = Command::new(&monlint);
+    default.args(["check", "--prometheus-version", "2.42", "."]);
+    measurements.push(measure("monlint-def", &mut default, scratch.path(), runs)?);
     if args.all_checks {
         let mut everything = Command::new(&monlint);
-        everything.args(["check", "--prometheus-version", "2.42", "."]);
+        everything.args([
+            "check",
+            "--select",
+            "all",
+            "--prometheus-version",
+            "2.42",
+            ".",
+        ]);
         measurements.push(measure(
             "monlint-all",
             &mut everything,
@@ -103,6 +119,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     }
 
     print_table(&measurements, &corpus);
+    bench_embedded_dashboards(&monlint, args.dashboard_rounds, runs)?;
 
     if verdicts_agree {
         Ok(ExitCode::SUCCESS)
@@ -110,6 +127,87 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         println!("verdicts differ");
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Times the corpus dashboards as JSON files and the same dashboards inside ConfigMaps
+/// (JSON in a YAML block scalar, as teams deploy them): mapping every value of an
+/// embedded dashboard through the YAML string must cost about what reading the JSON does.
+fn bench_embedded_dashboards(monlint: &Path, rounds: usize, runs: usize) -> Result<()> {
+    let source_dir = util::corpus_dir()?.join("dashboards");
+    let mut dashboards = Vec::new();
+    let mut pending = vec![source_dir.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                dashboards.push(fs::read_to_string(&path)?);
+            }
+        }
+    }
+    if dashboards.is_empty() {
+        println!(
+            "no dashboards under {}: embedded case skipped",
+            source_dir.display()
+        );
+        return Ok(());
+    }
+    let scratch = ScratchDir::new("bench-dashboards", false)?;
+    let (json_dir, yaml_dir) = (scratch.path().join("json"), scratch.path().join("yaml"));
+    fs::create_dir(&json_dir)?;
+    fs::create_dir(&yaml_dir)?;
+    let mut bytes = 0;
+    for round in 0..rounds.max(1) {
+        for (index, text) in dashboards.iter().enumerate() {
+            let name = format!("{round}-{index}");
+            fs::write(json_dir.join(format!("{name}.json")), text)?;
+            fs::write(
+                yaml_dir.join(format!("{name}.yaml")),
+                config_map(&name, text),
+            )?;
+            bytes += text.len();
+        }
+    }
+    let files = rounds.max(1) * dashboards.len();
+    eprintln!(
+        "{files} dashboards ({:.1} MiB), as JSON and in ConfigMaps",
+        bytes as f64 / 1048576.0
+    );
+    let mut json = Command::new(monlint);
+    json.args(["check", "json"]);
+    let json = measure("dash-json", &mut json, scratch.path(), runs)?;
+    let mut yaml = Command::new(monlint);
+    yaml.args(["check", "yaml"]);
+    let yaml = measure("dash-yaml", &mut yaml, scratch.path(), runs)?;
+    for measurement in [&json, &yaml] {
+        println!(
+            "{:<10} {:>8} {:>11.3}s {:>12} exit {}",
+            measurement.tool,
+            files,
+            measurement.median_wall.as_secs_f64(),
+            format_rss(measurement.peak_rss_kib),
+            measurement.exit_code
+        );
+    }
+    println!(
+        "ConfigMap/JSON dashboards: wall {:.3}",
+        yaml.median_wall.as_secs_f64() / json.median_wall.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A ConfigMap holding a dashboard in a literal block scalar.
+fn config_map(name: &str, dashboard: &str) -> String {
+    let mut text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  {name}.json: |\n"
+    );
+    for line in dashboard.lines() {
+        text.push_str("    ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// Copies the source rule files round after round into `dest` until about `target_rules`
@@ -228,7 +326,10 @@ fn print_table(measurements: &[Measurement], corpus: &Corpus) {
             format!("exit {}", measurement.exit_code),
         );
     }
-    if let [promtool, monlint, ..] = measurements {
+    let Some(promtool) = measurements.iter().find(|m| m.tool == "promtool") else {
+        return;
+    };
+    for monlint in measurements.iter().filter(|m| m.tool != "promtool") {
         let wall_ratio = monlint.median_wall.as_secs_f64() / promtool.median_wall.as_secs_f64();
         let rss_ratio = match (monlint.peak_rss_kib, promtool.peak_rss_kib) {
             (Some(monlint), Some(promtool)) if promtool > 0 => {
@@ -236,7 +337,10 @@ fn print_table(measurements: &[Measurement], corpus: &Corpus) {
             }
             _ => "n/a".to_owned(),
         };
-        println!("monlint/promtool: wall {wall_ratio:.3}, peak RSS {rss_ratio}");
+        println!(
+            "{}/promtool: wall {wall_ratio:.3}, peak RSS {rss_ratio}",
+            monlint.tool
+        );
     }
 }
 

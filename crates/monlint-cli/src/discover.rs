@@ -11,18 +11,30 @@ pub struct Input {
     pub display: String,
     /// Named on the command line (or by a glob), rather than found by walking a folder.
     pub explicit: bool,
+    /// Under a Helm chart's `templates/` folder.
+    pub in_helm_chart: bool,
 }
 
 /// Files larger than this are refused rather than read into memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// YAML files, and JSON files (Grafana dashboards; other JSON is recognised as nothing
-/// and skipped).
+/// YAML files, JSON files (Grafana dashboards; other JSON is recognised as nothing and
+/// skipped), and template sources (`.j2`, `.tpl`, ...), which a walk names as templates
+/// rather than passing over in silence.
 fn is_candidate(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yml" | "yaml" | "json")
-    )
+    ) || monlint_lint::classify::has_template_extension(&path.to_string_lossy())
+}
+
+/// Whether a file is in a Helm chart's `templates/` folder: a `templates` folder above it
+/// with a `Chart.yaml` beside it.
+fn in_helm_chart(path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "templates"))
+        .any(|dir| dir.with_file_name("Chart.yaml").is_file())
 }
 
 fn is_hidden_or_build_dir(entry: &walkdir::DirEntry) -> bool {
@@ -51,6 +63,7 @@ fn add_file(path: PathBuf, explicit: bool, inputs: &mut Vec<Input>) -> Result<()
     }
     inputs.push(Input {
         display: display(&path),
+        in_helm_chart: in_helm_chart(&path),
         path,
         explicit,
     });

@@ -17,7 +17,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::HashSet;
 
 use monlint_core::{Diagnostic, FileId, Severity, SourceFile, Sources, Version};
-use monlint_lint::{FileKind, FileReport, Options, Selection, check_files};
+use monlint_lint::{
+    FileKind, FileReport, Options, Origin, Selection, Skip, SkipReason, check_files,
+};
 use rayon::prelude::*;
 
 use crate::changes::Changes;
@@ -110,6 +112,10 @@ struct CheckArgs {
     /// How long to wait for one runbook URL to answer (with --check-links).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     link_timeout: std::time::Duration,
+    /// List every file that was not checked, with the reason (files named on the command
+    /// line are always listed).
+    #[arg(long, short)]
+    verbose: bool,
     /// When to colour human output (`auto` respects NO_COLOR and colours only a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -303,7 +309,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         }
     }
     let sources = redact_secrets(sources, &reports);
-    let report = Report::new(reports, args.min_severity);
+    let explicit: Vec<bool> = inputs.iter().map(|input| input.explicit).collect();
+    let report = Report::new(reports, &explicit, args.min_severity, args.verbose);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     args.format
         .emitter(args.color.enabled())
@@ -385,10 +392,21 @@ fn check_all(
         .into_iter()
         .map(|text| text.map(|t| sources.add(t)))
         .collect();
-    let present: Vec<(FileId, bool)> = ids
+    let present: Vec<monlint_lint::Input> = ids
         .iter()
         .zip(inputs)
-        .filter_map(|(id, input)| id.map(|id| (id, input.explicit)))
+        .filter_map(|(id, input)| {
+            let origin = if input.explicit {
+                Origin::Named
+            } else {
+                Origin::Walked
+            };
+            id.map(|id| monlint_lint::Input {
+                file: id,
+                origin,
+                in_helm_chart: input.in_helm_chart,
+            })
+        })
         .collect();
     let mut checked = check_files(&sources, &present, options, &|| progress.inc()).into_iter();
     let reports = ids
@@ -397,7 +415,11 @@ fn check_all(
         .map(|(id, input)| {
             let Some(mut report) = id.and_then(|_| checked.next()) else {
                 return FileReport {
-                    kind: FileKind::Unknown,
+                    kind: FileKind::Skipped,
+                    skip: Some(Skip {
+                        reason: SkipReason::Empty,
+                        what: "absent at the base commit".to_owned(),
+                    }),
                     rule_count: 0,
                     diagnostics: Vec::new(),
                     redactions: Vec::new(),

@@ -1,12 +1,13 @@
 //! monlint's shared foundation: spans, target versions, source files,
-//! diagnostics and their rendering, YAML with positions, Prometheus durations
-//! and name rules.
+//! diagnostics and their rendering, YAML with positions, Kubernetes objects in a YAML
+//! stream, Prometheus durations and name rules.
 //!
 //! This crate does no IO and prints nothing: callers hand it text and get
 //! values (or rendered bytes) back.
 
 pub mod diagnostic;
 pub mod duration;
+pub mod kubernetes;
 pub mod names;
 pub mod render;
 pub mod source;

@@ -5,22 +5,39 @@
 use std::sync::Arc;
 
 use monlint_core::Span;
-use monlint_core::yaml::{self, Document, Node, NodeKind};
+use monlint_core::yaml::{self, Node, NodeKind};
 use monlint_promql::{ParseOptions, parse};
 
 use crate::expand::{Context, Variables, expand, neutral_matcher};
 use crate::model::{
-    Dashboard, Datasource, DatasourceForm, Flag, Flavor, Input, Number, Panel, Problem,
+    Dashboard, Datasource, DatasourceForm, Embedding, Flag, Flavor, Input, Number, Panel, Problem,
     ProblemKind, Query, QueryLanguage, Target, Text, ThresholdStep, Variable,
 };
 
 /// Nesting of rows and library panels followed before giving up.
 const MAX_PANEL_DEPTH: usize = 8;
 
-/// Whether a document holds a dashboard: the classic model, a Kubernetes-style dashboard
-/// object, a ConfigMap or `GrafanaDashboard` holding dashboard JSON.
+/// Whether a document (or an item of a Kubernetes list) holds a dashboard: the classic
+/// model, Grafana's HTTP API form, a Kubernetes-style dashboard object, a ConfigMap or
+/// `GrafanaDashboard` holding dashboard JSON.
 pub fn is_dashboard_document(root: &Node) -> bool {
-    is_classic(root) || is_kubernetes_dashboard(root) || !embedded_json(root).is_empty()
+    is_classic(root)
+        || api_dashboard(root).is_some()
+        || is_kubernetes_dashboard(root)
+        || !embedded_json(root).is_empty()
+}
+
+/// The keys Grafana's HTTP API writes beside `dashboard`: `GET /api/dashboards/uid/:uid`
+/// returns `meta`, `POST /api/dashboards/db` takes the folder, `overwrite` and `message`.
+const API_KEYS: [&str; 5] = ["meta", "folderId", "folderUid", "overwrite", "message"];
+
+/// The dashboard of Grafana's HTTP API form: `{"dashboard": {...}, "meta": {...}}`.
+fn api_dashboard(node: &Node) -> Option<&Node> {
+    let dashboard = node.get("dashboard").filter(|d| is_classic(d))?;
+    API_KEYS
+        .iter()
+        .any(|key| node.get(key).is_some())
+        .then_some(dashboard)
 }
 
 fn is_classic(node: &Node) -> bool {
@@ -66,10 +83,11 @@ fn embedded_json(node: &Node) -> Vec<&Node> {
     }
 }
 
-/// Loads every dashboard of a file's documents.
+/// Loads every dashboard of a file's objects: its documents' roots, with the items of
+/// Kubernetes lists in their place (`monlint_core::kubernetes::objects`).
 pub fn load(
     file_text: &str,
-    documents: &[Document],
+    objects: &[&Node],
     options: &ParseOptions,
 ) -> (Vec<Dashboard>, Vec<Problem>) {
     let mut dashboards = Vec::new();
@@ -81,13 +99,11 @@ pub fn load(
             kind: ProblemKind::Invalid,
         });
     }
-    for document in documents {
-        let root = &document.root;
+    for &root in objects {
         if file_text.trim_start().starts_with('{') {
             duplicate_keys(root, &|node| node.span, &mut problems);
         }
         let direct = Loader {
-            file_text,
             embedding: None,
             options,
             problems: Vec::new(),
@@ -114,22 +130,17 @@ fn load_embedded(
 ) {
     let inner_text = outer.as_str().unwrap_or_default();
     let (documents, _) = yaml::parse_stream(inner_text, &yaml::Limits::default());
-    let embedding = Arc::new(outer.clone());
+    let embedding = Arc::new(Embedding::new(outer, file_text));
     if let Some(error) = strict_json_error(inner_text) {
         problems.push(Problem {
-            span: outer.value_span(file_text, error.span.range()),
+            span: embedding.span(error.span),
             message: format!("the embedded dashboard JSON is invalid: {}", error.message),
             kind: ProblemKind::Invalid,
         });
     }
     for document in &documents {
-        duplicate_keys(
-            &document.root,
-            &|node| outer.value_span(file_text, node.span.range()),
-            problems,
-        );
+        duplicate_keys(&document.root, &|node| embedding.span(node.span), problems);
         let loader = Loader {
-            file_text,
             embedding: Some(embedding.clone()),
             options,
             problems: Vec::new(),
@@ -210,9 +221,8 @@ pub fn strict_json_error(text: &str) -> Option<JsonError> {
 }
 
 struct Loader<'a> {
-    file_text: &'a str,
     /// The YAML string the JSON was read from, for dashboards in ConfigMaps.
-    embedding: Option<Arc<Node>>,
+    embedding: Option<Arc<Embedding>>,
     options: &'a ParseOptions,
     problems: Vec<Problem>,
 }
@@ -271,6 +281,9 @@ impl Loader<'_> {
         if is_classic(root) {
             return Some(self.finish(root, Flavor::Classic, problems));
         }
+        if let Some(dashboard) = api_dashboard(root) {
+            return Some(self.finish(dashboard, Flavor::Classic, problems));
+        }
         if !is_kubernetes_dashboard(root) {
             return None;
         }
@@ -292,7 +305,7 @@ impl Loader<'_> {
     fn span(&self, node: &Node) -> Span {
         match &self.embedding {
             None => node.span,
-            Some(outer) => outer.value_span(self.file_text, node.span.range()),
+            Some(embedding) => embedding.span(node.span),
         }
     }
 

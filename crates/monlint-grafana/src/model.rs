@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use monlint_core::Span;
-use monlint_core::yaml::Node;
+use monlint_core::yaml::{Node, ValueMap};
 use monlint_promql::ParseError;
 use monlint_promql::ast::Expr;
 
@@ -20,6 +20,28 @@ pub enum Flavor {
     V2,
 }
 
+/// A YAML string holding dashboard JSON (a ConfigMap value), with its decoded text mapped
+/// to the file once, for every value of the dashboard to map through.
+#[derive(Debug)]
+pub(crate) struct Embedding {
+    pub(crate) outer: Node,
+    pub(crate) map: ValueMap,
+}
+
+impl Embedding {
+    pub(crate) fn new(outer: &Node, file_text: &str) -> Embedding {
+        Embedding {
+            map: outer.value_map(file_text),
+            outer: outer.clone(),
+        }
+    }
+
+    /// The file span of a span of the embedded text.
+    pub(crate) fn span(&self, inner: Span) -> Span {
+        self.map.span(inner.range())
+    }
+}
+
 /// A string value and where it is written. Strings inside a JSON string inside YAML (a
 /// ConfigMap) keep both levels, so any byte of the value maps to the file.
 #[derive(Clone, Debug)]
@@ -28,11 +50,16 @@ pub struct Text {
     /// The whole value in the file.
     pub span: Span,
     node: Node,
-    embedding: Option<Arc<Node>>,
+    embedding: Option<Arc<Embedding>>,
 }
 
 impl Text {
-    pub(crate) fn new(value: String, span: Span, node: Node, embedding: Option<Arc<Node>>) -> Text {
+    pub(crate) fn new(
+        value: String,
+        span: Span,
+        node: Node,
+        embedding: Option<Arc<Embedding>>,
+    ) -> Text {
         Text {
             value,
             span,
@@ -45,10 +72,9 @@ impl Text {
     pub fn file_span(&self, file_text: &str, decoded: std::ops::Range<usize>) -> Span {
         match &self.embedding {
             None => self.node.value_span(file_text, decoded),
-            Some(outer) => {
-                let inner_text = outer.as_str().unwrap_or_default();
-                let inner = self.node.value_span(inner_text, decoded);
-                outer.value_span(file_text, inner.range())
+            Some(embedding) => {
+                let inner_text = embedding.outer.as_str().unwrap_or_default();
+                embedding.span(self.node.value_span(inner_text, decoded))
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use monlint_core::yaml;
+use monlint_core::{kubernetes, yaml};
 use monlint_grafana::{QueryLanguage, load};
 use monlint_promql::ParseOptions;
 
@@ -39,7 +39,7 @@ fn corpus_dashboards_load_and_their_queries_parse() {
         let text = std::fs::read_to_string(path).unwrap();
         let (documents, error) = yaml::parse_stream(&text, &yaml::Limits::default());
         assert!(error.is_none(), "{}: {error:?}", path.display());
-        let (dashboards, problems) = load(&text, &documents, &options);
+        let (dashboards, problems) = load(&text, &kubernetes::objects(&documents), &options);
         assert_eq!(dashboards.len(), 1, "{}", path.display());
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
         let dashboard = &dashboards[0];

@@ -2,14 +2,18 @@
 //! `spec` wrapping, the v2 schema, and JSON inside a ConfigMap, each with positions that
 //! point into the file.
 
-use monlint_core::yaml;
+use monlint_core::{kubernetes, yaml};
 use monlint_grafana::{Dashboard, Flavor, QueryLanguage, load};
 use monlint_promql::ParseOptions;
 
 fn load_text(text: &str) -> Vec<Dashboard> {
     let (documents, error) = yaml::parse_stream(text, &yaml::Limits::default());
     assert!(error.is_none(), "{error:?}");
-    let (dashboards, problems) = load(text, &documents, &ParseOptions::default());
+    let (dashboards, problems) = load(
+        text,
+        &kubernetes::objects(&documents),
+        &ParseOptions::default(),
+    );
     assert!(problems.is_empty(), "{problems:?}");
     dashboards
 }
@@ -149,4 +153,37 @@ fn configmap_positions_point_into_the_yaml_file() {
         &text[dashboards[1].title.as_ref().unwrap().span.range()],
         "\\\"u\\\""
     );
+}
+
+#[test]
+fn configmaps_in_a_kubernetes_list() {
+    let text = "apiVersion: v1\nkind: ConfigMapList\nitems:\n- kind: ConfigMap\n  data:\n    a.json: |\n      {\"title\": \"a\", \"panels\": [{\"targets\": [{\"expr\": \"up\"}]}]}\n- kind: ConfigMap\n  data:\n    b.json: |\n      {\"title\": \"b\", \"panels\": [{\"targets\": [{\"expr\": \"sum(x)\"}]}]}\n";
+    let dashboards = load_text(text);
+    let titles: Vec<&str> = dashboards
+        .iter()
+        .map(|d| d.title.as_ref().unwrap().value.as_str())
+        .collect();
+    assert_eq!(titles, ["a", "b"]);
+    let query = dashboards[1].queries().next().unwrap();
+    let span = query.file_span(text, monlint_core::Span::new(4, 5));
+    assert_eq!(&text[span.range()], "x");
+    assert_eq!(text[..span.start as usize].lines().count(), 11);
+}
+
+#[test]
+fn grafana_http_api_form() {
+    // What `GET /api/dashboards/uid/:uid` returns and `POST /api/dashboards/db` takes.
+    let text = r#"{"meta": {"slug": "a"}, "folderUid": "f", "overwrite": true,
+ "dashboard": {"title": "api", "uid": "u", "panels": [{"targets": [{"expr": "rate(x[5m])"}]}]}}"#;
+    let dashboards = load_text(text);
+    assert_eq!(dashboards.len(), 1);
+    assert_eq!(dashboards[0].uid.as_ref().unwrap().value, "u");
+    let query = dashboards[0].queries().next().unwrap();
+    assert_eq!(&text[query.raw.span.range()], "\"rate(x[5m])\"");
+    // A `dashboard` key alone is not the API form: other JSON may use that name.
+    let (documents, _) = yaml::parse_stream(
+        r#"{"dashboard": {"title": "t", "panels": []}}"#,
+        &yaml::Limits::default(),
+    );
+    assert!(!monlint_grafana::is_dashboard_document(&documents[0].root));
 }

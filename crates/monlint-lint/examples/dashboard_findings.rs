@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use monlint_core::{FileId, SourceFile, Sources};
-use monlint_lint::{Options, check_files};
+use monlint_core::{SourceFile, Sources};
+use monlint_lint::{Input, Options, Origin, check_files};
 
 fn main() {
     let dir = std::env::args().nth(1).map_or_else(
@@ -32,14 +32,12 @@ fn main() {
     }
     files.sort();
     let mut sources = Sources::new();
-    let ids: Vec<(FileId, bool)> = files
+    let ids: Vec<Input> = files
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap_or_default();
-            (
-                sources.add(SourceFile::new(path.display().to_string(), text)),
-                false,
-            )
+            let id = sources.add(SourceFile::new(path.display().to_string(), text));
+            Input::new(id, Origin::Walked)
         })
         .collect();
     // Every check, infos included (the default selection).

@@ -5,7 +5,7 @@ use monlint_alertmanager::matcher::Matcher;
 use monlint_alertmanager::model::Route;
 use monlint_alertmanager::operator::{is_operator_resource, load_operator_resource, merge};
 use monlint_alertmanager::{Config, ProblemKind};
-use monlint_core::yaml::{self, Document, Node};
+use monlint_core::yaml::{self, Node};
 use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
 
 use crate::analyze::Options;
@@ -157,36 +157,37 @@ fn empty_document() -> Node {
     }
 }
 
-/// Loads the file's Alertmanager configuration (the first document, or the one a
+/// Loads the file's Alertmanager configuration (the first object, or the one a
 /// Kubernetes Secret or ConfigMap holds) and runs the Alertmanager checks over it.
+/// `objects` are the file's documents, with the items of Kubernetes lists in their place.
 /// Also returns the spans of secret values, for outputs to mask.
 pub(crate) fn check(
     source: &SourceFile,
     file: FileId,
-    documents: &[Document],
+    objects: &[&Node],
     options: &Options,
 ) -> (Config, Vec<Diagnostic>, Vec<Span>) {
     let version = options.alertmanager_version();
     let mut diagnostics = Vec::new();
-    let Some(document) = documents.first() else {
+    let Some(&first) = objects.first() else {
         return (Config::default(), diagnostics, Vec::new());
     };
-    let resources: Vec<&Node> = documents
+    let resources: Vec<&Node> = objects
         .iter()
-        .map(|d| &d.root)
+        .copied()
         .filter(|root| is_operator_resource(root))
         .collect();
     // Without a base configuration, operator resources are merged into an empty one.
     let base = if resources.is_empty() {
-        Some(&document.root)
+        Some(first)
     } else {
-        documents.iter().map(|d| &d.root).find(|root| {
+        objects.iter().copied().find(|root| {
             !is_operator_resource(root)
                 && (root.get("route").is_some() || root.get("receivers").is_some())
         })
     };
     let (mut config, mut problems, redactions) =
-        match documents.iter().find_map(|d| wrapped(&d.root)) {
+        match objects.iter().find_map(|root| wrapped(root)) {
             None if base.is_none() => (
                 Config {
                     route: Some(empty_root()),
@@ -196,7 +197,7 @@ pub(crate) fn check(
                 Vec::new(),
             ),
             None => {
-                let root = base.unwrap_or(&document.root);
+                let root = base.unwrap_or(first);
                 let (config, problems) = monlint_alertmanager::load(root, version);
                 let redactions = config.secrets.iter().map(|s| s.value_span).collect();
                 (config, problems, redactions)

@@ -10,6 +10,7 @@ use monlint_promql::ParseOptions;
 use rayon::prelude::*;
 
 use crate::checks::{FileFacts, RuleContext, WorkspaceContext, ignored_document, yaml_syntax};
+use crate::classify::{self, Skip, SkipReason};
 use crate::dashboards;
 use crate::documents::Documents;
 use crate::policy::Policy;
@@ -59,8 +60,8 @@ pub enum FileKind {
     RoutingTests,
     /// Grafana dashboards: JSON, Kubernetes objects, or JSON embedded in ConfigMaps.
     Dashboard,
-    /// Nothing monlint knows.
-    Unknown,
+    /// Not checked; [`FileReport::skip`] says why.
+    Skipped,
 }
 
 impl FileKind {
@@ -72,7 +73,7 @@ impl FileKind {
             FileKind::Alertmanager => "alertmanager",
             FileKind::RoutingTests => "routing-tests",
             FileKind::Dashboard => "grafana-dashboard",
-            FileKind::Unknown => "unknown",
+            FileKind::Skipped => "skipped",
         }
     }
 
@@ -87,10 +88,44 @@ impl FileKind {
     }
 }
 
+/// A file of a run and how it came to be in it.
+#[derive(Clone, Copy, Debug)]
+pub struct Input {
+    pub file: FileId,
+    pub origin: Origin,
+    /// Under a Helm chart's `templates/` folder (a `Chart.yaml` above it).
+    pub in_helm_chart: bool,
+}
+
+impl Input {
+    pub fn new(file: FileId, origin: Origin) -> Input {
+        Input {
+            file,
+            origin,
+            in_helm_chart: false,
+        }
+    }
+}
+
+/// How a file came to be checked, which decides what happens to one that is not
+/// monitoring configuration monlint checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Found by walking a folder: skipped, with the reason.
+    Walked,
+    /// Named on the command line: skipped with the reason, which is shown; a broken file
+    /// or one shaped like a rule file is checked as a rule file.
+    Named,
+    /// A rule file a unit test names: read as a rule file whatever it holds, as promtool does.
+    RuleFile,
+}
+
 /// The outcome for one file.
 #[derive(Debug)]
 pub struct FileReport {
     pub kind: FileKind,
+    /// Why the file was not checked (kind [`FileKind::Skipped`]).
+    pub skip: Option<Skip>,
     pub rule_count: usize,
     pub diagnostics: Vec<Diagnostic>,
     /// Spans of secret values: an output that shows source text must not show these.
@@ -108,57 +143,103 @@ fn is_prometheus_rule_object(node: &Node) -> bool {
     node.get("kind").and_then(Node::as_str) == Some("PrometheusRule")
 }
 
-fn detect(documents: &[Document]) -> FileKind {
-    let Some(first) = documents.first().map(|d| &d.root) else {
-        return FileKind::Unknown;
-    };
-    if documents.iter().any(|d| is_prometheus_rule_object(&d.root)) {
+/// Detects a file's kind from its objects (documents, and the items of Kubernetes lists).
+fn detect(objects: &[&Node]) -> Option<FileKind> {
+    let first = objects.first()?;
+    let kind = if objects.iter().any(|root| is_prometheus_rule_object(root)) {
         FileKind::KubernetesPrometheusRule
-    } else if documents
+    } else if objects
         .iter()
-        .any(|d| monlint_grafana::is_dashboard_document(&d.root))
+        .any(|root| monlint_grafana::is_dashboard_document(root))
     {
         FileKind::Dashboard
     } else if first.get("groups").is_some() {
         FileKind::PrometheusRules
     } else if first.get("config").is_some() && first.get("tests").is_some() {
         FileKind::RoutingTests
-    } else if first.get("rule_files").is_some() || first.get("tests").is_some() {
+    } else if first.get("tests").is_some()
+        || (first.get("rule_files").is_some() && first.get("scrape_configs").is_none())
+    {
         FileKind::RuleTests
     } else if first.get("route").is_some()
         || first.get("receivers").is_some()
-        || documents.iter().any(|d| {
-            crate::alertmanager::is_wrapped(&d.root)
-                || monlint_alertmanager::operator::is_operator_resource(&d.root)
+        || objects.iter().any(|root| {
+            crate::alertmanager::is_wrapped(root)
+                || monlint_alertmanager::operator::is_operator_resource(root)
         })
     {
         FileKind::Alertmanager
     } else {
-        FileKind::Unknown
-    }
+        return None;
+    };
+    Some(kind)
 }
 
 /// A broken file can't be recognised by its tree; these lines are a strong enough hint
 /// that a walked file is a rule file worth reporting.
-fn looks_like_rule_file(text: &str) -> bool {
+fn looks_like_broken_rule_file(text: &str) -> bool {
     text.lines()
         .any(|line| line.trim_end() == "groups:" || line.trim() == "kind: PrometheusRule")
 }
 
-/// Checks the files of one run: `(file, explicit)` pairs. `explicit` files (named on the
-/// command line) that are not recognised are read as plain rule files, as promtool would;
-/// walked files are skipped instead. `on_file_done` is called as each file's own checks end
-/// (for progress). Reports line up with `files`.
+/// What a file is: a kind to check, or why it is skipped.
+fn classify(
+    source: &SourceFile,
+    input: &Input,
+    documents: &[Document],
+    objects: &[&Node],
+    yaml_error: Option<&yaml::YamlError>,
+) -> Result<FileKind, Skip> {
+    if input.origin == Origin::RuleFile {
+        return Ok(FileKind::PrometheusRules);
+    }
+    if let Some(skip) = classify::template(
+        &source.path,
+        &source.text,
+        documents,
+        yaml_error,
+        input.in_helm_chart,
+    ) {
+        return Err(skip);
+    }
+    if let Some(kind) = detect(objects) {
+        return Ok(kind);
+    }
+    // A broken file that reads like a dashboard is one: the loader says what is wrong
+    // with it; a JSON file named on the command line is meant as one.
+    let named = input.origin == Origin::Named;
+    if (named && source.path.ends_with(".json"))
+        || (yaml_error.is_some() && dashboards::looks_like_dashboard(&source.text))
+    {
+        return Ok(FileKind::Dashboard);
+    }
+    // Checked, so that the misspelt key or the syntax error is reported.
+    if classify::looks_like_rule_file(documents)
+        || (yaml_error.is_some() && (named || looks_like_broken_rule_file(&source.text)))
+    {
+        return Ok(FileKind::PrometheusRules);
+    }
+    let skip = classify::other(&source.path, &source.text, documents);
+    // An empty file named on the command line is an empty rule file, as promtool reads it.
+    if named && skip.reason == SkipReason::Empty {
+        return Ok(FileKind::PrometheusRules);
+    }
+    Err(skip)
+}
+
+/// Checks the files of one run. A file that is not monitoring configuration monlint
+/// checks is skipped with its reason (see [`Origin`] for the exceptions). `on_file_done`
+/// is called as each file's own checks end (for progress). Reports line up with `files`.
 pub fn check_files(
     sources: &Sources,
-    files: &[(FileId, bool)],
+    files: &[Input],
     options: &Options,
     on_file_done: &(dyn Fn() + Sync),
 ) -> Vec<FileReport> {
     let mut loaded: Vec<Loaded> = files
         .par_iter()
-        .map(|&(file, explicit)| {
-            let loaded = check_file(sources.get(file), file, options, explicit);
+        .map(|input| {
+            let loaded = check_file(sources.get(input.file), input, options);
             on_file_done();
             loaded
         })
@@ -220,28 +301,19 @@ pub fn check_files(
 }
 
 /// One file's own checks; suppressions wait for the checks across files.
-fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bool) -> Loaded {
+fn check_file(source: &SourceFile, input: &Input, options: &Options) -> Loaded {
+    let file = input.file;
     let version = options.prometheus_version;
     let promql = ParseOptions {
         version,
         experimental_functions: options.experimental_functions,
     };
     let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
-    let mut kind = detect(&documents);
-    // A JSON file named on the command line, or one that is broken but reads like a
-    // dashboard, is a dashboard: the loader says what is wrong with it.
-    let json_name = source.path.ends_with(".json");
-    if kind == FileKind::Unknown
-        && ((explicit && json_name)
-            || (yaml_error.is_some() && dashboards::looks_like_dashboard(&source.text)))
-    {
-        kind = FileKind::Dashboard;
-    }
-    if kind == FileKind::Unknown
-        && (explicit || (yaml_error.is_some() && looks_like_rule_file(&source.text)))
-    {
-        kind = FileKind::PrometheusRules;
-    }
+    let objects = monlint_core::kubernetes::objects(&documents);
+    let (kind, skip) = match classify(source, input, &documents, &objects, yaml_error.as_ref()) {
+        Ok(kind) => (kind, None),
+        Err(skip) => (FileKind::Skipped, Some(skip)),
+    };
     let mut diagnostics = Vec::new();
     if !kind.is_checked() {
         let tests = (kind == FileKind::RuleTests)
@@ -251,6 +323,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         return Loaded {
             report: FileReport {
                 kind,
+                skip,
                 rule_count: 0,
                 diagnostics,
                 redactions: Vec::new(),
@@ -275,11 +348,12 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
                 error.message,
             ));
         }
-        let (found, facts) = dashboards::check_file(source, file, &documents, options, &promql);
+        let (found, facts) = dashboards::check_file(source, file, &objects, options, &promql);
         diagnostics.extend(found);
         return Loaded {
             report: FileReport {
                 kind,
+                skip: None,
                 rule_count: 0,
                 diagnostics,
                 redactions: Vec::new(),
@@ -298,11 +372,12 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
     }
     if kind == FileKind::Alertmanager {
         let (config, found, redactions) =
-            crate::alertmanager::check(source, file, &documents, options);
+            crate::alertmanager::check(source, file, &objects, options);
         diagnostics.extend(found);
         return Loaded {
             report: FileReport {
                 kind,
+                skip: None,
                 rule_count: 0,
                 diagnostics,
                 redactions,
@@ -312,12 +387,12 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
         };
     }
     let (rules, load_diagnostics) = if kind == FileKind::KubernetesPrometheusRule {
-        let objects: Vec<&Node> = documents
+        let rule_objects: Vec<&Node> = objects
             .iter()
-            .map(|d| &d.root)
+            .copied()
             .filter(|root| is_prometheus_rule_object(root))
             .collect();
-        load_prometheus_rules(file, &objects, &promql)
+        load_prometheus_rules(file, &rule_objects, &promql)
     } else {
         for document in documents.iter().skip(1) {
             diagnostics.push(ignored(file, source, document));
@@ -352,6 +427,7 @@ fn check_file(source: &SourceFile, file: FileId, options: &Options, explicit: bo
     Loaded {
         report: FileReport {
             kind,
+            skip: None,
             rule_count,
             diagnostics,
             redactions: Vec::new(),

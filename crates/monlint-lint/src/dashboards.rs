@@ -1,7 +1,7 @@
 //! Grafana dashboards in a run: loading a detected file into `monlint_grafana`'s model,
 //! the context dashboard checks see, and the facts checks across files need.
 
-use monlint_core::yaml::Document;
+use monlint_core::yaml::Node;
 use monlint_core::{Check, Diagnostic, FileId, SourceFile, Span, Version};
 use monlint_grafana::{Dashboard, ProblemKind, Query, load};
 use monlint_promql::ParseOptions;
@@ -236,16 +236,16 @@ pub fn looks_like_dashboard(text: &str) -> bool {
         && (text.contains("\"panels\"") || text.contains("\"schemaVersion\""))
 }
 
-/// Loads a file's dashboards and runs the dashboard checks. Returns the diagnostics, the
+/// Loads the dashboards of a file's objects (documents and Kubernetes list items) and runs the dashboard checks. Returns the diagnostics, the
 /// number of panels, and the facts for the checks across files.
 pub fn check_file(
     source: &SourceFile,
     file: FileId,
-    documents: &[Document],
+    objects: &[&Node],
     options: &crate::Options,
     promql: &ParseOptions,
 ) -> (Vec<Diagnostic>, FileFacts) {
-    let (dashboards, problems) = load(&source.text, documents, promql);
+    let (dashboards, problems) = load(&source.text, objects, promql);
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| {

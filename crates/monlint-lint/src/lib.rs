@@ -7,6 +7,7 @@ pub mod alertmanager;
 pub mod analysis;
 pub mod analyze;
 pub mod checks;
+pub mod classify;
 pub mod config;
 pub mod dashboards;
 pub mod docs;
@@ -21,5 +22,6 @@ pub mod selection;
 mod suggest;
 mod suppress;
 
-pub use analyze::{FileKind, FileReport, Options, check_files};
+pub use analyze::{FileKind, FileReport, Input, Options, Origin, check_files};
+pub use classify::{Skip, SkipReason};
 pub use selection::Selection;

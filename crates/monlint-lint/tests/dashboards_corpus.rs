@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use monlint_core::{FileId, SourceFile, Sources};
-use monlint_lint::{FileKind, Options, check_files};
+use monlint_core::{SourceFile, Sources};
+use monlint_lint::{FileKind, Input, Options, Origin, check_files};
 
 fn corpus_dashboards() -> Option<Vec<PathBuf>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dashboards");
@@ -36,14 +36,12 @@ fn corpus_dashboards_load_without_syntax_findings() {
     };
     assert!(files.len() >= 16, "the corpus looks truncated");
     let mut sources = Sources::new();
-    let ids: Vec<(FileId, bool)> = files
+    let ids: Vec<Input> = files
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            (
-                sources.add(SourceFile::new(path.display().to_string(), text)),
-                false,
-            )
+            let id = sources.add(SourceFile::new(path.display().to_string(), text));
+            Input::new(id, Origin::Walked)
         })
         .collect();
     let reports = check_files(&sources, &ids, &Options::default(), &|| {});
@@ -72,8 +70,13 @@ fn truncated_dashboards_do_not_panic() {
             };
             let mut sources = Sources::new();
             let id = sources.add(SourceFile::new("cut.json", prefix));
-            let report =
-                check_files(&sources, &[(id, true)], &Options::default(), &|| {}).remove(0);
+            let report = check_files(
+                &sources,
+                &[Input::new(id, Origin::Named)],
+                &Options::default(),
+                &|| {},
+            )
+            .remove(0);
             assert!(
                 report
                     .diagnostics
@@ -89,10 +92,15 @@ fn truncated_dashboards_do_not_panic() {
 fn check_json(name: &str, text: &str) -> usize {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new(name, text));
-    check_files(&sources, &[(id, true)], &Options::default(), &|| {})
-        .remove(0)
-        .diagnostics
-        .len()
+    check_files(
+        &sources,
+        &[Input::new(id, Origin::Named)],
+        &Options::default(),
+        &|| {},
+    )
+    .remove(0)
+    .diagnostics
+    .len()
 }
 
 /// Dashboard-shaped JSON with arbitrary queries, types and variables.

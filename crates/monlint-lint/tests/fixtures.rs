@@ -27,7 +27,7 @@ use monlint_lint::documents::Documents;
 use monlint_lint::links::LinkStatus;
 use monlint_lint::policy::Policy;
 use monlint_lint::registry::all_checks;
-use monlint_lint::{Options, Selection, check_files};
+use monlint_lint::{Input, Options, Origin, Selection, check_files};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
@@ -128,11 +128,14 @@ fn run(check: &str, file: &str) -> Option<(usize, String)> {
         })
         .collect();
     companions.sort();
-    let mut files = vec![(id, true)];
+    let mut files = vec![Input::new(id, Origin::Named)];
     for companion in companions {
         let text = std::fs::read_to_string(fixtures_dir().join(check).join(&companion)).unwrap();
         let path = format!("fixtures/{check}/{companion}");
-        files.push((sources.add(SourceFile::new(path, text)), true));
+        files.push(Input::new(
+            sources.add(SourceFile::new(path, text)),
+            Origin::Named,
+        ));
     }
     let options = Options {
         links,

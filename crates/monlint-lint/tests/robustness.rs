@@ -5,13 +5,19 @@
 use std::path::{Path, PathBuf};
 
 use monlint_core::{SourceFile, Sources};
-use monlint_lint::{Options, check_files};
+use monlint_lint::{Input, Options, Origin, check_files};
 use proptest::prelude::*;
 
 fn check_text(text: &str) -> Vec<String> {
     let mut sources = Sources::new();
     let id = sources.add(SourceFile::new("input.yml", text));
-    let report = check_files(&sources, &[(id, true)], &Options::default(), &|| {}).remove(0);
+    let report = check_files(
+        &sources,
+        &[Input::new(id, Origin::Named)],
+        &Options::default(),
+        &|| {},
+    )
+    .remove(0);
     report
         .diagnostics
         .iter()
@@ -52,7 +58,12 @@ fn no_panic_on_any_corpus_file() {
         let mut sources = Sources::new();
         let id = sources.add(SourceFile::from_bytes(path.display().to_string(), bytes));
         // Explicit, so every file is read as a rule file whatever it holds.
-        let _ = check_files(&sources, &[(id, true)], &Options::default(), &|| {});
+        let _ = check_files(
+            &sources,
+            &[Input::new(id, Origin::Named)],
+            &Options::default(),
+            &|| {},
+        );
     }
 }
 

@@ -5,7 +5,7 @@ use monlint_core::yaml::{self, Node};
 use monlint_core::{Diagnostic, Duration, Severity, SourceFile, Sources, Span, Version};
 use monlint_lint::rules::load::load_plain;
 use monlint_lint::rules::model::{Group, Rule, RuleFile};
-use monlint_lint::{Options, Selection, check_files};
+use monlint_lint::{Input, Options, Origin, Selection, check_files};
 use monlint_promql::ParseOptions;
 
 use crate::groups::{GroupDef, RuleDef, RuleKind};
@@ -25,9 +25,14 @@ pub fn load_rule_file(
         selection: Selection::new(&["validity"], &[]).expect("validity is a category"),
         ..Options::default()
     };
-    let diagnostics = check_files(&sources, &[(id, true)], &options, &|| {})
-        .remove(0)
-        .diagnostics;
+    let diagnostics = check_files(
+        &sources,
+        &[Input::new(id, Origin::RuleFile)],
+        &options,
+        &|| {},
+    )
+    .remove(0)
+    .diagnostics;
     let (documents, _) = yaml::parse_stream(text, &yaml::Limits::default());
     let promql = ParseOptions {
         version,

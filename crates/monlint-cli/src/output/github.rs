@@ -43,6 +43,15 @@ impl Emitter for Github {
                 escape_data(&full_message(diagnostic)),
             )?;
         }
+        for (index, skip) in report.skipped_to_show() {
+            let path = &sources.get(monlint_core::FileId(index as u32)).path;
+            writeln!(
+                out,
+                "::notice file={},title=not checked::{}",
+                escape_property(path),
+                escape_data(&skip.message()),
+            )?;
+        }
         Ok(())
     }
 }

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use monlint_core::Sources;
 use monlint_core::render::write_human;
+use monlint_core::{FileId, Sources};
 
 use super::{Emitter, Report};
 
@@ -35,13 +35,23 @@ impl Emitter for Human {
             String::new()
         };
         let skipped = if counts.files_skipped > 0 {
+            let reasons: Vec<String> = counts
+                .skipped_by_reason
+                .iter()
+                .map(|(reason, n)| reason.count(*n))
+                .collect();
             format!(
-                ", {} skipped (not a rule file)",
-                plural(counts.files_skipped, "file")
+                ", {} skipped ({})",
+                plural(counts.files_skipped, "file"),
+                reasons.join(", ")
             )
         } else {
             String::new()
         };
+        for (index, skip) in report.skipped_to_show() {
+            let path = &sources.get(FileId(index as u32)).path;
+            writeln!(out, "note: {path}: {}", skip.message())?;
+        }
         let findings = if report.diagnostics().is_empty() {
             "no findings".to_owned()
         } else {

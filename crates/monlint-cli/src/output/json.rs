@@ -2,6 +2,7 @@
 //! end positions exclusive. Keys are in alphabetical order, and findings are serialized
 //! one at a time straight to the output.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use monlint_core::{Diagnostic, Sources};
@@ -66,6 +67,9 @@ struct Summary<'a> {
     files: Vec<FileSummary<'a>>,
     files_checked: usize,
     files_skipped: usize,
+    /// Skipped files by reason ("template": 2); absent when none was skipped.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    files_skipped_by_reason: BTreeMap<&'static str, usize>,
     infos: usize,
     rules: usize,
     test_files: usize,
@@ -77,6 +81,15 @@ struct FileSummary<'a> {
     kind: &'a str,
     path: &'a str,
     rules: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Skipped>,
+}
+
+/// Why a file was not checked.
+#[derive(serde::Serialize)]
+struct Skipped {
+    message: String,
+    reason: &'static str,
 }
 
 impl Emitter for Json {
@@ -89,6 +102,10 @@ impl Emitter for Json {
                 kind: report.kind.as_str(),
                 path: &file.path,
                 rules: report.rule_count,
+                skipped: report.skip.as_ref().map(|skip| Skipped {
+                    message: skip.message(),
+                    reason: skip.reason.as_str(),
+                }),
             })
             .collect();
         let document = Document {
@@ -101,6 +118,11 @@ impl Emitter for Json {
                 files,
                 files_checked: counts.files_checked,
                 files_skipped: counts.files_skipped,
+                files_skipped_by_reason: counts
+                    .skipped_by_reason
+                    .iter()
+                    .map(|(reason, n)| (reason.as_str(), *n))
+                    .collect(),
                 infos: counts.infos,
                 rules: counts.rules,
                 test_files: counts.test_files,

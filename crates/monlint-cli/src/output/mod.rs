@@ -8,11 +8,12 @@ mod human;
 mod json;
 mod sarif;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use clap::ValueEnum;
 use monlint_core::{Diagnostic, Severity, SourceFile, Sources};
-use monlint_lint::FileReport;
+use monlint_lint::{FileReport, Skip, SkipReason};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -49,12 +50,17 @@ impl Format {
 pub struct Report {
     reports: Vec<FileReport>,
     diagnostics: Vec<Diagnostic>,
+    /// Per file: named on the command line.
+    explicit: Vec<bool>,
+    verbose: bool,
 }
 
 #[derive(Default)]
 pub struct Counts {
     pub files_checked: usize,
     pub files_skipped: usize,
+    /// The skipped files, by reason, in the order of [`SkipReason`].
+    pub skipped_by_reason: BTreeMap<SkipReason, usize>,
     /// Unit-test and routing-test files: read for the checks across files, run by
     /// `monlint test`.
     pub test_files: usize,
@@ -68,7 +74,14 @@ pub struct Counts {
 
 impl Report {
     /// Gathers the files' findings, keeping those at `min_severity` or above, in stable order.
-    pub fn new(mut reports: Vec<FileReport>, min_severity: Severity) -> Self {
+    /// `explicit` says, per file, whether it was named on the command line; `verbose`
+    /// shows every skipped file, not only those.
+    pub fn new(
+        mut reports: Vec<FileReport>,
+        explicit: &[bool],
+        min_severity: Severity,
+        verbose: bool,
+    ) -> Self {
         let mut diagnostics: Vec<Diagnostic> = reports
             .iter_mut()
             .flat_map(|r| std::mem::take(&mut r.diagnostics))
@@ -78,7 +91,27 @@ impl Report {
         Report {
             reports,
             diagnostics,
+            explicit: explicit.to_vec(),
+            verbose,
         }
+    }
+
+    /// The skipped files to name one by one, with their index among the files: templates
+    /// and configuration not checked yet (monitoring config the run did not cover), files
+    /// named on the command line, and every skipped file with `--verbose`.
+    pub fn skipped_to_show(&self) -> impl Iterator<Item = (usize, &Skip)> {
+        self.reports
+            .iter()
+            .enumerate()
+            .filter_map(|(index, report)| report.skip.as_ref().map(|skip| (index, skip)))
+            .filter(|(index, skip)| {
+                self.verbose
+                    || self.explicit.get(*index) == Some(&true)
+                    || matches!(
+                        skip.reason,
+                        SkipReason::Template | SkipReason::NotCheckedYet
+                    )
+            })
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -105,6 +138,9 @@ impl Report {
                 counts.test_files += 1;
             } else {
                 counts.files_skipped += 1;
+                if let Some(skip) = &report.skip {
+                    *counts.skipped_by_reason.entry(skip.reason).or_default() += 1;
+                }
             }
         }
         for diagnostic in &self.diagnostics {

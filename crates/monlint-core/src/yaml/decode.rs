@@ -11,30 +11,26 @@ use super::{Scalar, ScalarStyle, Span};
 /// Most indentations tried when a block scalar's indentation must be inferred.
 const MAX_INDENT_CANDIDATES: usize = 256;
 
-pub(super) fn map_range(
-    src: &str,
-    span: Span,
-    scalar: &Scalar,
-    decoded: Range<usize>,
-) -> Option<Span> {
+/// The mapping of a scalar's decoded value to its source, or `None` when the source does
+/// not re-decode to the parser's value (then callers fall back to the node's span).
+pub(super) fn scalar_mapping(src: &str, span: Span, scalar: &Scalar) -> Option<Mapping> {
     let start = span.start as usize;
     let end = (span.end as usize).min(src.len());
     if start > end || !src.is_char_boundary(start) || !src.is_char_boundary(end) {
         return None;
     }
-    let mapping = match scalar.style {
+    match scalar.style {
         ScalarStyle::Plain => Some(plain(src, start, end)).filter(|m| m.text == scalar.value),
         ScalarStyle::SingleQuoted => quoted(src, start, b'\'').filter(|m| m.text == scalar.value),
         ScalarStyle::DoubleQuoted => quoted(src, start, b'"').filter(|m| m.text == scalar.value),
         ScalarStyle::Literal | ScalarStyle::Folded => block(src, start, &scalar.value),
-    }?;
-    Some(mapping.lookup(start, decoded))
+    }
 }
 
 /// The decoded text and, per decoded character, its byte offset in the text
 /// and the source range it came from.
-#[derive(Default)]
-struct Mapping {
+#[derive(Clone, Debug, Default)]
+pub(super) struct Mapping {
     text: String,
     pieces: Vec<(usize, Range<usize>)>,
 }
@@ -53,7 +49,7 @@ impl Mapping {
         }
     }
 
-    fn lookup(&self, node_start: usize, decoded: Range<usize>) -> Span {
+    pub(super) fn lookup(&self, node_start: usize, decoded: Range<usize>) -> Span {
         let Some(last) = self.pieces.last() else {
             return Span::from_usize(node_start, node_start);
         };

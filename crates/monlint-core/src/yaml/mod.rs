@@ -202,9 +202,38 @@ impl Node {
     /// non-scalars, alias copies, or a `src` that is not this node's source,
     /// the node's whole span is returned.
     pub fn value_span(&self, src: &str, decoded: Range<usize>) -> Span {
-        let NodeKind::Scalar(scalar) = &self.kind else {
-            return self.span;
+        self.value_map(src).span(decoded)
+    }
+
+    /// [`Node::value_span`] for many ranges of one scalar: the scalar is re-scanned once
+    /// here instead of once per lookup (a dashboard inside a ConfigMap string maps every
+    /// one of its values through the outer string).
+    pub fn value_map(&self, src: &str) -> ValueMap {
+        let mapping = match &self.kind {
+            NodeKind::Scalar(scalar) => decode::scalar_mapping(src, self.span, scalar),
+            _ => None,
         };
-        decode::map_range(src, self.span, scalar, decoded).unwrap_or(self.span)
+        ValueMap {
+            node_span: self.span,
+            mapping,
+        }
+    }
+}
+
+/// A scalar's decoded value mapped to its source bytes, built once by [`Node::value_map`].
+#[derive(Clone, Debug)]
+pub struct ValueMap {
+    node_span: Span,
+    mapping: Option<decode::Mapping>,
+}
+
+impl ValueMap {
+    /// The source span of a byte range of the decoded value; the node's whole span when
+    /// the value could not be mapped.
+    pub fn span(&self, decoded: Range<usize>) -> Span {
+        match &self.mapping {
+            Some(mapping) => mapping.lookup(self.node_span.start as usize, decoded),
+            None => self.node_span,
+        }
     }
 }

@@ -1,0 +1,3 @@
+{{- define "monitoring.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+{{- end }}
