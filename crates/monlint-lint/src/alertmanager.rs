@@ -198,7 +198,7 @@ pub(crate) fn check(
             None => {
                 let root = base.unwrap_or(&document.root);
                 let (config, problems) = monlint_alertmanager::load(root, version);
-                let redactions = config.secrets.iter().map(|s| s.value_span).collect();
+                let redactions = config.secret_values.clone();
                 (config, problems, redactions)
             }
             Some(wrapper) => {
@@ -252,7 +252,7 @@ pub(crate) fn check(
                 let redactions = if base64 {
                     vec![outer]
                 } else {
-                    config.secrets.iter().map(|s| s.value_span).collect()
+                    config.secret_values.clone()
                 };
                 (config, problems, redactions)
             }
