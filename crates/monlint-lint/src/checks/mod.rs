@@ -104,6 +104,7 @@ pub mod template_syntax;
 pub mod time_interval_never_active;
 pub mod undefined_variable;
 pub mod unknown_key;
+pub mod unrendered_template;
 pub mod unused_receiver;
 pub mod unused_suppression;
 pub mod up_without_absent;
