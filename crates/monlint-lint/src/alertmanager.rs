@@ -302,10 +302,9 @@ pub(crate) fn check(
 
 /// Whether a span overlaps a value holding a template placeholder.
 pub(crate) fn touches_placeholder(config: &Config, span: Span) -> bool {
-    config
-        .placeholders
-        .iter()
-        .any(|p| span.start < p.span.end.max(p.span.start + 1) && p.span.start < span.end.max(span.start + 1))
+    config.placeholders.iter().any(|p| {
+        span.start < p.span.end.max(p.span.start + 1) && p.span.start < span.end.max(span.start + 1)
+    })
 }
 
 /// The one finding for a file with placeholders: an error when Alertmanager rejects the
@@ -324,10 +323,7 @@ fn unrendered(
     };
     let rejection = broken.iter().find(|p| p.kind.is_rejection());
     let verdict = match rejection {
-        Some(problem) => format!(
-            "; Alertmanager rejects it as written: {}",
-            problem.message
-        ),
+        Some(problem) => format!("; Alertmanager rejects it as written: {}", problem.message),
         None => String::new(),
     };
     let mut diagnostic = Diagnostic::new(
@@ -506,4 +502,41 @@ pub(crate) fn configs<'a>(
             Some((facts.file, config, config.route.as_ref()?))
         })
         .collect()
+}
+
+/// Whether the run holds the rules that feed this configuration, judged by the alert
+/// names its matchers spell out: `Some(false)` when it names alerts and the run defines
+/// none of them, nor any name close enough to be a misspelling (the rules live
+/// elsewhere, e.g. `Watchdog` from a chart), `None` when it names no alert. Checks that judge routes against the run's rules stay silent on
+/// `Some(false)`: every finding would be about rules they cannot see.
+pub(crate) fn feeds_on_run(config: &Config, alerts: &[AlertView]) -> Option<bool> {
+    let route_matchers = config.route.iter().flat_map(|root| {
+        let mut all = Vec::new();
+        root.walk(&mut |route, _| all.extend(&route.matchers));
+        all
+    });
+    let inhibit_matchers = config
+        .inhibit_rules
+        .iter()
+        .flat_map(|rule| rule.source.iter().chain(&rule.target));
+    let named: Vec<String> = route_matchers
+        .chain(inhibit_matchers)
+        .filter(|m| m.matcher.name == "alertname")
+        .filter_map(|m| match m.matcher.op {
+            monlint_alertmanager::matcher::MatchOp::Equal => Some(vec![m.matcher.value.clone()]),
+            monlint_alertmanager::matcher::MatchOp::Regex => {
+                monlint_alertmanager::implication::literal_alternatives(&m.matcher.value)
+            }
+            _ => None,
+        })
+        .flatten()
+        .filter(|name| !name.is_empty())
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    // A name one typo away from a rule's is about the run's rules: a misspelling.
+    Some(named.iter().any(|name| {
+        crate::suggest::closest(name, alerts.iter().map(|a| a.alert.name.as_str())).is_some()
+    }))
 }

@@ -193,12 +193,12 @@ pub fn check_files(
                 .selection
                 .is_enabled(&crate::checks::unrendered_template::CHECK)
                 && loaded[index]
-                .facts
-                .as_ref()
-                .and_then(|facts| facts.alertmanager.as_ref())
-                .is_some_and(|config| {
-                    crate::alertmanager::touches_placeholder(config, diagnostic.primary.span)
-                });
+                    .facts
+                    .as_ref()
+                    .and_then(|facts| facts.alertmanager.as_ref())
+                    .is_some_and(|config| {
+                        crate::alertmanager::touches_placeholder(config, diagnostic.primary.span)
+                    });
             if unrendered {
                 continue;
             }

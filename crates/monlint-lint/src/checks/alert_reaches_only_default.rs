@@ -5,7 +5,9 @@ use monlint_alertmanager::model::Route;
 use monlint_core::{Category, Check, Diagnostic, FileId, Severity, Span};
 
 use super::WorkspaceContext;
-use crate::alertmanager::{AlertView, LabelKnowledge, alert_views, configs, possible_routes};
+use crate::alertmanager::{
+    AlertView, LabelKnowledge, alert_views, configs, feeds_on_run, possible_routes,
+};
 
 pub static CHECK: Check = Check {
     code: "L201",
@@ -81,7 +83,13 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
     }
     let alerts = alert_views(ctx);
     for (file, config, root) in &configs {
-        if root.routes.is_empty() {
+        // Without a root receiver (operator resources merged without their base
+        // configuration) the default is unknown; with rules from elsewhere, nothing here
+        // can be judged.
+        if root.routes.is_empty()
+            || root.receiver.is_none()
+            || feeds_on_run(config, &alerts) == Some(false)
+        {
             continue;
         }
         let mut strays: Vec<Stray> = Vec::new();
@@ -155,7 +163,10 @@ fn finding(stray: &Stray, root: &Route, default: &str, catch_all: bool) -> Diagn
         Some(cause) if !cause.value.is_empty() => {
             format!("; no route accepts {}={:?}", cause.label, cause.value)
         }
-        Some(cause) => format!("; the routes expect a `{}` label they do not carry", cause.label),
+        Some(cause) => format!(
+            "; the routes expect a `{}` label they do not carry",
+            cause.label
+        ),
         None => String::new(),
     };
     let (reach, end) = if count == 1 {
@@ -185,11 +196,13 @@ fn finding(stray: &Stray, root: &Route, default: &str, catch_all: bool) -> Diagn
         "the default receiver",
     );
     if let Some(cause) = &stray.cause {
-        diagnostic = diagnostic.with_secondary(stray.config, cause.matcher, "the matcher that decides");
+        diagnostic =
+            diagnostic.with_secondary(stray.config, cause.matcher, "the matcher that decides");
     }
     if catch_all {
         // The alerts are still notified, through the catch-all: worth knowing, not a fault.
         diagnostic.severity = Severity::Info;
     }
-    diagnostic.with_help("give the alerts the labels their route matches on, or add a route for them")
+    diagnostic
+        .with_help("give the alerts the labels their route matches on, or add a route for them")
 }

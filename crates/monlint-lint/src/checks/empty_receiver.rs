@@ -141,12 +141,31 @@ mod tests {
     #[test]
     fn names_that_drop_alerts() {
         for name in [
-            "null", "Null", "blackhole", "black-hole", "dev-null", "dev_null", "/dev/null",
-            "devnull", "void", "drop-all", "DiscardAll", "none", "silenced", "null-receiver",
+            "null",
+            "Null",
+            "blackhole",
+            "black-hole",
+            "dev-null",
+            "dev_null",
+            "/dev/null",
+            "devnull",
+            "void",
+            "drop-all",
+            "DiscardAll",
+            "none",
+            "silenced",
+            "null-receiver",
         ] {
             assert!(drops_on_purpose(name), "{name}");
         }
-        for name in ["db-team", "default", "nullable", "devops", "pager", "voidwalker"] {
+        for name in [
+            "db-team",
+            "default",
+            "nullable",
+            "devops",
+            "pager",
+            "voidwalker",
+        ] {
             assert!(!drops_on_purpose(name), "{name}");
         }
     }
