@@ -507,8 +507,9 @@ pub(crate) fn configs<'a>(
 /// Whether the run holds the rules that feed this configuration, judged by the alert
 /// names its matchers spell out: `Some(false)` when it names alerts and the run defines
 /// none of them, nor any name close enough to be a misspelling (the rules live
-/// elsewhere, e.g. `Watchdog` from a chart), `None` when it names no alert. Checks that judge routes against the run's rules stay silent on
-/// `Some(false)`: every finding would be about rules they cannot see.
+/// elsewhere, e.g. `Watchdog` from a chart), `None` when it names no alert. Checks that
+/// judge routes against the run's rules stay silent on `Some(false)`: every finding would
+/// be about rules they cannot see.
 pub(crate) fn feeds_on_run(config: &Config, alerts: &[AlertView]) -> Option<bool> {
     let route_matchers = config.route.iter().flat_map(|root| {
         let mut all = Vec::new();
