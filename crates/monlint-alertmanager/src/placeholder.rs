@@ -112,14 +112,31 @@ pub fn collect(root: &Node) -> Vec<Spanned<String>> {
                 }
             }
             NodeKind::Sequence(items) => items.iter().for_each(|item| walk(item, found)),
-            NodeKind::Mapping(entries) => {
-                entries.iter().for_each(|entry| walk(&entry.value, found));
-            }
+            NodeKind::Mapping(entries) => match unquoted_action(entries) {
+                Some(placeholder) => found.push(Spanned {
+                    value: placeholder,
+                    span: node.span,
+                }),
+                None => entries.iter().for_each(|entry| walk(&entry.value, found)),
+            },
         }
     }
     let mut found = Vec::new();
     walk(root, &mut found);
     found
+}
+
+/// An unquoted `{{ name }}`, which YAML reads as a mapping holding a mapping, when the
+/// name is a Helm or Jinja placeholder.
+fn unquoted_action(entries: &[monlint_core::yaml::Entry]) -> Option<String> {
+    let [outer] = entries else { return None };
+    let [inner] = outer.key.as_mapping()? else {
+        return None;
+    };
+    let body = inner.key.as_str()?.trim();
+    let action = format!("{{{{ {body} }}}}");
+    (outer.value.is_null() && inner.value.is_null() && (is_helm(body) || is_jinja(body)))
+        .then_some(action)
 }
 
 /// `open ... close` with something inside, as a byte range.
@@ -233,6 +250,17 @@ mod tests {
         ] {
             assert_eq!(first_placeholder(text), Some(expected), "{text}");
         }
+    }
+
+    #[test]
+    fn unquoted_actions_read_as_mappings() {
+        let (documents, _) = monlint_core::yaml::parse_stream(
+            "smtp_auth_password: {{ vault_smtp_password }}\nchannel: '#ops'\n",
+            &monlint_core::yaml::Limits::default(),
+        );
+        let found = super::collect(&documents[0].root);
+        let values: Vec<&str> = found.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(values, ["{{ vault_smtp_password }}"]);
     }
 
     #[test]
