@@ -12,6 +12,7 @@ pub mod load;
 pub mod matcher;
 pub mod model;
 pub mod operator;
+pub mod placeholder;
 pub mod routetest;
 pub mod routing;
 mod schema;

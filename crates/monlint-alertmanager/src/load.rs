@@ -63,6 +63,7 @@ pub fn load(root: &Node, version: Version) -> (Config, Vec<Problem>) {
         config: Config::default(),
     };
     loader.top(root);
+    loader.config.placeholders = crate::placeholder::collect(root);
     (loader.config, loader.problems)
 }
 
@@ -81,7 +82,6 @@ fn looks_like_placeholder(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
     lower.is_empty()
         || (lower.starts_with('<') && lower.ends_with('>'))
-        || lower.starts_with("${")
         || lower.contains("changeme")
         || lower.contains("placeholder")
         || lower.contains("your_")
@@ -192,6 +192,92 @@ fn is_go_duration(text: &str) -> bool {
     true
 }
 
+/// Chat services whose webhook URL is itself the credential: the token is in the path.
+const WEBHOOK_HOSTS: &[&str] = &[
+    "hooks.slack.com",
+    "discord.com",
+    "discordapp.com",
+    "webhook.office.com",
+    "outlook.office.com",
+    "outlook.office365.com",
+    "chat.googleapis.com",
+    "api.telegram.org",
+    "hooks.zapier.com",
+];
+
+/// Query parameter names that carry a credential (`?token=`, `?api_key=`, `?sig=`).
+const CREDENTIAL_PARAMETERS: &[&str] = &[
+    "token",
+    "key",
+    "secret",
+    "sig",
+    "signature",
+    "password",
+    "passwd",
+    "pwd",
+    "auth",
+    "code",
+    "access",
+];
+
+/// Whether a secret URL holds a credential: user information, a chat service's webhook
+/// path, a credential query parameter, or a path segment that looks generated (a UUID, a
+/// long mixed-case or hexadecimal string). `http://alertmanager-bot:8080/` holds none.
+fn url_carries_credential(text: &str) -> bool {
+    let Some((_, rest)) = text.split_once("://") else {
+        // Not a URL Alertmanager accepts; judge the text as a secret.
+        return true;
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    if authority.contains('@') {
+        return true;
+    }
+    let host = authority
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let webhook_host = WEBHOOK_HOSTS
+        .iter()
+        .any(|known| host == *known || host.ends_with(&format!(".{known}")));
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    let query = query.split('#').next().unwrap_or_default();
+    let credential_parameter = query.split('&').any(|pair| {
+        let name = pair
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        CREDENTIAL_PARAMETERS.iter().any(|word| name.contains(word))
+    });
+    webhook_host || credential_parameter || path.split('/').any(looks_generated)
+}
+
+/// A path segment that reads as a generated token rather than a name: at least 16
+/// characters with letters and digits, and mixed case, all hexadecimal, or one long run.
+fn looks_generated(segment: &str) -> bool {
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | ':' | '=');
+    if segment.len() < 16 || !segment.chars().all(allowed) {
+        return false;
+    }
+    let digits = segment.chars().filter(char::is_ascii_digit).count();
+    let letters = segment.chars().filter(char::is_ascii_alphabetic).count();
+    if digits < 2 || letters < 2 {
+        return false;
+    }
+    let mixed_case = segment.chars().any(|c| c.is_ascii_uppercase())
+        && segment.chars().any(|c| c.is_ascii_lowercase());
+    let hexadecimal = segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let longest_run = segment
+        .split(['-', '_', '.', '~', ':', '='])
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    mixed_case || hexadecimal || longest_run >= 16
+}
+
 /// An absolute http(s) URL with a host, as Alertmanager's URL type demands.
 fn url_problem(text: &str) -> Option<String> {
     let Some((scheme, rest)) = text.split_once("://") else {
@@ -266,7 +352,17 @@ impl Loader {
         };
         for Entry { key, value } in entries {
             let name = key.as_str().unwrap_or_default();
-            let Some(field) = fields.iter().find(|f| f.name == name) else {
+            let field = fields.iter().find(|f| f.name == name);
+            // Masked whatever happens next: a repeated, misplaced or wrong-typed secret
+            // is still a secret.
+            let secret = match field {
+                Some(field) => matches!(field.kind, Kind::Secret | Kind::SecretUrl),
+                None => schema::is_secret_key(name),
+            };
+            if secret && !value.is_null() {
+                self.config.secret_values.push(value.span);
+            }
+            let Some(field) = field else {
                 let known: Vec<&str> = fields
                     .iter()
                     .filter(|f| f.since <= self.version)
@@ -347,10 +443,17 @@ impl Loader {
                     return;
                 };
                 if matches!(field.kind, Kind::SecretUrl) {
-                    // Point at the key: the value may hold a token.
-                    self.check_url(key.span, text);
+                    // The value is masked in every output; the message never repeats it.
+                    self.check_url(value.span, text);
                 }
-                if text.is_empty() {
+                // Empty, or a template's placeholder standing for the secret: nothing
+                // is written inline.
+                if text.is_empty() || crate::placeholder::first_placeholder(text).is_some() {
+                    return;
+                }
+                // Alertmanager hides every URL of these fields, but one with no
+                // credential in it (`http://bot.monitoring.svc:8080/`) is safe to commit.
+                if matches!(field.kind, Kind::SecretUrl) && !url_carries_credential(text) {
                     return;
                 }
                 let file_key = format!("{}_file", field.name);
@@ -1810,4 +1913,41 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_carries_credential;
+
+    #[test]
+    fn webhook_urls_with_a_credential() {
+        for url in [
+            "https://hooks.slack.com/services/T0000/B0000/abc",
+            "https://discord.com/api/webhooks/123/abc",
+            "https://acme.webhook.office.com/webhookb2/abc",
+            "https://user:pass@alerts.example.org/hook",
+            "https://alerts.example.org/hook?token=abc",
+            "https://alerts.example.org/hook?api_key=abc",
+            "https://prod-01.westeurope.logic.azure.com/workflows/x/triggers?sig=abc",
+            "https://alerts.example.org/hook/3f2a9c1e-8b4d-4f6a-9e2b-1c3d5e7f9a0b",
+            "https://alerts.example.org/hook/aB3dE5gH7jK9mN1pQ3",
+            "not a url",
+        ] {
+            assert!(url_carries_credential(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn webhook_urls_without_a_credential() {
+        for url in [
+            "http://alertmanager-bot:8080/",
+            "http://127.0.0.1:9087/alert",
+            "http://localhost:5001/",
+            "http://svc.monitoring.svc:9093/api/v2/alerts",
+            "http://prometheus-msteams.monitoring.svc.cluster.local:2000/alertmanager",
+            "https://alerts.example.org/hooks/prometheus-alerts-2024?channel=ops",
+        ] {
+            assert!(!url_carries_credential(url), "{url}");
+        }
+    }
 }

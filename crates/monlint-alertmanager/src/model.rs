@@ -42,6 +42,12 @@ pub struct Config {
     pub templates: Vec<Spanned<String>>,
     /// Secrets written inline in the file.
     pub secrets: Vec<SecretSite>,
+    /// The value of every key Alertmanager reads as a secret, whatever its type, and of
+    /// repeated and misplaced secret keys: outputs mask these spans.
+    pub secret_values: Vec<Span>,
+    /// Values holding a placeholder of a templating tool (`${VAR}`, `{{ .Values.x }}`),
+    /// with the first placeholder: the file is a template, not what Alertmanager reads.
+    pub placeholders: Vec<Spanned<String>>,
     /// Where the deprecated `match`/`match_re` keys (and their inhibit twins) are used.
     pub deprecated_match_keys: Vec<Spanned<String>>,
     /// Integration text fields holding Go template actions (`{{ ... }}`).
@@ -248,6 +254,10 @@ impl Config {
             secret.key_span = map(secret.key_span);
             secret.value_span = map(secret.value_span);
         }
+        for span in &mut self.secret_values {
+            *span = map(*span);
+        }
+        strings(&mut self.placeholders, map);
         strings(&mut self.deprecated_match_keys, map);
         for field in &mut self.templated_fields {
             field.span = map(field.span);

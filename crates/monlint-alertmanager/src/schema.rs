@@ -649,3 +649,20 @@ pub(crate) static TOP: &[Field] = &[
     f("tracing", 30, Struct(TRACING)),
     f("event_recorder", 33, Any),
 ];
+
+/// Whether some level of the configuration reads a key of this name as a secret, so a
+/// misplaced or misspelt-level secret key is still masked.
+pub(crate) fn is_secret_key(name: &str) -> bool {
+    fn any_secret(fields: &[Field], name: &str) -> bool {
+        fields.iter().any(|field| match field.kind {
+            Secret | SecretUrl => field.name == name,
+            Struct(inner) | List(inner) => any_secret(inner, name),
+            _ => false,
+        })
+    }
+    any_secret(GLOBAL, name)
+        || any_secret(TRACING, name)
+        || INTEGRATIONS
+            .iter()
+            .any(|(_, fields)| any_secret(fields, name))
+}

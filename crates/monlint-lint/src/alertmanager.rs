@@ -12,7 +12,7 @@ use crate::analyze::Options;
 use crate::checks::{
     alertmanager_duplicate_key, alertmanager_invalid_matcher, alertmanager_invalid_receiver,
     alertmanager_invalid_route, alertmanager_invalid_value, alertmanager_unknown_key,
-    alertmanager_wrong_type, matcher_parser_fallback, yaml_syntax,
+    alertmanager_wrong_type, matcher_parser_fallback, unrendered_template, yaml_syntax,
 };
 use crate::registry::ALERTMANAGER_CHECKS;
 
@@ -199,7 +199,7 @@ pub(crate) fn check(
             None => {
                 let root = base.unwrap_or(first);
                 let (config, problems) = monlint_alertmanager::load(root, version);
-                let redactions = config.secrets.iter().map(|s| s.value_span).collect();
+                let redactions = config.secret_values.clone();
                 (config, problems, redactions)
             }
             Some(wrapper) => {
@@ -253,7 +253,7 @@ pub(crate) fn check(
                 let redactions = if base64 {
                     vec![outer]
                 } else {
-                    config.secrets.iter().map(|s| s.value_span).collect()
+                    config.secret_values.clone()
                 };
                 (config, problems, redactions)
             }
@@ -267,6 +267,11 @@ pub(crate) fn check(
     if !loaded.is_empty() {
         merge(&mut config, loaded);
     }
+    // What the placeholders break is said once, by `unrendered-template`.
+    let said_once = options.selection.is_enabled(&unrendered_template::CHECK);
+    let (broken, problems): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|problem| said_once && touches_placeholder(&config, problem.span));
     for problem in problems {
         let mut diagnostic =
             Diagnostic::new(check_of(problem.kind), file, problem.span, problem.message);
@@ -282,12 +287,66 @@ pub(crate) fn check(
         version,
         documents: &options.documents,
     };
+    let mut found = Vec::new();
     for (check, run) in ALERTMANAGER_CHECKS {
         if options.selection.is_enabled(check) {
-            run(&ctx, &mut diagnostics);
+            run(&ctx, &mut found);
         }
     }
+    found.retain(|d| !said_once || !touches_placeholder(&config, d.primary.span));
+    diagnostics.extend(found);
+    if let Some(first) = config.placeholders.first().filter(|_| said_once) {
+        diagnostics.push(unrendered(file, &config, first, &broken));
+    }
     (config, diagnostics, redactions)
+}
+
+/// Whether a span overlaps a value holding a template placeholder.
+pub(crate) fn touches_placeholder(config: &Config, span: Span) -> bool {
+    config.placeholders.iter().any(|p| {
+        span.start < p.span.end.max(p.span.start + 1) && p.span.start < span.end.max(span.start + 1)
+    })
+}
+
+/// The one finding for a file with placeholders: an error when Alertmanager rejects the
+/// file as written because of them, information otherwise.
+fn unrendered(
+    file: FileId,
+    config: &Config,
+    first: &monlint_alertmanager::model::Spanned<String>,
+    broken: &[monlint_alertmanager::Problem],
+) -> Diagnostic {
+    let others = config.placeholders.len() - 1;
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more value)".to_owned(),
+        n => format!(" (and {n} more values)"),
+    };
+    let rejection = broken.iter().find(|p| p.kind.is_rejection());
+    let verdict = match rejection {
+        Some(problem) => format!("; Alertmanager rejects it as written: {}", problem.message),
+        None => String::new(),
+    };
+    let mut diagnostic = Diagnostic::new(
+        &unrendered_template::CHECK,
+        file,
+        first.span,
+        format!(
+            "this file is an unrendered template: `{}`{more} is a placeholder filled when it is rendered{verdict}",
+            first.value
+        ),
+    )
+    .with_primary_message("a template placeholder")
+    .with_help(
+        "check the rendered output (envsubst, helm template, ...); values behind placeholders are not judged here",
+    );
+    for other in config.placeholders.iter().skip(1).take(3) {
+        diagnostic = diagnostic.with_secondary(file, other.span, format!("`{}`", other.value));
+    }
+    if rejection.is_none() {
+        diagnostic.severity = monlint_core::Severity::Info;
+    }
+    diagnostic
 }
 
 /// What is known of one label of an alert before it fires.
@@ -444,4 +503,42 @@ pub(crate) fn configs<'a>(
             Some((facts.file, config, config.route.as_ref()?))
         })
         .collect()
+}
+
+/// Whether the run holds the rules that feed this configuration, judged by the alert
+/// names its matchers spell out: `Some(false)` when it names alerts and the run defines
+/// none of them, nor any name close enough to be a misspelling (the rules live
+/// elsewhere, e.g. `Watchdog` from a chart), `None` when it names no alert. Checks that
+/// judge routes against the run's rules stay silent on `Some(false)`: every finding would
+/// be about rules they cannot see.
+pub(crate) fn feeds_on_run(config: &Config, alerts: &[AlertView]) -> Option<bool> {
+    let route_matchers = config.route.iter().flat_map(|root| {
+        let mut all = Vec::new();
+        root.walk(&mut |route, _| all.extend(&route.matchers));
+        all
+    });
+    let inhibit_matchers = config
+        .inhibit_rules
+        .iter()
+        .flat_map(|rule| rule.source.iter().chain(&rule.target));
+    let named: Vec<String> = route_matchers
+        .chain(inhibit_matchers)
+        .filter(|m| m.matcher.name == "alertname")
+        .filter_map(|m| match m.matcher.op {
+            monlint_alertmanager::matcher::MatchOp::Equal => Some(vec![m.matcher.value.clone()]),
+            monlint_alertmanager::matcher::MatchOp::Regex => {
+                monlint_alertmanager::implication::literal_alternatives(&m.matcher.value)
+            }
+            _ => None,
+        })
+        .flatten()
+        .filter(|name| !name.is_empty())
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    // A name one typo away from a rule's is about the run's rules: a misspelling.
+    Some(named.iter().any(|name| {
+        crate::suggest::closest(name, alerts.iter().map(|a| a.alert.name.as_str())).is_some()
+    }))
 }

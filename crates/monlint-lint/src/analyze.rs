@@ -269,6 +269,21 @@ pub fn check_files(
         .collect();
     for diagnostic in across {
         if let Some(&index) = index_of.get(&diagnostic.primary.file) {
+            // Placeholders of an unrendered Alertmanager file are reported once, by the
+            // file's `unrendered-template` finding.
+            let unrendered = options
+                .selection
+                .is_enabled(&crate::checks::unrendered_template::CHECK)
+                && loaded[index]
+                    .facts
+                    .as_ref()
+                    .and_then(|facts| facts.alertmanager.as_ref())
+                    .is_some_and(|config| {
+                        crate::alertmanager::touches_placeholder(config, diagnostic.primary.span)
+                    });
+            if unrendered {
+                continue;
+            }
             loaded[index].report.diagnostics.push(diagnostic);
         }
     }

@@ -381,6 +381,7 @@ pub static LOADER_CHECKS: &[&Check] = &[
     &checks::alertmanager_invalid_receiver::CHECK,
     &checks::alertmanager_invalid_value::CHECK,
     &checks::matcher_parser_fallback::CHECK,
+    &checks::unrendered_template::CHECK,
     &checks::dashboard_invalid::CHECK,
     &checks::duplicate_json_key::CHECK,
 ];

@@ -9,7 +9,7 @@ pub static CHECK: Check = Check {
     name: "deprecated-match",
     category: Category::Compatibility,
     default_severity: Severity::Warning,
-    enabled_by_default: true,
+    enabled_by_default: false,
     summary: "`match` / `match_re` matchers, deprecated since Alertmanager 0.22 in favour of `matchers`.",
     doc: r#"## What it does
 Reports the `match` and `match_re` maps of routes and the `source_match`, `source_match_re`,
@@ -17,8 +17,12 @@ Reports the `match` and `match_re` maps of routes and the `source_match`, `sourc
 has `matchers` (0.22 and later).
 
 ## Why is this bad?
-The maps are deprecated and slated for removal. They also differ subtly from `matchers`:
-`match_re` values are anchored twice, and the maps cannot express `!=` or `!~`.
+The maps are deprecated. They also differ subtly from `matchers`: `match_re` values are
+anchored twice, and the maps cannot express `!=` or `!~`.
+
+Off by default: every release since 0.22 still reads the maps exactly as before and none
+has announced their removal, so a file using them works; the finding is a migration aid,
+one per key, to turn on with `--extend-select deprecated-match`.
 
 ## Example
 ```yaml

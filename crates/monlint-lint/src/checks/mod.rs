@@ -109,6 +109,7 @@ pub mod test_rule_files_missing;
 pub mod time_interval_never_active;
 pub mod undefined_variable;
 pub mod unknown_key;
+pub mod unrendered_template;
 pub mod unused_receiver;
 pub mod unused_suppression;
 pub mod unused_variable;

@@ -4,7 +4,7 @@ use monlint_alertmanager::routing::options_at;
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
 use super::WorkspaceContext;
-use crate::alertmanager::{alert_views, configs, possible_routes};
+use crate::alertmanager::{alert_views, configs, feeds_on_run, possible_routes};
 
 pub static CHECK: Check = Check {
     code: "L204",
@@ -16,7 +16,9 @@ pub static CHECK: Check = Check {
     doc: r#"## What it does
 Sends every alerting rule of the run through the route tree (as `alert-reaches-only-default`
 does, with unknown labels free to match) and reports receivers named by child routes that no rule
-can end at. The root route's receiver, the catch-all, is not judged.
+can end at. The root route's receiver, the catch-all, is not judged, nor is a
+configuration whose alert-name matchers name only alerts the run does not define (its
+rules live elsewhere).
 
 ## Why is this bad?
 Either the routes expect labels the rules do not set (a team, a service), or the receiver
@@ -45,6 +47,9 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (file, config, root) in configs(ctx) {
+        if feeds_on_run(config, &alerts) == Some(false) {
+            continue;
+        }
         let mut reached: Vec<String> = Vec::new();
         for alert in &alerts {
             for path in possible_routes(root, alert) {

@@ -6,7 +6,7 @@ use monlint_alertmanager::model::SpannedMatcher;
 use monlint_core::{Category, Check, Diagnostic, FileId, Severity};
 
 use super::WorkspaceContext;
-use crate::alertmanager::{AlertView, LabelKnowledge, alert_views};
+use crate::alertmanager::{AlertView, LabelKnowledge, alert_views, feeds_on_run};
 use crate::suggest::closest;
 
 pub static CHECK: Check = Check {
@@ -21,7 +21,9 @@ Collects the alert names of every alerting rule of the run, and for each label t
 the rules give it. Reports `=` matchers (and regexes that are alternations of literals) of
 routes and inhibit rules on `alertname`, or on a label every alert sets to a fixed value,
 when a value they expect is produced by no rule. Suggests the closest produced value.
-Labels some alert takes from its series are not judged: their values are unknown.
+Labels some alert takes from its series are not judged: their values are unknown. A
+configuration whose alert-name matchers name only alerts the run does not define is fed by
+rules outside the run (`Watchdog` from a chart): it is not judged.
 
 ## Why is this bad?
 A misspelt name or value (`HostDown` for `HostIsDown`, `critcal`) silently disables the
@@ -103,6 +105,9 @@ pub fn check(ctx: &WorkspaceContext, out: &mut Vec<Diagnostic>) {
         let Some(config) = &facts.alertmanager else {
             continue;
         };
+        if feeds_on_run(config, &alerts) == Some(false) {
+            continue;
+        }
         if let Some(root) = &config.route {
             root.walk(&mut |route, _| {
                 for matcher in &route.matchers {
