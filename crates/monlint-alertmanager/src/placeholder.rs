@@ -164,9 +164,11 @@ fn template_action(text: &str) -> Option<(usize, usize)> {
 }
 
 fn is_helm(body: &str) -> bool {
-    // A lone string literal is Helm's way to print Alertmanager's own `{{`.
+    // A lone string literal holding template delimiters is Helm's way to print
+    // Alertmanager's own `{{`; other literals (`{{ "\n" }}`) are Alertmanager's Go.
     let literal = body.len() >= 2
-        && ((body.starts_with('"') && body.ends_with('"')) || body.starts_with('`'));
+        && ((body.starts_with('"') && body.ends_with('"')) || body.starts_with('`'))
+        && (body.contains("{{") || body.contains("}}"));
     literal || HELM_STARTS.iter().any(|start| body.starts_with(start))
 }
 
@@ -272,6 +274,7 @@ mod tests {
             "{{ if eq .Status \"firing\" }}x{{ else }}y{{ end }}",
             "{{ $labels := .CommonLabels }}{{ $labels.team }}",
             "{{ len .Alerts }}",
+            "{{ range .Alerts }}{{ .Annotations.summary }}{{ \"\\n\" }}{{ end }}",
             "^(api|web)$",
             "pa$SWORD",
             "p@ss$word",

@@ -135,14 +135,17 @@ fn reports_changed_lines_and_what_the_change_caused_and_nothing_else() {
 }
 
 #[test]
-fn a_removed_recording_rule_is_reported_where_it_is_still_used() {
-    let repo = Repo::new("removed");
+fn a_renamed_recording_rule_is_reported_where_it_is_still_used() {
+    let repo = Repo::new("renamed");
     repo.write("recording.yml", &rules_file(&[RULE]));
     let alert = "groups:\n  - name: alerts\n    rules:\n      - alert: NoTraffic\n        expr: job:requests:rate5m == 0\n";
     repo.write("alerts.yml", alert);
     repo.commit();
     // The change only touches recording.yml; the finding is in alerts.yml, unchanged.
-    repo.write("recording.yml", &rules_file(&[]));
+    repo.write(
+        "recording.yml",
+        &rules_file(&[&RULE.replace("rate5m", "rate_5m")]),
+    );
     assert_eq!(
         repo.findings("HEAD"),
         vec![("alerts.yml:C101".to_owned(), 5)]

@@ -133,6 +133,11 @@ pub fn template(
     if has_directive(text, "%{", "}") {
         return skip("a Terraform template");
     }
+    // A JSON document (a dashboard) writes `{{label}}` legends inside strings; when it is
+    // broken or cut short, it is a broken dashboard, not a template.
+    if text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
     // A directive where YAML expects structure: the YAML reader fails on it, or reads it
     // as a flow mapping (`key: {{ .x }}`) instead of a string.
     if let Some(error) = yaml_error {
@@ -355,6 +360,12 @@ mod tests {
             "a Jinja template"
         );
         assert_eq!(template_of("_helpers.tpl", "").unwrap(), "a template");
+    }
+
+    #[test]
+    fn a_broken_dashboard_with_legends_is_not_a_template() {
+        let text = "{\"panels\": [{\"targets\": [{\"legendFormat\": \"{{pod}}\", \"expr\": \"up";
+        assert_eq!(template_of("cut.json", text), None);
     }
 
     #[test]
