@@ -74,7 +74,8 @@ struct Counts {
 }
 
 pub fn triage(args: &TriageArgs) -> Result<ExitCode> {
-    let monlint = util::monlint_binary(args.monlint.as_deref())?;
+    // monlint runs from each corpus' folder: a relative path must not change meaning.
+    let monlint = fs::canonicalize(util::monlint_binary(args.monlint.as_deref())?)?;
     let mut failed = false;
     for corpus in &args.corpus {
         let root = corpus_root(corpus)?;
