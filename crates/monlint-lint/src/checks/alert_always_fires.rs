@@ -150,8 +150,9 @@ fn selector_may_be_the_condition(expr: &Expr) -> bool {
         .unwrap_or_default()
         .split('_')
         .any(is_state_label);
-    label_matchers(selector)
-        .any(|m| !is_identity_label(&m.name) && !(enumerates_states && is_state_label(&m.name)))
+    let no_condition =
+        |name: &str| is_identity_label(name) || (enumerates_states && is_state_label(name));
+    label_matchers(selector).any(|m| !no_condition(&m.name))
 }
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
