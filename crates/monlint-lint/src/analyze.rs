@@ -407,6 +407,18 @@ fn check_file(source: &SourceFile, input: &Input, options: &Options) -> Loaded {
             .copied()
             .filter(|root| is_prometheus_rule_object(root))
             .collect();
+        // A List may also carry dashboards beside the rules: their own checks run too
+        // (the checks across files see the rules only).
+        let dashboard_objects: Vec<&Node> = objects
+            .iter()
+            .copied()
+            .filter(|root| monlint_grafana::is_dashboard_document(root))
+            .collect();
+        if !dashboard_objects.is_empty() {
+            let (found, _) =
+                dashboards::check_file(source, file, &dashboard_objects, options, &promql);
+            diagnostics.extend(found);
+        }
         load_prometheus_rules(file, &rule_objects, &promql)
     } else {
         for document in documents.iter().skip(1) {
