@@ -27,3 +27,26 @@ use monlint_core::Version;
 pub const LATEST: Version = Version::new(0, 34);
 /// The oldest release monlint can target.
 pub const OLDEST: Version = Version::new(0, 20);
+
+/// The functions Alertmanager's notification templates may call (the union over releases).
+pub const TEMPLATE_FUNCTIONS: &[&str] = &[
+    "toUpper",
+    "toLower",
+    "title",
+    "trimSpace",
+    "join",
+    "match",
+    "safeHtml",
+    "safeUrl",
+    "urlUnescape",
+    "reReplaceAll",
+    "stringSlice",
+    "date",
+    "tz",
+    "since",
+    "humanizeDuration",
+    "toJson",
+    "list",
+    "append",
+    "dict",
+];

@@ -8,61 +8,13 @@ use monlint_core::yaml::{Node, NodeKind};
 
 use crate::model::Spanned;
 
-/// Words that begin a Go template action in Alertmanager's notification templates:
-/// keywords, Go's built-in functions and Alertmanager's own. A `{{ word }}` action made
-/// of one of these is Go, any other bare name is Jinja.
+/// Words that begin a Go template action: keywords and Go's built-in functions. With
+/// Alertmanager's own functions, a `{{ word }}` action made of one of these is Go, any
+/// other bare name is Jinja.
 const GO_TEMPLATE_WORDS: &[&str] = &[
-    "end",
-    "else",
-    "if",
-    "range",
-    "with",
-    "define",
-    "template",
-    "block",
-    "break",
-    "continue",
-    "nil",
-    "true",
-    "false",
-    "and",
-    "or",
-    "not",
-    "len",
-    "index",
-    "print",
-    "printf",
-    "println",
-    "html",
-    "js",
-    "urlquery",
-    "call",
-    "slice",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "toUpper",
-    "toLower",
-    "title",
-    "trimSpace",
-    "join",
-    "match",
-    "safeHtml",
-    "safeUrl",
-    "urlUnescape",
-    "reReplaceAll",
-    "stringSlice",
-    "date",
-    "tz",
-    "since",
-    "humanizeDuration",
-    "toJson",
-    "list",
-    "append",
-    "dict",
+    "end", "else", "if", "range", "with", "define", "template", "block", "break", "continue",
+    "nil", "true", "false", "and", "or", "not", "len", "index", "print", "printf", "println",
+    "html", "js", "urlquery", "call", "slice", "eq", "ne", "lt", "le", "gt", "ge",
 ];
 
 /// How Helm actions begin: its built-in objects and its own functions, none of which
@@ -187,6 +139,7 @@ fn is_jinja(body: &str) -> bool {
     starts_well
         && !name.split('.').any(str::is_empty)
         && !GO_TEMPLATE_WORDS.contains(&first)
+        && !crate::TEMPLATE_FUNCTIONS.contains(&first)
         && (rest.trim().is_empty() || rest.trim_start().starts_with('|'))
 }
 

@@ -36,3 +36,23 @@ pub fn literal_number(expr: &Expr) -> Option<f64> {
         _ => None,
     }
 }
+
+/// Functions that change each sample's value and keep its series and labels.
+pub const ELEMENTWISE_FUNCTIONS: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "round",
+    "clamp",
+    "clamp_min",
+    "clamp_max",
+    "sqrt",
+    "exp",
+    "ln",
+    "log2",
+    "log10",
+    "sgn",
+];
+
+/// Functions that rewrite labels and keep every series and its value.
+pub const LABEL_FUNCTIONS: &[&str] = &["label_replace", "label_join"];

@@ -5,7 +5,7 @@ use monlint_promql::ast::{BinaryOp, Call, Expr, MatrixSelector};
 
 use super::RuleContext;
 use super::common::{excerpt, expr_span, parsed_alerts, shorten};
-use crate::analysis::literal_number;
+use crate::analysis::{ELEMENTWISE_FUNCTIONS, LABEL_FUNCTIONS, literal_number};
 
 pub static CHECK: Check = Check {
     code: "Q108",
@@ -43,26 +43,6 @@ plainly.
 /// Functions whose value is 0, not missing, when the counted events stop.
 const EVENT_RATES: [&str; 5] = ["rate", "irate", "increase", "changes", "resets"];
 
-/// Functions that keep every series of their argument and map 0 to a number.
-const SERIES_PRESERVING: [&str; 16] = [
-    "abs",
-    "ceil",
-    "floor",
-    "round",
-    "clamp",
-    "clamp_min",
-    "clamp_max",
-    "sqrt",
-    "exp",
-    "ln",
-    "log2",
-    "log10",
-    "sgn",
-    "label_replace",
-    "label_join",
-    "sort",
-];
-
 /// The event-rate call whose series decide whether `expr` is empty, when nothing on the
 /// way filters series by value.
 fn event_rate(expr: &Expr) -> Option<&Call> {
@@ -73,7 +53,13 @@ fn event_rate(expr: &Expr) -> Option<&Call> {
         Expr::Call(call) if EVENT_RATES.contains(&call.function.name) => {
             matches!(call.args.first(), Some(Expr::MatrixSelector(_))).then_some(call)
         }
-        Expr::Call(call) if SERIES_PRESERVING.contains(&call.function.name) => {
+        Expr::Call(call)
+            if ELEMENTWISE_FUNCTIONS
+                .iter()
+                .chain(LABEL_FUNCTIONS)
+                .chain(&["sort"])
+                .any(|f| *f == call.function.name) =>
+        {
             event_rate(call.args.first()?)
         }
         // Arithmetic with a number keeps every series; a comparison filters them.

@@ -6,7 +6,7 @@ use monlint_promql::ast::{AggregateOp, BinaryOp, Expr, VectorSelector};
 use super::RuleContext;
 use super::common::{duration_ms, expr_span, find, format_duration, parsed_alerts, threshold};
 use crate::analysis::metric::{MetricKind, is_counter_name, selector_name};
-use crate::analysis::unparen;
+use crate::analysis::{ELEMENTWISE_FUNCTIONS, LABEL_FUNCTIONS, unparen};
 use crate::rules::model::{Group, Rule};
 
 pub static CHECK: Check = Check {
@@ -308,25 +308,6 @@ fn level_condition(expr: &Expr) -> Option<Level> {
     }
 }
 
-/// Functions that keep a level a level (no window, no time).
-const LEVEL_FUNCTIONS: &[&str] = &[
-    "abs",
-    "ceil",
-    "floor",
-    "round",
-    "clamp",
-    "clamp_min",
-    "clamp_max",
-    "sqrt",
-    "exp",
-    "ln",
-    "log2",
-    "log10",
-    "sgn",
-    "label_replace",
-    "label_join",
-];
-
 const MAX_DEPTH: usize = 64;
 
 #[derive(Default)]
@@ -373,7 +354,12 @@ impl LevelScan {
                 }
                 _ => self.other = true,
             },
-            Expr::Call(call) if LEVEL_FUNCTIONS.contains(&call.function.name) => {
+            Expr::Call(call)
+                if ELEMENTWISE_FUNCTIONS
+                    .iter()
+                    .chain(LABEL_FUNCTIONS)
+                    .any(|f| *f == call.function.name) =>
+            {
                 if let Some(arg) = call.args.first() {
                     self.scan(arg, depth + 1);
                 }

@@ -6,6 +6,7 @@ use monlint_promql::ast::{AggregateExpr, AggregateOp, BinaryOp, Expr, ValueType}
 
 use super::RuleContext;
 use super::common::{expr_span, parsed_rules};
+use crate::analysis::ELEMENTWISE_FUNCTIONS;
 
 pub static CHECK: Check = Check {
     code: "Q105",
@@ -111,7 +112,7 @@ fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
         }
         Expr::Unary(unary) => return without_aggregation(&unary.expr),
         Expr::Call(call)
-            if VALUE_FUNCTIONS.contains(&call.function.name)
+            if ELEMENTWISE_FUNCTIONS.contains(&call.function.name)
                 && call
                     .args
                     .iter()
@@ -138,23 +139,6 @@ fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
     metrics.dedup();
     Some((&grouping.labels, metrics))
 }
-
-/// Functions that change a series' value and keep its labels.
-const VALUE_FUNCTIONS: &[&str] = &[
-    "abs",
-    "ceil",
-    "floor",
-    "round",
-    "clamp",
-    "clamp_min",
-    "clamp_max",
-    "sqrt",
-    "exp",
-    "ln",
-    "log2",
-    "log10",
-    "sgn",
-];
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     for (_, rule, rule_expr, parsed) in parsed_rules(ctx) {

@@ -36,33 +36,10 @@ slack_configs:
 "#,
 };
 
-/// The functions Alertmanager's templates may call (the union over releases).
-const ALERTMANAGER_FUNCTIONS: &[&str] = &[
-    "toUpper",
-    "toLower",
-    "title",
-    "trimSpace",
-    "join",
-    "match",
-    "safeHtml",
-    "safeUrl",
-    "urlUnescape",
-    "reReplaceAll",
-    "stringSlice",
-    "date",
-    "tz",
-    "since",
-    "humanizeDuration",
-    "toJson",
-    "list",
-    "append",
-    "dict",
-];
-
 pub fn check(ctx: &AlertmanagerContext, out: &mut Vec<Diagnostic>) {
     let functions: Vec<&str> = GO_BUILTIN_FUNCTIONS
         .iter()
-        .chain(ALERTMANAGER_FUNCTIONS)
+        .chain(monlint_alertmanager::TEMPLATE_FUNCTIONS)
         .copied()
         .collect();
     let config = ParseConfig {
