@@ -151,17 +151,32 @@ pub fn template(
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
         let around = &text[previous_start..line_end];
-        if around.contains("{{") || around.contains("{%") {
+        // Alert templates (`{{ $labels.job }}`, `{{ .Value }}`) sit in rule files too: a
+        // YAML error beside one is a broken rule file, not a template.
+        if actions(around).any(|action| !is_alert_template_action(action)) || around.contains("{%")
+        {
             return skip("a Go or Jinja template");
         }
         if around.contains("${") || around.contains("%{") {
             return skip("a Terraform template");
         }
     }
-    if has_action && action_outside_strings(text, documents) {
+    // Without a whole tree, every `{{` would look outside strings.
+    if has_action && yaml_error.is_none() && action_outside_strings(text, documents) {
         return skip("a Go or Jinja template");
     }
     None
+}
+
+/// An action of Prometheus' or Alertmanager's own templates: it reads a variable or
+/// field, or starts with a Go keyword.
+fn is_alert_template_action(action: &str) -> bool {
+    const KEYWORDS: &[&str] = &["if", "else", "end", "range", "with", "template", "define"];
+    let body = action.trim_matches(|c: char| c == '-' || c.is_whitespace());
+    body.starts_with(['$', '.', '"'])
+        || KEYWORDS
+            .iter()
+            .any(|k| body == *k || body.starts_with(&format!("{k} ")))
 }
 
 /// The texts between `{{` and `}}`.
@@ -360,6 +375,14 @@ mod tests {
             "a Jinja template"
         );
         assert_eq!(template_of("_helpers.tpl", "").unwrap(), "a template");
+    }
+
+    #[test]
+    fn a_broken_rule_file_with_alert_templates_is_not_a_template() {
+        let text = "groups:\n- name: x\n  rules:\n\t- alert: A\n    expr: up == 0\n    annotations:\n      summary: '{{ $labels.instance }} is down'\n";
+        assert_eq!(template_of("rules.yml", text), None);
+        let beside = "groups:\n  - name: x\n    rules:\n      - alert: A\n        annotations:\n          summary: {{ $labels.instance }} down\n";
+        assert_eq!(template_of("rules.yml", beside), None);
     }
 
     #[test]
