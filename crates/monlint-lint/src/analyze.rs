@@ -220,8 +220,9 @@ fn classify(
         return Ok(FileKind::PrometheusRules);
     }
     let skip = classify::other(&source.path, &source.text, documents);
-    // An empty file named on the command line is an empty rule file, as promtool reads it.
-    if named && skip.reason == SkipReason::Empty {
+    // An empty file, or one of no known shape, named on the command line is read as a
+    // rule file, as promtool reads it: the user meant it as monitoring config.
+    if named && (skip.reason == SkipReason::Empty || skip.is_unrecognized()) {
         return Ok(FileKind::PrometheusRules);
     }
     Err(skip)

@@ -54,6 +54,12 @@ impl Skip {
         }
     }
 
+    /// Whether the file has no known shape at all (neither monitoring config nor another
+    /// tool's file).
+    pub fn is_unrecognized(&self) -> bool {
+        self.what == UNRECOGNIZED
+    }
+
     /// The sentence shown for the file: why it was not checked and what to do.
     pub fn message(&self) -> String {
         match self.reason {
@@ -288,8 +294,12 @@ pub fn other(path: &str, text: &str, documents: &[Document]) -> Skip {
     if text.trim_start().starts_with(['{', '[']) {
         return not_monitoring("JSON that is not a Grafana dashboard");
     }
-    not_monitoring("YAML with no rule groups, dashboard or Alertmanager configuration")
+    not_monitoring(UNRECOGNIZED)
 }
+
+/// What a file of no known shape is called: named on the command line, it is read as a
+/// rule file (as promtool would), so that what is wrong with it is reported.
+const UNRECOGNIZED: &str = "YAML with no rule groups, dashboard or Alertmanager configuration";
 
 /// The top-level keys of Prometheus' own configuration file.
 const PROMETHEUS_KEYS: [&str; 11] = [
