@@ -171,6 +171,29 @@ impl ExprFinding {
     }
 }
 
+/// The words of a CamelCase or snake_case name, lowercased: `ErrorRatioHigh` gives
+/// error, ratio, high (and `OperationFailures` no "ratio").
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            previous_lower = false;
+            words.push(String::new());
+            continue;
+        }
+        if (c.is_uppercase() && previous_lower) || words.is_empty() {
+            words.push(String::new());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        if let Some(word) = words.last_mut() {
+            word.extend(c.to_lowercase());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::shorten;

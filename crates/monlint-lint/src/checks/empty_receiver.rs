@@ -2,6 +2,7 @@
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
 
+use super::common::name_words;
 use crate::alertmanager::AlertmanagerContext;
 
 pub static CHECK: Check = Check {
@@ -61,32 +62,10 @@ const DROP_WORDS: &[&str] = &[
     "trash",
 ];
 
-/// The lower-case words of a receiver name: split at separators and at camel-case humps.
-fn words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            previous_lower = false;
-            words.push(String::new());
-            continue;
-        }
-        if (c.is_uppercase() && previous_lower) || words.is_empty() {
-            words.push(String::new());
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        if let Some(word) = words.last_mut() {
-            word.extend(c.to_lowercase());
-        }
-    }
-    words.retain(|w| !w.is_empty());
-    words
-}
-
 /// Whether the name says the receiver drops alerts on purpose: one of its words, or two
 /// neighbours written apart (`black-hole`, `dev_null`), is a drop word.
 fn drops_on_purpose(name: &str) -> bool {
-    let words = words(name);
+    let words = name_words(name);
     let joined_pairs = words.windows(2).map(|pair| pair.concat());
     words
         .iter()

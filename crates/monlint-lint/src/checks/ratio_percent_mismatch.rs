@@ -5,7 +5,8 @@ use monlint_promql::ast::{BinaryOp, Expr};
 
 use super::RuleContext;
 use super::common::{
-    excerpt, expr_span, find, format_number, parsed_alerts, parsed_rules, templates, threshold,
+    excerpt, expr_span, find, format_number, name_words, parsed_alerts, parsed_rules, templates,
+    threshold,
 };
 use crate::analysis::literal_number;
 use crate::analysis::range::{self, Scale};
@@ -210,29 +211,6 @@ fn claims_a_fraction(rule: &Rule) -> Option<&'static str> {
     let lower = static_text.to_ascii_lowercase();
     (static_text.contains('%') || lower.contains("percent"))
         .then_some("has a summary that speaks of a percentage")
-}
-
-/// The words of a CamelCase or snake_case name, lowercased: `ErrorRatioHigh` gives
-/// error, ratio, high (and `OperationFailures` no "ratio").
-fn name_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            previous_lower = false;
-            words.push(String::new());
-            continue;
-        }
-        if c.is_uppercase() && previous_lower || words.is_empty() {
-            words.push(String::new());
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        if let Some(word) = words.last_mut() {
-            word.extend(c.to_lowercase());
-        }
-    }
-    words.retain(|w| !w.is_empty());
-    words
 }
 
 #[cfg(test)]
