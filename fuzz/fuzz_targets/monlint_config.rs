@@ -1,13 +1,4 @@
-//! `.monlint.yml` on arbitrary bytes: the strict configuration reader must not panic and
-//! must report every problem as a diagnostic.
+//! cargo-fuzz entry for `monlint_fuzz::monlint_config`; the body and what it asserts are there.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use monlint_core::{SourceFile, Sources};
-use monlint_lint::config::load_config;
-
-fuzz_target!(|data: &[u8]| {
-    let mut sources = Sources::new();
-    let id = sources.add(SourceFile::from_bytes(".monlint.yml", data.to_vec()));
-    let _ = load_config(sources.get(id), id);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| monlint_fuzz::monlint_config(data));

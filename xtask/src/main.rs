@@ -8,6 +8,7 @@ mod diff;
 mod diff_amtool;
 mod diff_promtool;
 mod docs;
+mod fuzz;
 mod triage;
 mod util;
 
@@ -33,6 +34,9 @@ enum Command {
     /// Differential tests against promtool.
     #[command(subcommand)]
     Diff(DiffCommand),
+    /// Build seed corpora for the fuzz targets and run each for a short, seeded time (needs a
+    /// nightly toolchain and cargo-fuzz; says so and succeeds when they are missing).
+    Fuzz(fuzz::FuzzArgs),
     /// Write the generated documents: docs/checks.md and docs/monlint.schema.json.
     Docs,
     /// Run the default checks over real configs and compare each finding with its verdict in
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
         Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
         Command::Docs => docs::write(),
+        Command::Fuzz(args) => fuzz::fuzz(&args),
         Command::Triage(args) => triage::triage(&args),
         Command::Conformance(ConformanceCommand::Promqltest(args)) => {
             conformance::promqltest(&args)
