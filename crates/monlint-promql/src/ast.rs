@@ -428,6 +428,47 @@ impl Expr {
             stack.extend(expr.children().into_iter().rev());
         }
     }
+
+    /// Calls `f` on this expression and every sub-expression, parents first, each
+    /// mutably. Iterative, like `walk`.
+    pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            f(expr);
+            match expr {
+                Expr::Number(_)
+                | Expr::String(_)
+                | Expr::VectorSelector(_)
+                | Expr::MatrixSelector(_) => {}
+                Expr::Subquery(e) => stack.push(&mut e.expr),
+                Expr::Paren(e) => stack.push(&mut e.expr),
+                Expr::Unary(e) => stack.push(&mut e.expr),
+                Expr::Binary(e) => stack.extend([&mut *e.rhs, &mut *e.lhs]),
+                Expr::Aggregate(e) => {
+                    stack.push(&mut e.expr);
+                    stack.extend(e.param.as_deref_mut());
+                }
+                Expr::Call(e) => stack.extend(e.args.iter_mut().rev()),
+            }
+        }
+    }
+
+    /// Every selector's matchers in the order Prometheus prints them (sorted by their
+    /// text). Prometheus evaluates a rule by printing its expression and parsing that text
+    /// again, so a rule sees its matchers in this order; it only shows in the labels
+    /// `absent()` derives from them.
+    pub fn sort_matchers_as_printed(&mut self) {
+        self.walk_mut(&mut |expr| {
+            let selector = match expr {
+                Expr::VectorSelector(selector) => selector,
+                Expr::MatrixSelector(matrix) => &mut matrix.selector,
+                _ => return,
+            };
+            selector
+                .matchers
+                .sort_by_cached_key(|matcher| matcher.to_string());
+        });
+    }
 }
 
 fn write_duration(f: &mut fmt::Formatter<'_>, duration: Duration) -> fmt::Result {

@@ -75,7 +75,8 @@ fn group_def(path: &str, source: &SourceFile, group: &Group) -> GroupDef {
         .rules
         .iter()
         .filter_map(|rule| {
-            let expr = rule.expr.as_ref()?.parsed.as_ref().ok()?.clone();
+            let mut expr = rule.expr.as_ref()?.parsed.as_ref().ok()?.clone();
+            expr.sort_matchers_as_printed();
             let mut labels = group_labels.clone();
             for kv in &rule.labels {
                 labels.retain(|(name, _)| *name != kv.key.value);

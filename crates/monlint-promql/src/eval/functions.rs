@@ -990,7 +990,9 @@ fn parse_go_float(text: &str) -> Result<f64, ()> {
     text.parse::<f64>().map_err(|_| ())
 }
 
-/// The labels `absent()` reports: the equality matchers of a selector.
+/// The labels `absent()` reports, from a selector's matchers in order: the first `=` on a
+/// label sets it; any later matcher on that label, or a first matcher that is not `=`,
+/// removes it as it stands at that point (a later first `=` sets it again).
 fn absent_sample(arg: &Expr, ts: i64) -> Sample {
     let selector = match unwrap_parens(arg) {
         Expr::VectorSelector(selector) => Some(selector),
@@ -999,20 +1001,17 @@ fn absent_sample(arg: &Expr, ts: i64) -> Sample {
     };
     let mut pairs: Vec<(String, String)> = Vec::new();
     if let Some(selector) = selector {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut removed: Vec<&str> = Vec::new();
+        let mut set_once: Vec<&str> = Vec::new();
         for matcher in &selector.matchers {
             if matcher.name == METRIC_NAME {
                 continue;
             }
-            if matcher.op == MatchOp::Equal && !seen.contains(&matcher.name.as_str()) {
+            pairs.retain(|(name, _)| *name != matcher.name);
+            if matcher.op == MatchOp::Equal && !set_once.contains(&matcher.name.as_str()) {
                 pairs.push((matcher.name.clone(), matcher.value.clone()));
-                seen.push(&matcher.name);
-            } else {
-                removed.push(&matcher.name);
+                set_once.push(&matcher.name);
             }
         }
-        pairs.retain(|(name, _)| !removed.contains(&name.as_str()));
     }
     Sample {
         labels: Arc::new(Labels::from_pairs(pairs)),
