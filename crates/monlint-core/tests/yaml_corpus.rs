@@ -7,11 +7,6 @@ use monlint_core::yaml::{Limits, Node, ScalarStyle, parse_stream};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
 
-/// Files go-yaml reads and our scanner refuses: quoted scalars whose continuation lines are
-/// indented no deeper than their key (the real-suites parity issue).
-const KNOWN_SCANNER_GAPS: &[&str] =
-    &["paritytech__substrate/.maintain/monitoring/alerting-rules/alerting-rule-tests.yaml"];
-
 fn corpus_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -84,11 +79,7 @@ fn corpus_files_parse_with_exact_spans() {
         // Real repositories commit Helm, Jinja and Terraform templates with YAML names; they
         // are YAML only once rendered.
         let template = ["{{", "${", "%{"].iter().any(|d| src.contains(d));
-        let known_gap = KNOWN_SCANNER_GAPS.iter().any(|name| path.ends_with(name));
-        if known_gap {
-            // Fails while the gap is open: fixing it means removing the entry.
-            assert!(error.is_some(), "{} now parses", path.display());
-        } else if !(template && error.is_some()) {
+        if !(template && error.is_some()) {
             assert_eq!(error, None, "{}", path.display());
         }
         let mut stack: Vec<&Node> = documents.iter().map(|d| &d.root).collect();

@@ -418,3 +418,44 @@ fn recursive_alias_is_an_error() {
     let (_, error) = parse_stream("a: &a [*a]\n", &Limits::default());
     assert!(error.is_some());
 }
+
+#[test]
+fn quoted_scalar_continuation_lines_may_start_at_any_column() {
+    // go-yaml reads these; promtool test suites write multi-line selectors so.
+    for src in [
+        "a:\n  - s: 'x{\n      b=\"1\"\n    }'\n",
+        "a:\n  - s: 'x{\n  b=\"1\"\n}'\n",
+        "a:\n  b: \"sum(\nx)\"\n",
+    ] {
+        let root = parse_one(src);
+        assert!(
+            root.get("a").is_some(),
+            "{src:?} parsed to {:?}",
+            root.kind_name()
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_refused_where_they_are_as_go_yaml_does() {
+    for (src, column) in [
+        ("a: \"x\u{1}y\"\n", 7),
+        ("a: 1 # \u{7f}\n", 8),
+        ("a: \u{9b}\n", 4),
+        ("a: \u{fffe}\n", 4),
+    ] {
+        let (_, error) = parse_stream(src, &Limits::default());
+        let error = error.unwrap_or_else(|| panic!("{src:?} was accepted"));
+        assert_eq!(error.message, "control characters are not allowed");
+        assert_eq!(line_col(src, error.span.start), (1, column), "{src:?}");
+    }
+    // Tab, CR, NEL, a BOM and characters beyond the BMP are allowed.
+    parse_one("\u{feff}a: \"x\ty\u{85}\u{1F600}\"\r\n");
+}
+
+#[test]
+fn a_syntax_error_before_a_control_character_comes_first() {
+    let src = "a: [\nb: \u{1}\n";
+    let (_, error) = parse_stream(src, &Limits::default());
+    assert_ne!(error.unwrap().message, "control characters are not allowed");
+}

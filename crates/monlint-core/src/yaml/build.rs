@@ -20,7 +20,38 @@ pub fn parse_stream(src: &str, limits: &Limits) -> (Vec<Document>, Option<YamlEr
     }
     let mut builder = Builder::new(src, limits);
     let error = builder.run().err();
-    (builder.documents, error)
+    let Some(forbidden) = first_forbidden_char(src) else {
+        return (builder.documents, error);
+    };
+    // go-yaml's reader refuses the character as it reaches it: a syntax error before it
+    // still comes first, and only documents that end before it were read.
+    if error
+        .as_ref()
+        .is_some_and(|e| (e.span.start as usize) < forbidden)
+    {
+        return (builder.documents, error);
+    }
+    let mut documents = builder.documents;
+    documents.retain(|document| (document.span.end as usize) <= forbidden);
+    let char_len = src[forbidden..].chars().next().map_or(1, char::len_utf8);
+    let error = YamlError {
+        span: Span::from_usize(forbidden, forbidden + char_len),
+        message: "control characters are not allowed".to_owned(),
+    };
+    (documents, Some(error))
+}
+
+/// The byte offset of the first character go-yaml's reader refuses: everything but tab,
+/// line feed, carriage return, printable ASCII, NEL and the rest of Unicode outside the
+/// C1 controls and U+FFFE/U+FFFF.
+fn first_forbidden_char(src: &str) -> Option<usize> {
+    src.char_indices()
+        .find(|&(_, c)| {
+            !matches!(c,
+                '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}'
+                | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        })
+        .map(|(offset, _)| offset)
 }
 
 /// A node that carries an anchor, kept for copying into aliases.
