@@ -439,7 +439,7 @@ fn quoted_scalar_continuation_lines_may_start_at_any_column() {
 #[test]
 fn control_characters_are_refused_where_they_are_as_go_yaml_does() {
     for (src, column) in [
-        ("a: \"x\u{1}y\"\n", 7),
+        ("a: \"x\u{1}y\"\n", 6),
         ("a: 1 # \u{7f}\n", 8),
         ("a: \u{9b}\n", 4),
         ("a: \u{fffe}\n", 4),
