@@ -6,7 +6,7 @@
 //! they got. For some cases the expectations are first corrected from promtool's own report
 //! ("calibrated"), so passing tests (`SUCCESS`) are compared too.
 
-mod generate;
+pub mod generate;
 
 use std::collections::HashMap;
 use std::fs;

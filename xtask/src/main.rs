@@ -7,6 +7,7 @@ mod conformance;
 mod diff;
 mod diff_amtool;
 mod diff_promtool;
+mod diff_yaml;
 mod docs;
 mod fuzz;
 mod triage;
@@ -69,6 +70,9 @@ enum DiffCommand {
     Amtool(diff_amtool::AmtoolArgs),
     /// Run generated rule unit tests with promtool and monlint; the outputs must be identical.
     Promtool(diff_promtool::PromtoolArgs),
+    /// Compare accept/reject (rule files) and pass/fail (unit-test files) of monlint and
+    /// promtool 2.42 on generated ways of writing the same YAML.
+    Yaml(diff_yaml::YamlArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
         Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
         Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),
+        Command::Diff(DiffCommand::Yaml(args)) => diff_yaml::yaml(&args),
         Command::Docs => docs::write(),
         Command::Fuzz(args) => fuzz::fuzz(&args),
         Command::Triage(args) => triage::triage(&args),
