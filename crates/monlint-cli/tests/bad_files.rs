@@ -195,3 +195,40 @@ fn a_closed_pipe_ends_the_run_quietly() {
     }
     assert_quiet_on_closed_pipe(&dir, &["routes", "show", "--config", "alertmanager.yml"]);
 }
+
+/// Every subcommand that prints, with its reader gone before it writes (the pipe is closed
+/// as soon as monlint starts, long before it has read its files).
+#[test]
+fn every_subcommand_is_quiet_on_a_closed_pipe() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let commands: &[&[&str]] = &[
+        &["checks"],
+        &["explain", "V104"],
+        &["check", "rules"],
+        &["check", "--format", "sarif", "rules"],
+        &["routes", "show", "--config", "rules/alertmanager.yml"],
+        &[
+            "routes",
+            "test",
+            "--config",
+            "rules/alertmanager.yml",
+            "severity=critical",
+        ],
+        &["test", "routes", "rules/alertmanager.routes.test.yml"],
+        &["test", "rules", "rules/tests/app.test.yml"],
+    ];
+    for args in commands {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_monlint"))
+            .current_dir(root)
+            .args(*args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
