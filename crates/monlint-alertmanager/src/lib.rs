@@ -1,7 +1,7 @@
 //! Alertmanager configuration: the model with positions (`model`), its strict loader
 //! with amtool's `check-config` rules (`load`), label matchers in the classic and the
 //! UTF-8 syntax (`matcher`), the routing engine (`routing`), inhibition (`inhibit`) and
-//! amtool's tree printer (`tree`).
+//! amtool's tree printer (`tree`), secret values in text that does not parse (`redact`).
 //!
 //! Pure: no IO, no printing. Loading never fails; it returns the model and the
 //! problems found, each with a span.
@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod model;
 pub mod operator;
 pub mod placeholder;
+pub mod redact;
 pub mod routetest;
 pub mod routing;
 mod schema;

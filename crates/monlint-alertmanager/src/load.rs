@@ -279,12 +279,18 @@ fn looks_generated(segment: &str) -> bool {
 }
 
 /// An absolute http(s) URL with a host, as Alertmanager's URL type demands.
-fn url_problem(text: &str) -> Option<String> {
+fn url_problem(text: &str, secret: bool) -> Option<String> {
     let Some((scheme, rest)) = text.split_once("://") else {
         return Some("unsupported scheme \"\" for URL".to_owned());
     };
     if scheme != "http" && scheme != "https" {
-        return Some(format!("unsupported scheme {scheme:?} for URL"));
+        // Alertmanager names the scheme; a secret URL's scheme may be part of the token.
+        return Some(if secret {
+            "unsupported scheme for URL (http and https only; a secret URL is not repeated)"
+                .to_owned()
+        } else {
+            format!("unsupported scheme {scheme:?} for URL")
+        });
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit('@').next().unwrap_or(host);
@@ -320,6 +326,8 @@ impl Loader {
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
+        // The value is not read any further: mask the secrets it holds.
+        self.mask_nested_secrets(node);
         let tag = node.yaml_tag();
         let shown = match node.as_str() {
             Some(text) if !node.is_null() => format!("{tag} `{text}`"),
@@ -356,11 +364,21 @@ impl Loader {
             // Masked whatever happens next: a repeated, misplaced or wrong-typed secret
             // is still a secret.
             let secret = match field {
-                Some(field) => matches!(field.kind, Kind::Secret | Kind::SecretUrl),
+                Some(field) => field.kind.is_secret(),
                 None => schema::is_secret_key(name),
             };
             if secret && !value.is_null() {
                 self.config.secret_values.push(value.span);
+            }
+            // A value the schema does not read (unknown, too new, repeated, free-form)
+            // may still hold secret keys.
+            let read_by_schema = field.is_some_and(|field| {
+                field.since <= self.version
+                    && !matches!(field.kind, Kind::FreeForm)
+                    && !read.entries.iter().any(|(n, _, _)| *n == field.name)
+            });
+            if !secret && !read_by_schema {
+                self.mask_nested_secrets(value);
             }
             let Some(field) = field else {
                 let known: Vec<&str> = fields
@@ -423,7 +441,7 @@ impl Loader {
         }
         let scalar = || value.as_scalar().is_some();
         match field.kind {
-            Kind::Any => {}
+            Kind::Any | Kind::FreeForm | Kind::SecretData => {}
             Kind::Str => {
                 if !scalar() {
                     self.wrong_type(value, "string");
@@ -443,8 +461,7 @@ impl Loader {
                     return;
                 };
                 if matches!(field.kind, Kind::SecretUrl) {
-                    // The value is masked in every output; the message never repeats it.
-                    self.check_url(value.span, text);
+                    self.check_url(value.span, text, true);
                 }
                 // Empty, or a template's placeholder standing for the secret: nothing
                 // is written inline.
@@ -500,7 +517,7 @@ impl Loader {
                 None => self.wrong_type(value, "duration"),
             },
             Kind::Url => match value.as_str() {
-                Some(text) => self.check_url(value.span, text),
+                Some(text) => self.check_url(value.span, text, false),
                 None => self.wrong_type(value, "URL"),
             },
             Kind::Strings => match value.as_sequence() {
@@ -603,14 +620,35 @@ impl Loader {
         }
     }
 
-    fn check_url(&mut self, span: Span, text: &str) {
+    /// Checks a URL field; the message of a `secret` one (masked in every output) repeats
+    /// none of it.
+    fn check_url(&mut self, span: Span, text: &str, secret: bool) {
         // Templated webhook URLs are expanded per notification; only literal ones parse.
         if text.contains("{{") {
             return;
         }
-        if let Some(message) = url_problem(text) {
-            // A URL may carry a token: never echo it.
+        if let Some(message) = url_problem(text, secret) {
             self.problem(ProblemKind::InvalidValue, span, message);
+        }
+    }
+
+    /// Masks, in a value no schema reads, the values of keys some level reads as secrets.
+    fn mask_nested_secrets(&mut self, node: &Node) {
+        let mut pending = vec![node];
+        while let Some(node) = pending.pop() {
+            if let Some(items) = node.as_sequence() {
+                pending.extend(items);
+            }
+            for Entry { key, value } in node.as_mapping().unwrap_or_default() {
+                if value.is_null() {
+                    continue;
+                }
+                if key.as_str().is_some_and(schema::is_secret_key) {
+                    self.config.secret_values.push(value.span);
+                } else {
+                    pending.push(value);
+                }
+            }
         }
     }
 

@@ -23,12 +23,17 @@ pub(crate) enum Kind {
     Url,
     /// An http(s) URL that is also a secret (webhook URLs carry tokens).
     SecretUrl,
+    /// Anything, all of it secret (`proxy_connect_header`: header names to secret values).
+    SecretData,
     /// A list of scalars.
     Strings,
     /// A mapping of scalars.
     StrMap,
-    /// Anything (free-form payloads).
+    /// Read by the loader itself (routes, matchers, receivers' integration lists).
     Any,
+    /// Free-form data no one reads against a schema (payloads, details, custom headers,
+    /// event outputs): only the values of secret keys in it are masked.
+    FreeForm,
     Struct(&'static [Field]),
     List(&'static [Field]),
 }
@@ -94,7 +99,7 @@ static OAUTH2: &[Field] = &[
     f("proxy_url", 20, Str),
     f("no_proxy", 20, Str),
     f("proxy_from_environment", 20, Bool),
-    f("proxy_connect_header", 20, Any),
+    f("proxy_connect_header", 20, SecretData),
 ];
 
 /// prometheus/common's HTTP client settings, shared by every integration.
@@ -108,11 +113,11 @@ pub(crate) static HTTP_CONFIG: &[Field] = &[
     // prometheus/common's proxy settings reached Alertmanager in 0.26, custom headers in 0.28.
     f("no_proxy", 26, Str),
     f("proxy_from_environment", 26, Bool),
-    f("proxy_connect_header", 26, Any),
+    f("proxy_connect_header", 26, SecretData),
     f("tls_config", 20, Struct(TLS_CONFIG)),
     f("follow_redirects", 20, Bool),
     f("enable_http2", 20, Bool),
-    f("http_headers", 28, Any),
+    f("http_headers", 28, FreeForm),
 ];
 
 pub(crate) static GLOBAL: &[Field] = &[
@@ -295,7 +300,7 @@ static PAGERDUTY: &[Field] = &[
     f("client", 20, Str),
     f("client_url", 20, Str),
     f("description", 20, Str),
-    f("details", 20, Any),
+    f("details", 20, FreeForm),
     f("images", 20, List(PAGERDUTY_IMAGE)),
     f("links", 20, List(PAGERDUTY_LINK)),
     f("source", 25, Str),
@@ -313,7 +318,7 @@ static WEBHOOK: &[Field] = &[
     f("url_file", 26, Str),
     f("max_alerts", 21, Uint),
     f("timeout", 28, GoDuration),
-    f("payload", 32, Any),
+    f("payload", 32, FreeForm),
 ];
 
 static OPSGENIE_RESPONDER: &[Field] = &[
@@ -475,8 +480,8 @@ static JIRA: &[Field] = &[
     f("api_type", 29, Str),
     f("project", 28, Str),
     // A plain template string before 0.30, a mapping after; both are accepted.
-    f("summary", 28, Any),
-    f("description", 28, Any),
+    f("summary", 28, FreeForm),
+    f("description", 28, FreeForm),
     f("labels", 28, Strings),
     f("priority", 28, Str),
     f("issue_type", 28, Str),
@@ -484,7 +489,7 @@ static JIRA: &[Field] = &[
     f("resolve_transition", 28, Str),
     f("wont_fix_resolution", 28, Str),
     f("reopen_duration", 28, Duration),
-    f("fields", 28, Any),
+    f("fields", 28, FreeForm),
 ];
 
 static ROCKETCHAT_ACTION: &[Field] = &[
@@ -630,7 +635,7 @@ pub(crate) static RECEIVER: &[Field] = &[
 pub(crate) static TRACING: &[Field] = &[
     f("client_type", 30, Str),
     f("endpoint", 30, Str),
-    f("sampling_fraction", 30, Any),
+    f("sampling_fraction", 30, FreeForm),
     f("insecure", 30, Bool),
     f("tls_config", 30, Struct(TLS_CONFIG)),
     f("headers", 30, StrMap),
@@ -647,20 +652,33 @@ pub(crate) static TOP: &[Field] = &[
     f("mute_time_intervals", 22, Any),
     f("time_intervals", 24, Any),
     f("tracing", 30, Struct(TRACING)),
-    f("event_recorder", 33, Any),
+    f("event_recorder", 33, FreeForm),
 ];
 
-/// Whether some level of the configuration reads a key of this name as a secret, so a
-/// misplaced or misspelt-level secret key is still masked.
+impl Kind {
+    /// Whether the whole value is a secret.
+    pub(crate) fn is_secret(self) -> bool {
+        matches!(self, Secret | SecretUrl | SecretData)
+    }
+}
+
+/// The key of prometheus/common's custom HTTP headers (`http_headers`, tracing `headers`)
+/// whose list holds secret values (beside `values` and `files`).
+const HEADER_SECRETS: &str = "secrets";
+
+/// Whether some level of the configuration reads a key of this name as a secret (or as
+/// a list of secrets), so a misplaced, misspelt-level or unread secret key is still masked.
 pub(crate) fn is_secret_key(name: &str) -> bool {
     fn any_secret(fields: &[Field], name: &str) -> bool {
         fields.iter().any(|field| match field.kind {
-            Secret | SecretUrl => field.name == name,
+            Secret | SecretUrl | SecretData => field.name == name,
             Struct(inner) | List(inner) => any_secret(inner, name),
             _ => false,
         })
     }
-    any_secret(GLOBAL, name)
+    name == HEADER_SECRETS
+        || any_secret(GLOBAL, name)
+        || any_secret(HTTP_CONFIG, name)
         || any_secret(TRACING, name)
         || INTEGRATIONS
             .iter()

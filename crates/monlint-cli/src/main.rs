@@ -10,7 +10,7 @@ mod routes;
 mod settings;
 mod test_rules;
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -256,14 +256,20 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .is_some_and(|s| s.config.is_excluded(&s.relative_path(path)))
     };
     let inputs = discover(&paths, &excluded)?;
-    let texts = inputs
+    let texts: Vec<Result<SourceFile, Skip>> = inputs
         .par_iter()
         .map(|input: &Input| {
+            if let Some(skip) = &input.not_read {
+                return Err(skip.clone());
+            }
             std::fs::read(&input.path)
-                .map(|bytes| Some(SourceFile::from_bytes(input.display.clone(), bytes)))
-                .map_err(|e| format!("cannot read {}: {e}", input.display))
+                .map(|bytes| SourceFile::from_bytes(input.display.clone(), bytes))
+                .map_err(|e| Skip {
+                    reason: SkipReason::Unreadable,
+                    what: e.to_string(),
+                })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect();
     if args.check_links
         && options
             .selection
@@ -280,11 +286,14 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     progress.finish();
     if let Some(reference) = &args.changed_since {
         let changes = Changes::collect(reference)?;
-        let base_texts: Vec<Option<SourceFile>> = inputs
+        let base_texts: Vec<Result<SourceFile, Skip>> = inputs
             .par_iter()
             .map(|input| {
-                let bytes = changes.base_version(&input.path)?;
-                Some(SourceFile::from_bytes(input.display.clone(), bytes))
+                let bytes = changes.base_version(&input.path).ok_or_else(|| Skip {
+                    reason: SkipReason::Empty,
+                    what: "absent at the base commit".to_owned(),
+                })?;
+                Ok(SourceFile::from_bytes(input.display.clone(), bytes))
             })
             .collect();
         let (base_sources, base_reports) = check_all(
@@ -316,13 +325,58 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .emitter(args.color.enabled())
         .emit(&report, &sources, &mut stdout)
         .and_then(|()| stdout.flush())
-        .map_err(|e| format!("cannot write output: {e}"))?;
+        .unwrap_or_else(|e| stdout_failed(&e));
     let failed = report
         .diagnostics()
         .iter()
         .any(|d| d.severity >= args.fail_on);
-    Ok(if failed { EXIT_FINDINGS } else { 0 })
+    let unreadable = report.files().iter().any(|f| {
+        f.skip
+            .as_ref()
+            .is_some_and(|s| s.reason == SkipReason::Unreadable)
+    });
+    Ok(if unreadable {
+        EXIT_USAGE
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
 }
+
+/// Ends the run when stdout cannot be written. A reader that has gone (`monlint ... |
+/// head`) ends it quietly with success, as SIGPIPE ends other tools (Rust ignores SIGPIPE,
+/// so the write fails with EPIPE instead); any other error is reported.
+fn stdout_failed(error: &io::Error) -> ! {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("monlint: cannot write output: {error}");
+    std::process::exit(i32::from(EXIT_USAGE));
+}
+
+/// Writes to stdout; see [`stdout_failed`] for what a failed write does.
+fn write_stdout(text: &str) {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .unwrap_or_else(|e| stdout_failed(&e));
+}
+
+/// `print!` through [`write_stdout`], so a closed pipe never panics.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use {out, outln};
 
 /// The sources with every secret value the loaders found overwritten by `*`s (byte for
 /// byte, so spans and lines stay put), so no output format can print a secret. Every
@@ -378,53 +432,58 @@ fn finding_key(diagnostic: &Diagnostic, sources: &Sources) -> FindingKey {
     )
 }
 
-/// Checks every file that has a text (a file absent at a base commit has none), in parallel,
-/// and applies the configuration at the sink. Reports line up with `inputs`.
+/// Checks every file that has a text (one absent at a base commit or unreadable has its
+/// reason instead, and an empty text in `Sources` so file ids still line up with
+/// `inputs`), in parallel, and applies the configuration at the sink. Reports line up
+/// with `inputs`.
 fn check_all(
-    texts: Vec<Option<SourceFile>>,
+    texts: Vec<Result<SourceFile, Skip>>,
     inputs: &[Input],
     options: &Options,
     settings: Option<&settings::Settings>,
     progress: &Progress,
 ) -> (Sources, Vec<FileReport>) {
     let mut sources = Sources::new();
-    let ids: Vec<Option<FileId>> = texts
-        .into_iter()
-        .map(|text| text.map(|t| sources.add(t)))
-        .collect();
-    let present: Vec<monlint_lint::Input> = ids
-        .iter()
-        .zip(inputs)
-        .filter_map(|(id, input)| {
-            let origin = if input.explicit {
-                Origin::Named
-            } else {
-                Origin::Walked
-            };
-            id.map(|id| monlint_lint::Input {
-                file: id,
-                origin,
-                in_helm_chart: input.in_helm_chart,
-            })
-        })
-        .collect();
+    let mut present = Vec::new();
+    let mut not_read = Vec::new();
+    for (text, input) in texts.into_iter().zip(inputs) {
+        match text {
+            Ok(text) => {
+                let origin = if input.explicit {
+                    Origin::Named
+                } else {
+                    Origin::Walked
+                };
+                present.push(monlint_lint::Input {
+                    file: sources.add(text),
+                    origin,
+                    in_helm_chart: input.in_helm_chart,
+                });
+                not_read.push(None);
+            }
+            Err(skip) => {
+                sources.add(SourceFile::new(input.display.clone(), String::new()));
+                not_read.push(Some(skip));
+            }
+        }
+    }
     let mut checked = check_files(&sources, &present, options, &|| progress.inc()).into_iter();
-    let reports = ids
-        .iter()
+    let reports = not_read
+        .into_iter()
         .zip(inputs)
-        .map(|(id, input)| {
-            let Some(mut report) = id.and_then(|_| checked.next()) else {
+        .map(|(skip, input)| {
+            if let Some(skip) = skip {
                 return FileReport {
                     kind: FileKind::Skipped,
-                    skip: Some(Skip {
-                        reason: SkipReason::Empty,
-                        what: "absent at the base commit".to_owned(),
-                    }),
+                    skip: Some(skip),
                     rule_count: 0,
                     diagnostics: Vec::new(),
                     redactions: Vec::new(),
                 };
-            };
+            }
+            let mut report = checked
+                .next()
+                .expect("check_files reports every file it is given");
             if let Some(settings) = settings {
                 let path = settings.relative_path(&input.path);
                 settings.config.apply(&path, &mut report.diagnostics);
@@ -457,7 +516,7 @@ fn list_checks() -> Result<u8, String> {
     out.push_str(
         "\n\"on\": reported by default; \"off\": only with --select or --extend-select (its code, name, category or `all`).\n",
     );
-    print!("{out}");
+    out!("{out}");
     Ok(0)
 }
 
@@ -472,13 +531,13 @@ fn enabled_text(check: &monlint_core::Check) -> &'static str {
 fn explain(code_or_name: &str) -> Result<u8, String> {
     let check = monlint_lint::registry::find(code_or_name)
         .ok_or_else(|| format!("no check named {code_or_name:?}; `monlint checks` lists them"))?;
-    println!("# {} ({})\n", check.name, check.code);
-    println!(
+    outln!("# {} ({})\n", check.name, check.code);
+    outln!(
         "Category: {}. Default severity: {}. {}\n",
         check.category,
         check.default_severity,
         enabled_text(check)
     );
-    print!("{}", check.doc);
+    out!("{}", check.doc);
     Ok(0)
 }

@@ -15,6 +15,8 @@ use monlint_core::yaml::{Limits, parse_stream};
 use monlint_core::{SourceFile, Version};
 use monlint_ruletest::{JunitSuite, junit_xml};
 
+use crate::{out, outln};
+
 #[derive(Subcommand)]
 pub enum RoutesCommand {
     /// Print the routing tree, as `amtool config routes show` does.
@@ -121,7 +123,7 @@ pub fn run_routes(command: RoutesCommand) -> Result<u8, String> {
             let Some(root) = &config.route else {
                 return Ok(fail("no routes provided"));
             };
-            print!("{}", tree::routes_show(root));
+            out!("{}", tree::routes_show(root));
             Ok(0)
         }
         RoutesCommand::Test {
@@ -144,13 +146,13 @@ pub fn run_routes(command: RoutesCommand) -> Result<u8, String> {
                 Err(message) => return Ok(fail(&format!("Failed to parse labels: {message}"))),
             };
             if show_tree {
-                print!("{}", tree::routes_test_tree(root, &labels));
+                out!("{}", tree::routes_test_tree(root, &labels));
             }
             let receivers = receivers_for(root, &labels).join(",");
-            println!("{receivers}");
+            outln!("{receivers}");
             match verify_receivers {
                 Some(expected) if !expected.is_empty() && expected != receivers => {
-                    println!("WARNING: Expected receivers did not match resolved receivers.");
+                    outln!("WARNING: Expected receivers did not match resolved receivers.");
                     Ok(EXIT_FAILED)
                 }
                 _ => Ok(0),
@@ -189,7 +191,7 @@ pub fn run_test(args: TestRoutesArgs) -> Result<u8, String> {
     let mut failed = false;
     let mut suites = Vec::new();
     for path in &files {
-        println!("Routing tests: {}", path.display());
+        outln!("Routing tests: {}", path.display());
         let mut suite = JunitSuite {
             name: path.display().to_string(),
             cases: Vec::new(),
@@ -201,7 +203,7 @@ pub fn run_test(args: TestRoutesArgs) -> Result<u8, String> {
                 suite.cases = outcomes.into_iter().map(|o| (o.name, o.failures)).collect();
             }
             Err(message) => {
-                println!("  FAILED: {message}");
+                outln!("  FAILED: {message}");
                 failed = true;
                 suite.error = Some(message);
             }
@@ -246,13 +248,13 @@ fn run_test_file(path: &Path, version: Version) -> Result<Vec<TestOutcome>, Stri
             continue;
         }
         let at = source.line_col(outcome.span.start);
-        println!("  FAILED {:?} (line {}):", outcome.name, at.line);
+        outln!("  FAILED {:?} (line {}):", outcome.name, at.line);
         for failure in &outcome.failures {
-            println!("    {failure}");
+            outln!("    {failure}");
         }
     }
     let failures = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
-    println!(
+    outln!(
         "  {} of {} tests passed",
         outcomes.len() - failures,
         outcomes.len()
@@ -261,7 +263,7 @@ fn run_test_file(path: &Path, version: Version) -> Result<Vec<TestOutcome>, Stri
         let missing = unreached_routes(root, &reached);
         let mut total = 0;
         root.walk(&mut |_, _| total += 1);
-        println!(
+        outln!(
             "  route coverage: {} of {total} routes reached",
             total - missing.len()
         );
@@ -275,7 +277,7 @@ fn run_test_file(path: &Path, version: Version) -> Result<Vec<TestOutcome>, Stri
                 .iter()
                 .map(|m| m.matcher.to_string())
                 .collect();
-            println!(
+            outln!(
                 "    not reached: {}:{}: {{{}}}",
                 config_source.path,
                 at.line,

@@ -141,26 +141,26 @@ pub fn run(args: TestRulesArgs) -> Result<u8, String> {
             },
         })
         .collect();
-    let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     for result in &results {
         if args.format == TestFormat::Human {
             for notice in &result.notices {
                 let _ = writeln!(stderr.lock(), "{notice}");
             }
-            let _ = stdout.lock().write_all(human_report(result).as_bytes());
+            crate::write_stdout(&human_report(result));
             continue;
         }
         for (stream, text) in promtool_output(result, version) {
-            // A closed pipe is not worth a panic; the exit code still tells.
-            let _ = match stream {
-                Stream::Stdout => stdout.lock().write_all(text.as_bytes()),
-                Stream::Stderr => stderr.lock().write_all(text.as_bytes()),
-            };
+            match stream {
+                Stream::Stdout => crate::write_stdout(&text),
+                Stream::Stderr => {
+                    let _ = stderr.lock().write_all(text.as_bytes());
+                }
+            }
         }
     }
     if args.coverage {
-        let _ = stdout.lock().write_all(coverage_text(&results).as_bytes());
+        crate::write_stdout(&coverage_text(&results));
     }
     if let Some(path) = &args.junit {
         write_junit(path, &results)?;

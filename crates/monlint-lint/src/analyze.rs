@@ -318,15 +318,33 @@ pub fn check_files(
 
 /// One file's own checks; suppressions wait for the checks across files.
 fn check_file(source: &SourceFile, input: &Input, options: &Options) -> Loaded {
+    let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
+    let broken = yaml_error.is_some();
+    let mut loaded = check_parsed(source, input, options, &documents, yaml_error);
+    if broken {
+        // The loaders saw only part of the file (or guessed its kind): mask secrets by
+        // their keys in the whole text, so the syntax error's own snippet shows none.
+        let found = monlint_alertmanager::redact::secret_spans_in_text(&source.text);
+        loaded.report.redactions.extend(found);
+    }
+    loaded
+}
+
+fn check_parsed(
+    source: &SourceFile,
+    input: &Input,
+    options: &Options,
+    documents: &[Document],
+    yaml_error: Option<yaml::YamlError>,
+) -> Loaded {
     let file = input.file;
     let version = options.prometheus_version;
     let promql = ParseOptions {
         version,
         experimental_functions: options.experimental_functions,
     };
-    let (documents, yaml_error) = yaml::parse_stream(&source.text, &yaml::Limits::default());
-    let objects = monlint_core::kubernetes::objects(&documents);
-    let (kind, skip) = match classify(source, input, &documents, &objects, yaml_error.as_ref()) {
+    let objects = monlint_core::kubernetes::objects(documents);
+    let (kind, skip) = match classify(source, input, documents, &objects, yaml_error.as_ref()) {
         Ok(kind) => (kind, None),
         Err(skip) => (FileKind::Skipped, Some(skip)),
     };

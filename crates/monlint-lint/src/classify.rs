@@ -1,5 +1,6 @@
 //! What a file is when it is not a shape monlint checks: a template to render first,
-//! configuration monlint does not read yet, an empty file, or something else entirely,
+//! configuration monlint does not read yet, an empty file, a broken link or an unreadable
+//! file (found by the caller, which does the IO), or something else entirely,
 //! each with the words a user sees for it. Also the shapes that are rule files even with
 //! a misspelt top key.
 
@@ -24,6 +25,12 @@ pub enum SkipReason {
     Empty,
     /// Not monitoring configuration.
     NotMonitoring,
+    /// A symbolic link found in a walk that leads nowhere (dangling, or a loop): noted,
+    /// as a repository may well hold one, and the run goes on.
+    BrokenLink,
+    /// A file that could not be read (permissions, a link loop named on the command
+    /// line, an IO error): an error, so the run fails once every other file is checked.
+    Unreadable,
 }
 
 impl SkipReason {
@@ -31,6 +38,7 @@ impl SkipReason {
     pub fn count(self, n: usize) -> String {
         match self {
             SkipReason::Template if n != 1 => format!("{n} templates"),
+            SkipReason::BrokenLink if n != 1 => format!("{n} broken links"),
             _ => format!("{n} {}", self.as_str()),
         }
     }
@@ -42,6 +50,8 @@ impl SkipReason {
             SkipReason::NotCheckedYet => "not checked yet",
             SkipReason::Empty => "empty",
             SkipReason::NotMonitoring => "not monitoring config",
+            SkipReason::BrokenLink => "broken link",
+            SkipReason::Unreadable => "unreadable",
         }
     }
 }
@@ -73,6 +83,8 @@ impl Skip {
                 "not a rule file, dashboard or Alertmanager config: looks like {}",
                 self.what
             ),
+            SkipReason::BrokenLink => format!("{}, not checked", self.what),
+            SkipReason::Unreadable => format!("cannot read: {}", self.what),
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use monlint_core::{Severity, Sources};
+use monlint_core::{FileId, Severity, Sources};
 
 use super::{Emitter, Report, full_message, position};
 
@@ -35,6 +35,15 @@ impl Emitter for Checkstyle {
         let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (_, file) in sources.iter() {
             by_file.entry(&file.path).or_default();
+        }
+        // A file that could not be read: an error on the file, at line 0 as Checkstyle
+        // reports its own exceptions.
+        for (index, skip) in report.unreadable() {
+            let path = &sources.get(FileId(index as u32)).path;
+            by_file.entry(path).or_default().push(format!(
+                "    <error line=\"0\" severity=\"error\" message=\"{}\" source=\"monlint.unreadable\"/>\n",
+                escape(&skip.message()),
+            ));
         }
         for diagnostic in report.diagnostics() {
             let at = position(diagnostic, sources);

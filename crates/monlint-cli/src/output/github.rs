@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use monlint_core::{Severity, Sources};
+use monlint_lint::SkipReason;
 
 use super::{Emitter, Report, full_message, position};
 
@@ -45,9 +46,14 @@ impl Emitter for Github {
         }
         for (index, skip) in report.skipped_to_show() {
             let path = &sources.get(monlint_core::FileId(index as u32)).path;
+            let command = if skip.reason == SkipReason::Unreadable {
+                "error"
+            } else {
+                "notice"
+            };
             writeln!(
                 out,
-                "::notice file={},title=not checked::{}",
+                "::{command} file={},title=not checked::{}",
                 escape_property(path),
                 escape_data(&skip.message()),
             )?;

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use monlint_core::render::write_human;
 use monlint_core::{FileId, Sources};
+use monlint_lint::SkipReason;
 
 use super::{Emitter, Report};
 
@@ -50,7 +51,12 @@ impl Emitter for Human {
         };
         for (index, skip) in report.skipped_to_show() {
             let path = &sources.get(FileId(index as u32)).path;
-            writeln!(out, "note: {path}: {}", skip.message())?;
+            let level = if skip.reason == SkipReason::Unreadable {
+                "error"
+            } else {
+                "note"
+            };
+            writeln!(out, "{level}: {path}: {}", skip.message())?;
         }
         let findings = if report.diagnostics().is_empty() {
             "no findings".to_owned()

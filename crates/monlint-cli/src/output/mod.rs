@@ -97,8 +97,9 @@ impl Report {
     }
 
     /// The skipped files to name one by one, with their index among the files: templates
-    /// and configuration not checked yet (monitoring config the run did not cover), files
-    /// named on the command line, and every skipped file with `--verbose`.
+    /// and configuration not checked yet (monitoring config the run did not cover),
+    /// unreadable files and broken links, files named on the command line, and every
+    /// skipped file with `--verbose`.
     pub fn skipped_to_show(&self) -> impl Iterator<Item = (usize, &Skip)> {
         self.reports
             .iter()
@@ -109,9 +110,18 @@ impl Report {
                     || self.explicit.get(*index) == Some(&true)
                     || matches!(
                         skip.reason,
-                        SkipReason::Template | SkipReason::NotCheckedYet
+                        SkipReason::Template
+                            | SkipReason::NotCheckedYet
+                            | SkipReason::BrokenLink
+                            | SkipReason::Unreadable
                     )
             })
+    }
+
+    /// The files that could not be read, with their index and why: errors, in every format.
+    pub fn unreadable(&self) -> impl Iterator<Item = (usize, &Skip)> {
+        self.skipped_to_show()
+            .filter(|(_, skip)| skip.reason == SkipReason::Unreadable)
     }
 
     pub fn diagnostics(&self) -> &[Diagnostic] {

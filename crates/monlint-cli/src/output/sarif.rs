@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use monlint_core::{Diagnostic, Severity, Sources};
+use monlint_core::{Diagnostic, FileId, Severity, Sources};
 use monlint_lint::registry::all_checks;
 use serde_json::{Value, json};
 
@@ -144,6 +144,20 @@ impl Emitter for Sarif {
                 Sarif::result(diagnostic, sources, index, fingerprint)
             })
             .collect();
+        // Files that could not be read: the run's own errors, not results.
+        let notifications: Vec<Value> = report
+            .unreadable()
+            .map(|(index, skip)| {
+                let path = &sources.get(FileId(index as u32)).path;
+                json!({
+                    "level": "error",
+                    "message": {"text": skip.message()},
+                    "locations": [{
+                        "physicalLocation": {"artifactLocation": {"uri": uri(path)}},
+                    }],
+                })
+            })
+            .collect();
         let document = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -157,6 +171,10 @@ impl Emitter for Sarif {
                     },
                 },
                 "columnKind": "unicodeCodePoints",
+                "invocations": [{
+                    "executionSuccessful": notifications.is_empty(),
+                    "toolExecutionNotifications": notifications,
+                }],
                 "results": results,
             }],
         });
