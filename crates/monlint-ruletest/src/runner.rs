@@ -20,7 +20,7 @@ use crate::gofmt::{format_float_e, go_duration, go_float_f};
 use crate::groups::{Alert, Context, Group, GroupDef, RuleKind};
 use crate::jsondiff::alerts_diff;
 use crate::rules::{go_dir, join_clean, load_rule_file};
-use crate::testfile::{AlertTest, ExprTest, TestGroup, read_test_file};
+use crate::testfile::{AlertTest, ExprTest, InputSeries, TestGroup, read_test_file};
 
 /// Expanded input samples one test group may load; promtool has no cap, but a
 /// hostile `0+1x1e12` must fail rather than exhaust memory.
@@ -311,8 +311,7 @@ impl GroupRun<'_> {
         let interval = group_interval(self.group, self.evaluation_interval, self.options.version);
         let mut by_labels: Vec<(Labels, Vec<(i64, InputValue)>)> = Vec::new();
         let mut total = 0usize;
-        for input in &self.group.input_series {
-            let line = format!("{} {}", input.series.trim(), input.values.trim());
+        for line in series_lines(&self.group.input_series) {
             let (labels, values) = parse_series_line(&line).map_err(|error| {
                 format!("1:{}: parse error: {}", error.offset + 1, error.message)
             })?;
@@ -816,6 +815,25 @@ fn pairs(labels: &Labels) -> Vec<(String, String)> {
     labels
         .iter()
         .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// The series definitions promtool loads. It writes every input series as a line of one
+/// promqltest `load` block (`  <series> <values>`) and reads that block line by line: lines
+/// are trimmed, a `#` line counts as empty, and the block (and with it everything promtool
+/// loads) ends at the first empty line. So a newline inside a series or its values splits
+/// it, and input series after a blank line are never loaded.
+fn series_lines(inputs: &[InputSeries]) -> Vec<String> {
+    let mut block = String::new();
+    for input in inputs {
+        block.push_str(&format!("  {} {}\n", input.series, input.values));
+    }
+    block
+        .split('\n')
+        .map(str::trim)
+        .map(|line| if line.starts_with('#') { "" } else { line })
+        .take_while(|line| !line.is_empty())
+        .map(str::to_owned)
         .collect()
 }
 
