@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use monlint_core::goregex::{self, GoRelease};
 use monlint_core::{Duration, Span, Version};
 
 use crate::ast::{
@@ -19,7 +20,6 @@ use crate::functions;
 use crate::lexer::{Keyword, LexError, Lexer, Token, TokenKind};
 use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
 use crate::quote::{go_quote, unquote_bytes};
-use crate::regex;
 
 /// Deepest nesting of sub-expressions accepted (parentheses, calls,
 /// operators, subqueries); deeper input is refused rather than risking the
@@ -798,9 +798,9 @@ impl<'a> Parser<'a> {
             // Prometheus 2 compiles the anchored pattern, 3 parses it alone
             // (with a Go that knows `(?<name>...)`); error texts differ so.
             let checked = if self.is_v3() {
-                regex::validate(&value, true)
+                goregex::translate(&value, GoRelease::Go1_22)
             } else {
-                regex::validate(&format!("^(?:{value})$"), false)
+                goregex::translate(&format!("^(?:{value})$"), GoRelease::Go1_19)
             };
             checked.map_err(|message| ParseError::new(matcher_span, message))?;
         }

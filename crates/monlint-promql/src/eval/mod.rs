@@ -35,7 +35,6 @@ mod histogram;
 pub mod labels;
 mod selector;
 
-pub(crate) use selector::compile_anchored_go;
 pub mod storage;
 
 use std::collections::BTreeMap;
