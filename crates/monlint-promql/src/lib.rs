@@ -57,3 +57,16 @@ pub fn compile_standalone_anchored_regex(pattern: &str) -> Result<::regex::Regex
     goregex::translate(pattern, GoRelease::Go1_19)?;
     compile_go_anchored_regex(pattern)
 }
+
+/// Stack a recursive walker keeps free before descending a level.
+const STACK_RED_ZONE: usize = 256 * 1024;
+/// Stack added, on the heap, when the free stack runs below [`STACK_RED_ZONE`].
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+/// Runs one level of a recursive walk over an expression, growing the stack
+/// on the heap when little is left. Prometheus accepts a flat chain of any
+/// length (`up or up or ...`), which is a tree as deep as the chain; every
+/// recursive walker over [`ast::Expr`] descends through this.
+pub fn with_stack<R>(level: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, level)
+}
