@@ -280,22 +280,23 @@ impl Drop for BinaryExpr {
         let mut pending = Vec::new();
         take_binary_operands(self, &mut pending);
         while let Some(mut operand) = pending.pop() {
-            if let Expr::Binary(binary) = &mut *operand {
+            if let Expr::Binary(binary) = &mut operand {
                 take_binary_operands(binary, &mut pending);
             }
         }
     }
 }
 
-fn take_binary_operands(binary: &mut BinaryExpr, pending: &mut Vec<Box<Expr>>) {
+fn take_binary_operands(binary: &mut BinaryExpr, pending: &mut Vec<Expr>) {
+    let span = binary.span;
     for operand in [&mut binary.lhs, &mut binary.rhs] {
         if matches!(**operand, Expr::Binary(_)) {
-            let leaf = Box::new(Expr::Number(NumberLiteral {
+            let leaf = Expr::Number(NumberLiteral {
                 value: 0.0,
                 is_duration: false,
-                span: binary.span,
-            }));
-            pending.push(std::mem::replace(operand, leaf));
+                span,
+            });
+            pending.push(std::mem::replace(&mut **operand, leaf));
         }
     }
 }
