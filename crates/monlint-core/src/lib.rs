@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod duration;
+pub mod goregex;
 pub mod kubernetes;
 pub mod names;
 pub mod render;

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use monlint_core::goregex::{self, GoRelease};
 use regex::Regex;
 
 use crate::exec::FunctionContext;
@@ -577,28 +578,11 @@ fn call_prometheus(
     })
 }
 
-/// Compiles with the `regex` crate, whose syntax is RE2's, and words the
-/// error as Go's `regexp.MustCompile` panic does for the common mistakes.
+/// Compiles with Go's syntax; a refusal is worded as Go's `regexp.MustCompile`
+/// panic. Templates are unanchored.
 fn compile(pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|error| {
-        let text = error.to_string();
-        let kind = text
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .trim_start_matches("error: ");
-        let kind = match kind {
-            "unclosed group" => "missing closing )",
-            "unopened group" => "unexpected )",
-            "unclosed character class" => "missing closing ]",
-            other => other,
-        };
-        format!(
-            "regexp: Compile({}): error parsing regexp: {kind}: `{pattern}`",
-            go_regexp_quote(pattern)
-        )
-    })
+    goregex::compile(pattern, GoRelease::Go1_19)
+        .map_err(|error| format!("regexp: Compile({}): {error}", go_regexp_quote(pattern)))
 }
 
 /// The regexp package's quoting: backquotes when the text allows them.

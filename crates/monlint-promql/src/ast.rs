@@ -273,6 +273,34 @@ pub struct BinaryExpr {
     pub span: Span,
 }
 
+/// A chain of operators (`up or up or ...`, any length in Prometheus) is a
+/// tree as deep as the chain; it is freed with a loop, not a recursion.
+impl Drop for BinaryExpr {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        take_binary_operands(self, &mut pending);
+        while let Some(mut operand) = pending.pop() {
+            if let Expr::Binary(binary) = &mut operand {
+                take_binary_operands(binary, &mut pending);
+            }
+        }
+    }
+}
+
+fn take_binary_operands(binary: &mut BinaryExpr, pending: &mut Vec<Expr>) {
+    let span = binary.span;
+    for operand in [&mut binary.lhs, &mut binary.rhs] {
+        if matches!(**operand, Expr::Binary(_)) {
+            let leaf = Expr::Number(NumberLiteral {
+                value: 0.0,
+                is_duration: false,
+                span,
+            });
+            pending.push(std::mem::replace(&mut **operand, leaf));
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AggregateOp {
     Sum,
@@ -385,7 +413,7 @@ impl Expr {
     }
 
     pub fn value_type(&self) -> ValueType {
-        match self {
+        crate::with_stack(|| match self {
             Expr::Number(_) => ValueType::Scalar,
             Expr::String(_) => ValueType::String,
             Expr::VectorSelector(_) | Expr::Aggregate(_) => ValueType::Vector,
@@ -402,7 +430,7 @@ impl Expr {
                 }
             }
             Expr::Call(e) => e.function.return_type,
-        }
+        })
     }
 
     /// The direct sub-expressions, in source order.
@@ -590,7 +618,7 @@ impl VectorSelector {
 // trees uses little stack per level (debug builds keep every temporary).
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        crate::with_stack(|| match self {
             Expr::Number(e) => fmt::Display::fmt(e, f),
             Expr::String(e) => f.write_str(&go_quote(&e.value)),
             Expr::VectorSelector(e) => fmt::Display::fmt(e, f),
@@ -611,7 +639,7 @@ impl fmt::Display for Expr {
             Expr::Binary(e) => fmt_binary(e, f),
             Expr::Aggregate(e) => fmt_aggregate(e, f),
             Expr::Call(e) => fmt_call(e, f),
-        }
+        })
     }
 }
 

@@ -36,18 +36,20 @@ fn expect_type(expr: &Expr, input: &str, want: ValueType, context: &str) -> Resu
 // Types are derived bottom-up from the children's results, so the check
 // stays linear in the size of the tree.
 fn check_expr(expr: &Expr, input: &str) -> CheckResult {
-    match expr {
-        Expr::Number(_) | Expr::String(_) => {}
-        Expr::VectorSelector(selector) => check_selector(selector)?,
-        Expr::MatrixSelector(matrix) => check_selector(&matrix.selector)?,
-        Expr::Paren(paren) => return check_expr(&paren.expr, input),
-        Expr::Unary(unary) => return check_unary(unary, input),
-        Expr::Subquery(subquery) => check_subquery(subquery, input)?,
-        Expr::Aggregate(aggregate) => check_aggregate(aggregate, input)?,
-        Expr::Call(call) => check_call(call, input)?,
-        Expr::Binary(binary) => return check_binary(binary, input),
-    }
-    Ok(expr.value_type())
+    crate::with_stack(|| {
+        match expr {
+            Expr::Number(_) | Expr::String(_) => {}
+            Expr::VectorSelector(selector) => check_selector(selector)?,
+            Expr::MatrixSelector(matrix) => check_selector(&matrix.selector)?,
+            Expr::Paren(paren) => return check_expr(&paren.expr, input),
+            Expr::Unary(unary) => return check_unary(unary, input),
+            Expr::Subquery(subquery) => check_subquery(subquery, input)?,
+            Expr::Aggregate(aggregate) => check_aggregate(aggregate, input)?,
+            Expr::Call(call) => check_call(call, input)?,
+            Expr::Binary(binary) => return check_binary(binary, input),
+        }
+        Ok(expr.value_type())
+    })
 }
 
 fn check_unary(unary: &UnaryExpr, input: &str) -> CheckResult {

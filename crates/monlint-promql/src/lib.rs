@@ -37,23 +37,36 @@ mod numbers;
 mod parser;
 pub mod promqltest;
 mod quote;
-mod regex;
 pub mod series;
 
 pub use parser::{MAX_DEPTH, ParseError, ParseOptions, parse};
 pub use quote::go_quote;
 
+use monlint_core::goregex::{self, GoRelease};
+
 /// Compiles a label-matcher pattern the way Go programs such as Alertmanager do
 /// (`regexp.Compile("^(?:" + pattern + ")$")`, RE2 syntax, ASCII Perl classes, `.`
 /// not matching a newline). The error is Go's text.
 pub fn compile_go_anchored_regex(pattern: &str) -> Result<::regex::Regex, String> {
-    regex::validate(&format!("^(?:{pattern})$"), false)?;
-    eval::compile_anchored_go(pattern)
+    goregex::compile(&format!("^(?:{pattern})$"), GoRelease::Go1_19)
 }
 
 /// Like [`compile_go_anchored_regex`], for a pattern that must be a whole expression on
 /// its own: `a)|(b` is refused here, where the anchoring group would balance it.
 pub fn compile_standalone_anchored_regex(pattern: &str) -> Result<::regex::Regex, String> {
-    regex::validate(pattern, false)?;
+    goregex::translate(pattern, GoRelease::Go1_19)?;
     compile_go_anchored_regex(pattern)
+}
+
+/// Stack a recursive walker keeps free before descending a level.
+const STACK_RED_ZONE: usize = 256 * 1024;
+/// Stack added, on the heap, when the free stack runs below [`STACK_RED_ZONE`].
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+/// Runs one level of a recursive walk over an expression, growing the stack
+/// on the heap when little is left. Prometheus accepts a flat chain of any
+/// length (`up or up or ...`), which is a tree as deep as the chain; every
+/// recursive walker over [`ast::Expr`] descends through this.
+pub fn with_stack<R>(level: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, level)
 }

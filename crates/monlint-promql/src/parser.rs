@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use monlint_core::goregex::{self, GoRelease};
 use monlint_core::{Duration, Span, Version};
 
 use crate::ast::{
@@ -19,11 +20,11 @@ use crate::functions;
 use crate::lexer::{Keyword, LexError, Lexer, Token, TokenKind};
 use crate::numbers::{MAX_DURATION_SECONDS, parse_go_number};
 use crate::quote::{go_quote, unquote_bytes};
-use crate::regex;
 
-/// Deepest nesting of sub-expressions accepted (parentheses, calls,
-/// operators, subqueries); deeper input is refused rather than risking the
-/// stack. A debug build needs up to about 6 KiB per level, so the limit fits
+/// Deepest nesting of sub-expressions accepted (parentheses, calls, unary
+/// and right-associative operators, subqueries); deeper input is refused
+/// rather than risking the stack. A chain of left-associative operators is
+/// parsed with a loop and is not nesting. A debug build needs up to about 6 KiB per level, so the limit fits
 /// a 2 MiB thread stack with room to spare.
 pub const MAX_DEPTH: usize = 256;
 
@@ -239,26 +240,21 @@ impl<'a> Parser<'a> {
         let start = self.token.start;
         self.enter(start)?;
         let lhs = self.parse_unary()?;
-        let expr = self.parse_binary_tail(start, min_precedence, lhs);
+        let expr = self.parse_binary_tail(min_precedence, lhs);
         self.leave();
         expr
     }
 
     /// The operators following `lhs` that bind at least `min_precedence`.
-    fn parse_binary_tail(
-        &mut self,
-        start: usize,
-        min_precedence: u8,
-        mut lhs: Expr,
-    ) -> PResult<Expr> {
-        let mut chained = 0;
+    fn parse_binary_tail(&mut self, min_precedence: u8, mut lhs: Expr) -> PResult<Expr> {
+        // A chain of operators is a loop, not recursion: only the right operand
+        // of each recurses, and it returns at the next operator as loose as this
+        // one, so `up + up + ...` of any length nests no deeper than one operand.
         while let Some(op) = self.binary_op() {
             let precedence = op.precedence();
             if precedence < min_precedence {
                 break;
             }
-            chained += 1;
-            self.enter(start)?;
             self.bump()?;
             let (return_bool, matching) = self.parse_binary_modifiers()?;
             let next_min = if op == BinaryOp::Pow {
@@ -276,9 +272,6 @@ impl<'a> Parser<'a> {
                 matching,
                 span: whole,
             });
-        }
-        for _ in 0..chained {
-            self.leave();
         }
         Ok(lhs)
     }
@@ -798,9 +791,9 @@ impl<'a> Parser<'a> {
             // Prometheus 2 compiles the anchored pattern, 3 parses it alone
             // (with a Go that knows `(?<name>...)`); error texts differ so.
             let checked = if self.is_v3() {
-                regex::validate(&value, true)
+                goregex::translate(&value, GoRelease::Go1_22)
             } else {
-                regex::validate(&format!("^(?:{value})$"), false)
+                goregex::translate(&format!("^(?:{value})$"), GoRelease::Go1_19)
             };
             checked.map_err(|message| ParseError::new(matcher_span, message))?;
         }

@@ -161,25 +161,27 @@ pub fn infer(expr: &Expr) -> LabelSet {
 }
 
 fn infer_at(expr: &Expr, depth: usize) -> LabelSet {
-    if depth > MAX_DEPTH {
-        return LabelSet::unknown();
-    }
-    let depth = depth + 1;
-    match expr {
-        Expr::Number(_) | Expr::String(_) => LabelSet::empty(),
-        Expr::VectorSelector(selector) => selector_labels(selector),
-        Expr::MatrixSelector(matrix) => selector_labels(&matrix.selector),
-        Expr::Subquery(subquery) => infer_at(&subquery.expr, depth),
-        Expr::Paren(paren) => infer_at(&paren.expr, depth),
-        Expr::Unary(unary) => {
-            let mut labels = infer_at(&unary.expr, depth);
-            labels.remove(METRIC_NAME);
-            labels
+    monlint_promql::with_stack(|| {
+        if depth > MAX_DEPTH {
+            return LabelSet::unknown();
         }
-        Expr::Binary(binary) => binary_labels(binary, depth),
-        Expr::Aggregate(aggregate) => aggregate_labels(aggregate, depth),
-        Expr::Call(call) => call_labels(call, depth),
-    }
+        let depth = depth + 1;
+        match expr {
+            Expr::Number(_) | Expr::String(_) => LabelSet::empty(),
+            Expr::VectorSelector(selector) => selector_labels(selector),
+            Expr::MatrixSelector(matrix) => selector_labels(&matrix.selector),
+            Expr::Subquery(subquery) => infer_at(&subquery.expr, depth),
+            Expr::Paren(paren) => infer_at(&paren.expr, depth),
+            Expr::Unary(unary) => {
+                let mut labels = infer_at(&unary.expr, depth);
+                labels.remove(METRIC_NAME);
+                labels
+            }
+            Expr::Binary(binary) => binary_labels(binary, depth),
+            Expr::Aggregate(aggregate) => aggregate_labels(aggregate, depth),
+            Expr::Call(call) => call_labels(call, depth),
+        }
+    })
 }
 
 fn selector_labels(selector: &VectorSelector) -> LabelSet {

@@ -24,7 +24,7 @@ pub fn unparen(mut expr: &Expr) -> &Expr {
 
 /// The number an expression is written as, through parentheses and a unary sign.
 pub fn literal_number(expr: &Expr) -> Option<f64> {
-    match unparen(expr) {
+    monlint_promql::with_stack(|| match unparen(expr) {
         Expr::Number(n) => Some(n.value),
         Expr::Unary(u) => {
             let value = literal_number(&u.expr)?;
@@ -34,7 +34,7 @@ pub fn literal_number(expr: &Expr) -> Option<f64> {
             })
         }
         _ => None,
-    }
+    })
 }
 
 /// Functions that change each sample's value and keep its series and labels.

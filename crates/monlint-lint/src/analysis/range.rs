@@ -141,71 +141,73 @@ pub fn infer(expr: &Expr) -> ValueRange {
 }
 
 fn infer_at(expr: &Expr, depth: usize) -> ValueRange {
-    if depth > MAX_DEPTH {
-        return ValueRange::unknown();
-    }
-    let depth = depth + 1;
-    match expr {
-        Expr::Number(number) if !number.value.is_nan() => ValueRange::exactly(number.value),
-        Expr::Number(_) | Expr::String(_) => ValueRange::unknown(),
-        Expr::VectorSelector(selector) => selector_range(selector),
-        Expr::MatrixSelector(matrix) => selector_range(&matrix.selector),
-        Expr::Subquery(subquery) => infer_at(&subquery.expr, depth),
-        Expr::Paren(paren) => infer_at(&paren.expr, depth),
-        Expr::Unary(unary) => {
-            let inner = infer_at(&unary.expr, depth);
-            match unary.op {
-                UnaryOp::Plus => inner,
-                UnaryOp::Minus => ValueRange {
-                    min: -inner.max,
-                    max: -inner.min,
-                    scale: inner.scale,
-                    proven: inner.proven,
-                },
-            }
+    monlint_promql::with_stack(|| {
+        if depth > MAX_DEPTH {
+            return ValueRange::unknown();
         }
-        Expr::Binary(binary) => binary_range(binary, depth),
-        Expr::Aggregate(aggregate) => {
-            let input = infer_at(&aggregate.expr, depth);
-            match aggregate.op {
-                AggregateOp::Count | AggregateOp::CountValues => {
-                    ValueRange::between(1.0, f64::INFINITY)
-                }
-                AggregateOp::Group => ValueRange::exactly(1.0),
-                AggregateOp::Stddev | AggregateOp::Stdvar => ValueRange::nonnegative(),
-                // A sum of rates is a rate; a sum of ratios is not a ratio.
-                AggregateOp::Sum if input.min >= 0.0 => ValueRange {
-                    max: f64::INFINITY,
-                    scale: if input.scale == Scale::PerSecond {
-                        Scale::PerSecond
-                    } else {
-                        Scale::Unknown
+        let depth = depth + 1;
+        match expr {
+            Expr::Number(number) if !number.value.is_nan() => ValueRange::exactly(number.value),
+            Expr::Number(_) | Expr::String(_) => ValueRange::unknown(),
+            Expr::VectorSelector(selector) => selector_range(selector),
+            Expr::MatrixSelector(matrix) => selector_range(&matrix.selector),
+            Expr::Subquery(subquery) => infer_at(&subquery.expr, depth),
+            Expr::Paren(paren) => infer_at(&paren.expr, depth),
+            Expr::Unary(unary) => {
+                let inner = infer_at(&unary.expr, depth);
+                match unary.op {
+                    UnaryOp::Plus => inner,
+                    UnaryOp::Minus => ValueRange {
+                        min: -inner.max,
+                        max: -inner.min,
+                        scale: inner.scale,
+                        proven: inner.proven,
                     },
-                    ..input
-                },
-                AggregateOp::Sum => ValueRange::unknown().with_scale(match input.scale {
-                    Scale::PerSecond => Scale::PerSecond,
-                    _ => Scale::Unknown,
-                }),
-                AggregateOp::Quantile => {
-                    let phi = aggregate.param.as_deref().and_then(literal_number);
-                    if phi.is_some_and(|phi| (0.0..=1.0).contains(&phi)) {
-                        input
-                    } else {
-                        ValueRange::unknown()
-                    }
                 }
-                AggregateOp::Avg
-                | AggregateOp::Min
-                | AggregateOp::Max
-                | AggregateOp::Topk
-                | AggregateOp::Bottomk
-                | AggregateOp::Limitk
-                | AggregateOp::LimitRatio => input,
             }
+            Expr::Binary(binary) => binary_range(binary, depth),
+            Expr::Aggregate(aggregate) => {
+                let input = infer_at(&aggregate.expr, depth);
+                match aggregate.op {
+                    AggregateOp::Count | AggregateOp::CountValues => {
+                        ValueRange::between(1.0, f64::INFINITY)
+                    }
+                    AggregateOp::Group => ValueRange::exactly(1.0),
+                    AggregateOp::Stddev | AggregateOp::Stdvar => ValueRange::nonnegative(),
+                    // A sum of rates is a rate; a sum of ratios is not a ratio.
+                    AggregateOp::Sum if input.min >= 0.0 => ValueRange {
+                        max: f64::INFINITY,
+                        scale: if input.scale == Scale::PerSecond {
+                            Scale::PerSecond
+                        } else {
+                            Scale::Unknown
+                        },
+                        ..input
+                    },
+                    AggregateOp::Sum => ValueRange::unknown().with_scale(match input.scale {
+                        Scale::PerSecond => Scale::PerSecond,
+                        _ => Scale::Unknown,
+                    }),
+                    AggregateOp::Quantile => {
+                        let phi = aggregate.param.as_deref().and_then(literal_number);
+                        if phi.is_some_and(|phi| (0.0..=1.0).contains(&phi)) {
+                            input
+                        } else {
+                            ValueRange::unknown()
+                        }
+                    }
+                    AggregateOp::Avg
+                    | AggregateOp::Min
+                    | AggregateOp::Max
+                    | AggregateOp::Topk
+                    | AggregateOp::Bottomk
+                    | AggregateOp::Limitk
+                    | AggregateOp::LimitRatio => input,
+                }
+            }
+            Expr::Call(call) => call_range(call, depth),
         }
-        Expr::Call(call) => call_range(call, depth),
-    }
+    })
 }
 
 fn selector_range(selector: &VectorSelector) -> ValueRange {
@@ -474,25 +476,29 @@ fn only_gauge(expr: &Expr) -> Option<&str> {
 }
 
 fn only_gauge_at(expr: &Expr, depth: usize) -> Option<&str> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    match unparen(expr) {
-        Expr::VectorSelector(selector) => selector_name(selector),
-        Expr::MatrixSelector(matrix) => selector_name(&matrix.selector),
-        Expr::Aggregate(aggregate)
-            if matches!(
-                aggregate.op,
-                AggregateOp::Sum | AggregateOp::Avg | AggregateOp::Min | AggregateOp::Max
-            ) =>
-        {
-            only_gauge_at(&aggregate.expr, depth + 1)
+    monlint_promql::with_stack(|| {
+        if depth > MAX_DEPTH {
+            return None;
         }
-        Expr::Call(call) if call.function.name.ends_with("_over_time") && call.args.len() == 1 => {
-            only_gauge_at(&call.args[0], depth + 1)
+        match unparen(expr) {
+            Expr::VectorSelector(selector) => selector_name(selector),
+            Expr::MatrixSelector(matrix) => selector_name(&matrix.selector),
+            Expr::Aggregate(aggregate)
+                if matches!(
+                    aggregate.op,
+                    AggregateOp::Sum | AggregateOp::Avg | AggregateOp::Min | AggregateOp::Max
+                ) =>
+            {
+                only_gauge_at(&aggregate.expr, depth + 1)
+            }
+            Expr::Call(call)
+                if call.function.name.ends_with("_over_time") && call.args.len() == 1 =>
+            {
+                only_gauge_at(&call.args[0], depth + 1)
+            }
+            _ => None,
         }
-        _ => None,
-    }
+    })
 }
 
 /// `sum(rate(x{code=~"5.."}[5m])) / sum(rate(x[5m]))`: the numerator counts a subset
@@ -502,28 +508,30 @@ fn is_subset_ratio(binary: &BinaryExpr) -> bool {
 }
 
 fn same_shape_subset(numerator: &Expr, denominator: &Expr, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
-    match (unparen(numerator), unparen(denominator)) {
-        (Expr::Aggregate(n), Expr::Aggregate(d)) => {
-            n.op == d.op
-                && matches!(n.op, AggregateOp::Sum)
-                && n.grouping == d.grouping
-                && same_shape_subset(&n.expr, &d.expr, depth + 1)
+    monlint_promql::with_stack(|| {
+        if depth > MAX_DEPTH {
+            return false;
         }
-        (Expr::Call(n), Expr::Call(d)) => {
-            n.function.name == d.function.name
-                && matches!(n.function.name, "rate" | "increase" | "irate")
-                && n.args.len() == 1
-                && d.args.len() == 1
-                && same_shape_subset(&n.args[0], &d.args[0], depth + 1)
+        match (unparen(numerator), unparen(denominator)) {
+            (Expr::Aggregate(n), Expr::Aggregate(d)) => {
+                n.op == d.op
+                    && matches!(n.op, AggregateOp::Sum)
+                    && n.grouping == d.grouping
+                    && same_shape_subset(&n.expr, &d.expr, depth + 1)
+            }
+            (Expr::Call(n), Expr::Call(d)) => {
+                n.function.name == d.function.name
+                    && matches!(n.function.name, "rate" | "increase" | "irate")
+                    && n.args.len() == 1
+                    && d.args.len() == 1
+                    && same_shape_subset(&n.args[0], &d.args[0], depth + 1)
+            }
+            (Expr::MatrixSelector(n), Expr::MatrixSelector(d)) => {
+                n.range == d.range && selector_subset(&n.selector, &d.selector)
+            }
+            _ => false,
         }
-        (Expr::MatrixSelector(n), Expr::MatrixSelector(d)) => {
-            n.range == d.range && selector_subset(&n.selector, &d.selector)
-        }
-        _ => false,
-    }
+    })
 }
 
 fn selector_subset(numerator: &VectorSelector, denominator: &VectorSelector) -> bool {

@@ -46,44 +46,46 @@ const EVENT_RATES: [&str; 5] = ["rate", "irate", "increase", "changes", "resets"
 /// The event-rate call whose series decide whether `expr` is empty, when nothing on the
 /// way filters series by value.
 fn event_rate(expr: &Expr) -> Option<&Call> {
-    match expr {
-        Expr::Paren(paren) => event_rate(&paren.expr),
-        Expr::Unary(unary) => event_rate(&unary.expr),
-        Expr::Aggregate(aggregate) => event_rate(&aggregate.expr),
-        Expr::Call(call) if EVENT_RATES.contains(&call.function.name) => {
-            matches!(call.args.first(), Some(Expr::MatrixSelector(_))).then_some(call)
-        }
-        Expr::Call(call)
-            if ELEMENTWISE_FUNCTIONS
-                .iter()
-                .chain(LABEL_FUNCTIONS)
-                .chain(&["sort"])
-                .any(|f| *f == call.function.name) =>
-        {
-            event_rate(call.args.first()?)
-        }
-        // Arithmetic with a number keeps every series; a comparison filters them.
-        Expr::Binary(binary) if !binary.op.is_comparison() && !binary.op.is_set_operator() => {
-            match (literal_number(&binary.lhs), literal_number(&binary.rhs)) {
-                (Some(_), None) => event_rate(&binary.rhs),
-                (None, Some(_)) => event_rate(&binary.lhs),
-                _ => None,
+    monlint_promql::with_stack(|| {
+        match expr {
+            Expr::Paren(paren) => event_rate(&paren.expr),
+            Expr::Unary(unary) => event_rate(&unary.expr),
+            Expr::Aggregate(aggregate) => event_rate(&aggregate.expr),
+            Expr::Call(call) if EVENT_RATES.contains(&call.function.name) => {
+                matches!(call.args.first(), Some(Expr::MatrixSelector(_))).then_some(call)
             }
+            Expr::Call(call)
+                if ELEMENTWISE_FUNCTIONS
+                    .iter()
+                    .chain(LABEL_FUNCTIONS)
+                    .chain(&["sort"])
+                    .any(|f| *f == call.function.name) =>
+            {
+                event_rate(call.args.first()?)
+            }
+            // Arithmetic with a number keeps every series; a comparison filters them.
+            Expr::Binary(binary) if !binary.op.is_comparison() && !binary.op.is_set_operator() => {
+                match (literal_number(&binary.lhs), literal_number(&binary.rhs)) {
+                    (Some(_), None) => event_rate(&binary.rhs),
+                    (None, Some(_)) => event_rate(&binary.lhs),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
-        _ => None,
-    }
+    })
 }
 
 /// The operands of the alert's top-level `or`s.
 fn or_branches<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match expr {
+    monlint_promql::with_stack(|| match expr {
         Expr::Paren(paren) => or_branches(&paren.expr, out),
         Expr::Binary(binary) if binary.op == BinaryOp::Or => {
             or_branches(&binary.lhs, out);
             or_branches(&binary.rhs, out);
         }
         other => out.push(other),
-    }
+    })
 }
 
 fn calls_absent(expr: &Expr) -> bool {

@@ -102,7 +102,7 @@ pub fn format_duration(ms: u64) -> String {
 
 /// The value of a label or annotation of the rule.
 pub fn find<'a>(pairs: &'a [KeyValue], key: &str) -> Option<&'a KeyValue> {
-    pairs.iter().find(|pair| pair.key.value == key)
+    monlint_promql::with_stack(|| pairs.iter().find(|pair| pair.key.value == key))
 }
 
 /// An expression as it prints, shortened for a one-line message.

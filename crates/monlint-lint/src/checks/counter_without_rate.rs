@@ -77,36 +77,38 @@ const MAX_DEPTH: usize = 128;
 /// Every selector of `expr` whose value is used as it is (not through a function that
 /// reads its changes, nor only for its presence).
 fn raw_selectors<'a>(expr: &'a Expr, depth: usize, found: &mut Vec<&'a VectorSelector>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match expr {
-        Expr::VectorSelector(selector) => found.push(selector),
-        Expr::MatrixSelector(matrix) => found.push(&matrix.selector),
-        Expr::Call(call) if COUNTER_FUNCTIONS.contains(&call.function.name) => {}
-        Expr::Aggregate(aggregate)
-            if matches!(
-                aggregate.op,
-                AggregateOp::Count | AggregateOp::Group | AggregateOp::CountValues
-            ) => {}
-        Expr::Binary(binary) if matches!(binary.op, BinaryOp::And | BinaryOp::Unless) => {
-            // The right side only decides which series pass.
-            raw_selectors(&binary.lhs, depth + 1, found);
+    monlint_promql::with_stack(|| {
+        if depth > MAX_DEPTH {
+            return;
         }
-        // `created_total - removed_total`: counters of one process reset together, and
-        // their difference is what exists now, a level.
-        Expr::Binary(binary)
-            if binary.op == BinaryOp::Sub
-                && only_counters(&binary.lhs, depth)
-                && only_counters(&binary.rhs, depth) => {}
-        // `x_total == 0`: nothing happened since the start, which a raw counter tells.
-        Expr::Binary(binary) if !binary.return_bool && never_happened(binary) => {}
-        _ => {
-            for child in expr.children() {
-                raw_selectors(child, depth + 1, found);
+        match expr {
+            Expr::VectorSelector(selector) => found.push(selector),
+            Expr::MatrixSelector(matrix) => found.push(&matrix.selector),
+            Expr::Call(call) if COUNTER_FUNCTIONS.contains(&call.function.name) => {}
+            Expr::Aggregate(aggregate)
+                if matches!(
+                    aggregate.op,
+                    AggregateOp::Count | AggregateOp::Group | AggregateOp::CountValues
+                ) => {}
+            Expr::Binary(binary) if matches!(binary.op, BinaryOp::And | BinaryOp::Unless) => {
+                // The right side only decides which series pass.
+                raw_selectors(&binary.lhs, depth + 1, found);
+            }
+            // `created_total - removed_total`: counters of one process reset together, and
+            // their difference is what exists now, a level.
+            Expr::Binary(binary)
+                if binary.op == BinaryOp::Sub
+                    && only_counters(&binary.lhs, depth)
+                    && only_counters(&binary.rhs, depth) => {}
+            // `x_total == 0`: nothing happened since the start, which a raw counter tells.
+            Expr::Binary(binary) if !binary.return_bool && never_happened(binary) => {}
+            _ => {
+                for child in expr.children() {
+                    raw_selectors(child, depth + 1, found);
+                }
             }
         }
-    }
+    })
 }
 
 /// Whether the raw values `expr` reads are all counters (and there is one).

@@ -285,27 +285,31 @@ enum Level {
 /// The level compared by the alert's condition, through `and`/`unless` (their left side)
 /// and `or` (either side); only ordering comparisons with a number count.
 fn level_condition(expr: &Expr) -> Option<Level> {
-    let Expr::Binary(binary) = unparen(expr) else {
-        return None;
-    };
-    match binary.op {
-        BinaryOp::And | BinaryOp::Unless => level_condition(&binary.lhs),
-        BinaryOp::Or => level_condition(&binary.lhs).or_else(|| level_condition(&binary.rhs)),
-        BinaryOp::Gtr | BinaryOp::Gte | BinaryOp::Lss | BinaryOp::Lte if !binary.return_bool => {
-            let comparison = threshold(binary)?;
-            // `> 0`, `< 1`: whether anything is in a state, not a level crossing a line.
-            if matches!(
-                (comparison.op, comparison.threshold),
-                (BinaryOp::Gtr | BinaryOp::Lte, 0.0) | (BinaryOp::Gte | BinaryOp::Lss, 1.0)
-            ) {
-                return None;
+    monlint_promql::with_stack(|| {
+        let Expr::Binary(binary) = unparen(expr) else {
+            return None;
+        };
+        match binary.op {
+            BinaryOp::And | BinaryOp::Unless => level_condition(&binary.lhs),
+            BinaryOp::Or => level_condition(&binary.lhs).or_else(|| level_condition(&binary.rhs)),
+            BinaryOp::Gtr | BinaryOp::Gte | BinaryOp::Lss | BinaryOp::Lte
+                if !binary.return_bool =>
+            {
+                let comparison = threshold(binary)?;
+                // `> 0`, `< 1`: whether anything is in a state, not a level crossing a line.
+                if matches!(
+                    (comparison.op, comparison.threshold),
+                    (BinaryOp::Gtr | BinaryOp::Lte, 0.0) | (BinaryOp::Gte | BinaryOp::Lss, 1.0)
+                ) {
+                    return None;
+                }
+                let mut level = LevelScan::default();
+                level.scan(comparison.value, 0);
+                level.result()
             }
-            let mut level = LevelScan::default();
-            level.scan(comparison.value, 0);
-            level.result()
+            _ => None,
         }
-        _ => None,
-    }
+    })
 }
 
 const MAX_DEPTH: usize = 64;
@@ -320,52 +324,58 @@ struct LevelScan {
 
 impl LevelScan {
     fn scan(&mut self, expr: &Expr, depth: usize) {
-        if depth > MAX_DEPTH {
-            self.other = true;
-            return;
-        }
-        match expr {
-            Expr::Number(_) => {}
-            Expr::VectorSelector(selector) => {
-                if is_plain_gauge(selector) {
-                    self.selectors += 1;
-                } else {
-                    self.other = true;
+        monlint_promql::with_stack(|| {
+            if depth > MAX_DEPTH {
+                self.other = true;
+                return;
+            }
+            match expr {
+                Expr::Number(_) => {}
+                Expr::VectorSelector(selector) => {
+                    if is_plain_gauge(selector) {
+                        self.selectors += 1;
+                    } else {
+                        self.other = true;
+                    }
                 }
-            }
-            Expr::Paren(inner) => self.scan(&inner.expr, depth + 1),
-            Expr::Unary(unary) => self.scan(&unary.expr, depth + 1),
-            Expr::Binary(binary) if !binary.op.is_comparison() && !binary.op.is_set_operator() => {
-                self.scan(&binary.lhs, depth + 1);
-                self.scan(&binary.rhs, depth + 1);
-            }
-            Expr::Aggregate(aggregate)
-                if matches!(
-                    aggregate.op,
-                    AggregateOp::Sum | AggregateOp::Avg | AggregateOp::Min | AggregateOp::Max
-                ) =>
-            {
-                self.scan(&aggregate.expr, depth + 1);
-            }
-            Expr::Call(call) if call.function.name == "predict_linear" => match call.args.first() {
-                Some(Expr::MatrixSelector(matrix)) if is_plain_gauge(&matrix.selector) => {
-                    self.forecast = true;
-                    self.selectors += 1;
+                Expr::Paren(inner) => self.scan(&inner.expr, depth + 1),
+                Expr::Unary(unary) => self.scan(&unary.expr, depth + 1),
+                Expr::Binary(binary)
+                    if !binary.op.is_comparison() && !binary.op.is_set_operator() =>
+                {
+                    self.scan(&binary.lhs, depth + 1);
+                    self.scan(&binary.rhs, depth + 1);
+                }
+                Expr::Aggregate(aggregate)
+                    if matches!(
+                        aggregate.op,
+                        AggregateOp::Sum | AggregateOp::Avg | AggregateOp::Min | AggregateOp::Max
+                    ) =>
+                {
+                    self.scan(&aggregate.expr, depth + 1);
+                }
+                Expr::Call(call) if call.function.name == "predict_linear" => {
+                    match call.args.first() {
+                        Some(Expr::MatrixSelector(matrix)) if is_plain_gauge(&matrix.selector) => {
+                            self.forecast = true;
+                            self.selectors += 1;
+                        }
+                        _ => self.other = true,
+                    }
+                }
+                Expr::Call(call)
+                    if ELEMENTWISE_FUNCTIONS
+                        .iter()
+                        .chain(LABEL_FUNCTIONS)
+                        .any(|f| *f == call.function.name) =>
+                {
+                    if let Some(arg) = call.args.first() {
+                        self.scan(arg, depth + 1);
+                    }
                 }
                 _ => self.other = true,
-            },
-            Expr::Call(call)
-                if ELEMENTWISE_FUNCTIONS
-                    .iter()
-                    .chain(LABEL_FUNCTIONS)
-                    .any(|f| *f == call.function.name) =>
-            {
-                if let Some(arg) = call.args.first() {
-                    self.scan(arg, depth + 1);
-                }
             }
-            _ => self.other = true,
-        }
+        })
     }
 
     fn result(&self) -> Option<Level> {

@@ -78,66 +78,72 @@ fn deduplicates(aggregate: &AggregateExpr) -> bool {
 
 /// The series-picking aggregations whose choice reaches the result, outermost first.
 fn leaking_picks<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match expr {
-        Expr::Aggregate(aggregate) if picks_series(aggregate.op) && !deduplicates(aggregate) => {
-            out.push(expr)
+    monlint_promql::with_stack(|| {
+        match expr {
+            Expr::Aggregate(aggregate)
+                if picks_series(aggregate.op) && !deduplicates(aggregate) =>
+            {
+                out.push(expr)
+            }
+            Expr::Aggregate(aggregate) if picks_series(aggregate.op) => {
+                leaking_picks(&aggregate.expr, out)
+            }
+            // Any other aggregation decides the output series itself.
+            Expr::Aggregate(_) => {}
+            Expr::Paren(inner) => leaking_picks(&inner.expr, out),
+            Expr::Binary(binary) => {
+                leaking_picks(&binary.lhs, out);
+                leaking_picks(&binary.rhs, out);
+            }
+            Expr::Unary(unary) => leaking_picks(&unary.expr, out),
+            Expr::Call(call) => call.args.iter().for_each(|arg| leaking_picks(arg, out)),
+            _ => {}
         }
-        Expr::Aggregate(aggregate) if picks_series(aggregate.op) => {
-            leaking_picks(&aggregate.expr, out)
-        }
-        // Any other aggregation decides the output series itself.
-        Expr::Aggregate(_) => {}
-        Expr::Paren(inner) => leaking_picks(&inner.expr, out),
-        Expr::Binary(binary) => {
-            leaking_picks(&binary.lhs, out);
-            leaking_picks(&binary.rhs, out);
-        }
-        Expr::Unary(unary) => leaking_picks(&unary.expr, out),
-        Expr::Call(call) => call.args.iter().for_each(|arg| leaking_picks(arg, out)),
-        _ => {}
-    }
+    })
 }
 
 /// A `without` aggregation's dropped labels and the metric names it reads, found through
 /// what keeps its labels as they are: parentheses, arithmetic with a number
 /// (`100 * sum without (...) (...)`) and functions of its value (`clamp_min(..., 1)`).
 fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
-    let aggregate = match crate::analysis::unparen(expr) {
-        Expr::Aggregate(aggregate) => aggregate,
-        Expr::Binary(binary) if binary.lhs.value_type() == ValueType::Scalar => {
-            return without_aggregation(&binary.rhs);
-        }
-        Expr::Binary(binary) if binary.rhs.value_type() == ValueType::Scalar => {
-            return without_aggregation(&binary.lhs);
-        }
-        Expr::Unary(unary) => return without_aggregation(&unary.expr),
-        Expr::Call(call)
-            if ELEMENTWISE_FUNCTIONS.contains(&call.function.name)
-                && call
-                    .args
-                    .iter()
-                    .skip(1)
-                    .all(|arg| arg.value_type() == ValueType::Scalar) =>
-        {
-            return without_aggregation(call.args.first()?);
-        }
-        _ => return None,
-    };
-    let grouping = aggregate.grouping.as_ref().filter(|g| g.without)?;
-    let mut metrics = Vec::new();
-    aggregate.expr.walk(&mut |node| {
-        let selector = match node {
-            Expr::VectorSelector(selector) => selector,
-            Expr::MatrixSelector(matrix) => &matrix.selector,
-            _ => return,
+    monlint_promql::with_stack(|| {
+        let aggregate = match crate::analysis::unparen(expr) {
+            Expr::Aggregate(aggregate) => aggregate,
+            Expr::Binary(binary) if binary.lhs.value_type() == ValueType::Scalar => {
+                return without_aggregation(&binary.rhs);
+            }
+            Expr::Binary(binary) if binary.rhs.value_type() == ValueType::Scalar => {
+                return without_aggregation(&binary.lhs);
+            }
+            Expr::Unary(unary) => return without_aggregation(&unary.expr),
+            Expr::Call(call)
+                if ELEMENTWISE_FUNCTIONS.contains(&call.function.name)
+                    && call
+                        .args
+                        .iter()
+                        .skip(1)
+                        .all(|arg| arg.value_type() == ValueType::Scalar) =>
+            {
+                return without_aggregation(call.args.first()?);
+            }
+            _ => return None,
         };
-        if let Some(name) = &selector.name {
-            metrics.push(name.clone());
-        }
-    });
-    metrics.sort_unstable();
-    metrics.dedup();
-    Some((&grouping.labels, metrics))
+        let grouping = aggregate.grouping.as_ref().filter(|g| g.without)?;
+        let mut metrics = Vec::new();
+        aggregate.expr.walk(&mut |node| {
+            let selector = match node {
+                Expr::VectorSelector(selector) => selector,
+                Expr::MatrixSelector(matrix) => &matrix.selector,
+                _ => return,
+            };
+            if let Some(name) = &selector.name {
+                metrics.push(name.clone());
+            }
+        });
+        metrics.sort_unstable();
+        metrics.dedup();
+        Some((&grouping.labels, metrics))
+    })
 }
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {

@@ -56,18 +56,20 @@ fn selectors(expr: &Expr) -> Vec<&VectorSelector> {
 }
 
 fn collect<'a>(expr: &'a Expr, found: &mut Vec<&'a VectorSelector>, depth: usize) {
-    if depth > 256 {
-        return;
-    }
-    match expr {
-        Expr::VectorSelector(selector) => found.push(selector),
-        Expr::MatrixSelector(matrix) => found.push(&matrix.selector),
-        _ => {
-            for child in expr.children() {
-                collect(child, found, depth + 1);
+    monlint_promql::with_stack(|| {
+        if depth > 256 {
+            return;
+        }
+        match expr {
+            Expr::VectorSelector(selector) => found.push(selector),
+            Expr::MatrixSelector(matrix) => found.push(&matrix.selector),
+            _ => {
+                for child in expr.children() {
+                    collect(child, found, depth + 1);
+                }
             }
         }
-    }
+    })
 }
 
 fn filters_on(selector: &VectorSelector, label: &str, query: &Query) -> bool {

@@ -35,7 +35,6 @@ mod histogram;
 pub mod labels;
 mod selector;
 
-pub(crate) use selector::compile_anchored_go;
 pub mod storage;
 
 use std::collections::BTreeMap;
@@ -54,9 +53,6 @@ pub use storage::Storage;
 /// multiply their steps, so hostile nesting would otherwise run for ages.
 /// (A week at one-minute resolution is 10080.)
 const MAX_SUBQUERY_STEPS: u64 = 1_000_000;
-
-/// Deepest expression nesting evaluated (the parser already bounds it).
-const MAX_EVAL_DEPTH: usize = crate::MAX_DEPTH + 16;
 
 /// How to evaluate: which Prometheus, which engine settings.
 #[derive(Clone, Debug)]
@@ -302,7 +298,6 @@ pub(crate) struct Evaluator<'a> {
     selectors: selector::SelectorCache,
     /// Samples held by the current step, against `max_samples`.
     samples_in_step: usize,
-    depth: usize,
     annotations: Vec<Annotation>,
     /// Aggregation group labels per (aggregation node, stored label set),
     /// computed once per query instead of once per step.
@@ -524,7 +519,6 @@ impl<'a> Evaluator<'a> {
             step_ms: 0,
             selectors: selector::SelectorCache::default(),
             samples_in_step: 0,
-            depth: 0,
             annotations: Vec::new(),
             group_keys: FastMap::default(),
             window_buffer: Vec::new(),
@@ -710,13 +704,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval(&mut self, expr: &Expr, step: Step) -> EvalResult<Value> {
-        if self.depth >= MAX_EVAL_DEPTH {
-            return Err(EvalError::failed("expression nested too deeply"));
-        }
-        self.depth += 1;
-        let result = self.eval_inner(expr, step);
-        self.depth -= 1;
-        result
+        crate::with_stack(|| self.eval_inner(expr, step))
     }
 
     fn eval_inner(&mut self, expr: &Expr, step: Step) -> EvalResult<Value> {

@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use monlint_core::goregex::{self, GoRelease};
 use regex::Regex;
 
 use super::labels::{FastMap, METRIC_NAME};
@@ -75,110 +76,14 @@ impl Matcher<'_> {
 }
 
 /// Compiles a label-matcher regex as Prometheus does: fully anchored, and
-/// in 3.x with `.` matching newlines.
-pub(crate) fn compile_anchored(pattern: &str, dot_matches_newline: bool) -> EvalResult<Regex> {
-    let flags = if dot_matches_newline { "(?s)" } else { "" };
-    let translated = ascii_perl_classes(pattern);
-    Regex::new(&format!("^{flags}(?:{translated})$"))
-        .map_err(|error| EvalError::failed(format!("error parsing regexp {pattern:?}: {error}")))
-}
-
-/// Like [`compile_anchored`] without Prometheus' flags, for other Go programs; the
-/// pattern has passed Go's syntax check, so a refusal here is the `regex` crate's limit.
-pub(crate) fn compile_anchored_go(pattern: &str) -> Result<Regex, String> {
-    let translated = ascii_perl_classes(&literal_braces(pattern));
-    Regex::new(&format!("^(?:{translated})$")).map_err(|error| error.to_string())
-}
-
-/// Go reads a `{` that does not start a `{n}`, `{n,}` or `{n,m}` repeat as a literal
-/// brace (`[0-9]{3` matches "1{3"); the `regex` crate refuses it, so it is escaped.
-fn literal_braces(pattern: &str) -> String {
-    let bytes = pattern.as_bytes();
-    let mut out = String::with_capacity(pattern.len());
-    let mut in_class = false;
-    let mut index = 0;
-    while index < bytes.len() {
-        let c = bytes[index];
-        match c {
-            b'\\' => {
-                let end = pattern[index + 1..]
-                    .chars()
-                    .next()
-                    .map_or(index + 1, |next| index + 1 + next.len_utf8());
-                out.push_str(&pattern[index..end]);
-                index = end;
-                continue;
-            }
-            b'[' if !in_class => {
-                in_class = true;
-                out.push('[');
-                index += 1;
-                // A `]` right after `[` or `[^` is a literal member.
-                if bytes.get(index) == Some(&b'^') {
-                    out.push('^');
-                    index += 1;
-                }
-                if bytes.get(index) == Some(&b']') {
-                    out.push(']');
-                    index += 1;
-                }
-                continue;
-            }
-            b']' if in_class => in_class = false,
-            b'{' if !in_class && !is_repeat(&pattern[index..]) => {
-                out.push_str("\\{");
-                index += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let end = index + pattern[index..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&pattern[index..end]);
-        index = end;
-    }
-    out
-}
-
-/// Whether `text` starts with `{n}`, `{n,}` or `{n,m}`.
-fn is_repeat(text: &str) -> bool {
-    let Some(close) = text.find('}') else {
-        return false;
+/// in 3.x with `.` matching newlines; Go's syntax and error text.
+pub(crate) fn compile_anchored(pattern: &str, prometheus_3: bool) -> EvalResult<Regex> {
+    let compiled = if prometheus_3 {
+        goregex::compile(&format!("^(?s:{pattern})$"), GoRelease::Go1_22)
+    } else {
+        goregex::compile(&format!("^(?:{pattern})$"), GoRelease::Go1_19)
     };
-    let inner = &text[1..close];
-    let (low, high) = inner.split_once(',').unwrap_or((inner, "0"));
-    !low.is_empty()
-        && low.bytes().all(|b| b.is_ascii_digit())
-        && high.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Go's RE2 reads `\d`, `\w`, `\s` and `\b` as ASCII classes; the `regex`
-/// crate reads them as Unicode ones. Spells them out in ASCII (nested
-/// brackets work inside a class too).
-fn ascii_perl_classes(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('d') => out.push_str("[0-9]"),
-            Some('D') => out.push_str("[^0-9]"),
-            Some('w') => out.push_str("[0-9A-Za-z_]"),
-            Some('W') => out.push_str("[^0-9A-Za-z_]"),
-            Some('s') => out.push_str(r"[\t\n\f\r ]"),
-            Some('S') => out.push_str(r"[^\t\n\f\r ]"),
-            Some('b') => out.push_str(r"(?-u:\b)"),
-            Some('B') => out.push_str(r"(?-u:\B)"),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
+    compiled.map_err(EvalError::failed)
 }
 
 impl Evaluator<'_> {
