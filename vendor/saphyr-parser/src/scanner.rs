@@ -2069,12 +2069,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                 if self.input.next_is_blank() {
                     // Consume a space or a tab character.
                     if leading_blanks {
-                        if self.input.peek() == '\t' && (self.mark.col as isize) < self.indent {
-                            return Err(ScanError::new_str(
-                                self.mark,
-                                "tab cannot be used as indentation",
-                            ));
-                        }
+                        // monlint: like the indentation check above, go-yaml allows tabs
+                        // before a quoted scalar's continuation line at any column.
                         self.skip_blank();
                     } else {
                         whitespaces.push(self.input.peek());
@@ -2543,15 +2539,8 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // Skip over ':'.
         self.skip_non_blank();
-        if self.input.look_ch() == '\t'
-            && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.input.peek() == '-' || self.input.next_is_alpha())
-        {
-            return Err(ScanError::new_str(
-                self.mark,
-                "':' must be followed by a valid YAML whitespace",
-            ));
-        }
+        // monlint: a tab alone after ':' separates key and value, as in go-yaml
+        // (`expr:\tup`); saphyr refused it before a letter or '-'.
 
         if sk.possible {
             // insert simple key
