@@ -4,7 +4,6 @@
 //! quoting style, indentation of continuation lines, line endings, tabs, a byte-order mark,
 //! control characters and flow or block collections.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -215,7 +214,7 @@ fn rule_case(rng: &mut Rng, shape: &Shape) -> String {
     let (expr, split) = *rng.pick(&expressions);
     let mut text = String::new();
     if shape.flow {
-        let _ = write!(text, "groups: [{{name: g, rules: [{{record: r,\n");
+        text.push_str("groups: [{name: g, rules: [{record: r,\n");
         write_entry(&mut text, 4, "expr", expr, split, shape);
         text.push_str("  }]}]\n");
     } else {
