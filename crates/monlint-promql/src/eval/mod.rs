@@ -453,9 +453,9 @@ impl<'e> Query<'e> {
         let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms, state)?;
         let outcome = evaluator.eval(self.expr, Step { ts: time_ms });
         let value = match outcome {
-            Ok(Value::Vector(vector)) => evaluator
-                .finish_vector(vector, time_ms)
-                .map(Value::Vector),
+            Ok(Value::Vector(vector)) => {
+                evaluator.finish_vector(vector, time_ms).map(Value::Vector)
+            }
             Ok(Value::Matrix(matrix)) => evaluator.finish_matrix(matrix).map(Value::Matrix),
             other => other,
         };
