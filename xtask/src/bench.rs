@@ -44,6 +44,9 @@ struct Corpus {
 pub struct Measurement {
     pub tool: &'static str,
     pub median_wall: Duration,
+    /// Median user + system CPU time (from GNU time), steadier than wall time on a
+    /// shared machine.
+    pub median_cpu: Option<Duration>,
     pub peak_rss_kib: Option<u64>,
     pub exit_code: i32,
 }
@@ -257,13 +260,14 @@ pub fn measure(
     let rss_file = dir.join(format!("{tool}.rss"));
     let use_gnu_time = Path::new(GNU_TIME).is_file();
     let mut walls = Vec::with_capacity(runs);
+    let mut cpus = Vec::with_capacity(runs);
     let mut peak_rss_kib = None;
     let mut exit_code = 0;
     for run in 1..=runs {
         let mut timed = if use_gnu_time {
             let mut wrapper = Command::new(GNU_TIME);
             wrapper
-                .args(["--format=%M", "--output"])
+                .args(["--format=%M %U %S", "--output"])
                 .arg(&rss_file)
                 .arg(command.get_program())
                 .args(command.get_args());
@@ -283,12 +287,19 @@ pub fn measure(
         exit_code = util::exit_code(&output);
         if use_gnu_time {
             let rss = fs::read_to_string(&rss_file)?;
-            // GNU time appends its own note when the child fails; the figure is the last line.
-            let kib = rss
+            // GNU time appends its own note when the child fails; the figures are the last line.
+            let figures: Vec<&str> = rss
                 .lines()
                 .last()
-                .and_then(|line| line.trim().parse::<u64>().ok());
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let kib = figures.first().and_then(|kib| kib.parse::<u64>().ok());
             peak_rss_kib = peak_rss_kib.max(kib);
+            let seconds = |index: usize| figures.get(index).and_then(|s| s.parse::<f64>().ok());
+            if let (Some(user), Some(system)) = (seconds(1), seconds(2)) {
+                cpus.push(Duration::from_secs_f64(user + system));
+            }
         }
         eprintln!(
             "{tool} run {run}/{runs}: {:.2}s, exit {exit_code}",
@@ -302,9 +313,11 @@ pub fn measure(
         walls.push(wall);
     }
     walls.sort();
+    cpus.sort();
     Ok(Measurement {
         tool,
         median_wall: walls[walls.len() / 2],
+        median_cpu: cpus.get(cpus.len() / 2).copied(),
         peak_rss_kib,
         exit_code,
     })

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_eval;
+mod bench_scale;
 mod bench_test;
 mod conformance;
 mod diff;
@@ -53,6 +54,12 @@ enum BenchCommand {
     Eval(bench_eval::EvalArgs),
     /// Time `monlint test rules` against `promtool test rules` on one heavy unit test.
     Test(bench_test::TestArgs),
+    /// `test rules` time against promtool as the number of series grows (linearity).
+    Series(bench_scale::SeriesArgs),
+    /// `test rules` time per evaluation step against promtool as one series grows longer.
+    Long(bench_scale::LongArgs),
+    /// Peak RSS per input byte: a large rule file (against promtool) and a large dashboard.
+    Memory(bench_scale::MemoryArgs),
 }
 
 #[derive(Subcommand)]
@@ -81,6 +88,9 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Check(args)) => bench::check(&args),
         Command::Bench(BenchCommand::Eval(args)) => bench_eval::eval(&args),
         Command::Bench(BenchCommand::Test(args)) => bench_test::test(&args),
+        Command::Bench(BenchCommand::Series(args)) => bench_scale::series(&args),
+        Command::Bench(BenchCommand::Long(args)) => bench_scale::long(&args),
+        Command::Bench(BenchCommand::Memory(args)) => bench_scale::memory(&args),
         Command::Diff(DiffCommand::CheckRules(args)) => diff::check_rules(&args),
         Command::Diff(DiffCommand::Amtool(args)) => diff_amtool::amtool(&args),
         Command::Diff(DiffCommand::Promtool(args)) => diff_promtool::promtool(&args),

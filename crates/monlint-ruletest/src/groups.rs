@@ -10,7 +10,7 @@ use monlint_core::Version;
 use monlint_gotemplate::{AlertData, AlertTemplate, Environment};
 use monlint_promql::ast::Expr;
 use monlint_promql::eval::{
-    EvalOptions, Labels, Storage, Value, instant_query, is_histogram_value,
+    EvalOptions, Labels, Query, Storage, Value, instant_query, is_histogram_value,
 };
 use monlint_promql::series::stale_nan;
 use monlint_promql::{ParseOptions, parse};
@@ -86,11 +86,12 @@ pub struct Context<'a> {
 /// A group with its evaluation state.
 pub struct Group<'d> {
     pub def: &'d GroupDef,
-    rules: Vec<RuleState>,
+    rules: Vec<RuleState<'d>>,
 }
 
-#[derive(Default)]
-struct RuleState {
+struct RuleState<'d> {
+    /// The rule's query, evaluated step after step (its cursors carry over).
+    query: Query<'d>,
     /// Series (storage ids, stable for the test group) written at the previous
     /// evaluation, to be marked stale once gone.
     previous: HashSet<usize>,
@@ -108,7 +109,19 @@ impl<'d> Group<'d> {
     pub fn new(def: &'d GroupDef) -> Self {
         Group {
             def,
-            rules: def.rules.iter().map(|_| RuleState::default()).collect(),
+            rules: def
+                .rules
+                .iter()
+                .map(|rule| RuleState {
+                    query: Query::new(&rule.expr),
+                    previous: HashSet::new(),
+                    alerts: HashMap::new(),
+                    last_error: None,
+                    templates: None,
+                    produced: false,
+                    fired: false,
+                })
+                .collect(),
         }
     }
 
@@ -119,7 +132,7 @@ impl<'d> Group<'d> {
         for (rule, state) in self.def.rules.iter().zip(&mut self.rules) {
             storage.seal();
             let output = match &rule.kind {
-                RuleKind::Recording => record(rule, storage, eval_ts, ctx, self.def.limit),
+                RuleKind::Recording => record(rule, state, storage, eval_ts, ctx, self.def.limit),
                 RuleKind::Alerting { .. } => {
                     alert(rule, state, storage, ts, eval_ts, ctx, self.def.limit)
                 }
@@ -189,7 +202,13 @@ pub fn query_vector(
     ts: i64,
     options: &EvalOptions,
 ) -> Result<Vec<(Labels, f64)>, String> {
-    match instant_query(storage, expr, ts, options).map_err(|e| e.to_string())? {
+    rule_vector(instant_query(storage, expr, ts, options))
+}
+
+fn rule_vector(
+    result: Result<Value, monlint_promql::eval::EvalError>,
+) -> Result<Vec<(Labels, f64)>, String> {
+    match result.map_err(|e| e.to_string())? {
         // Rules and templates compute with values: histograms cannot take part yet.
         Value::Vector(samples) if samples.iter().any(|s| is_histogram_value(s.value)) => {
             Err("native histograms are not supported yet".to_owned())
@@ -205,12 +224,13 @@ pub fn query_vector(
 
 fn record(
     rule: &RuleDef,
+    state: &mut RuleState,
     storage: &Storage,
     eval_ts: i64,
     ctx: &Context,
     limit: usize,
 ) -> Result<Vec<(Labels, f64)>, String> {
-    let vector = query_vector(storage, &rule.expr, eval_ts, ctx.eval)?;
+    let vector = rule_vector(state.query.instant(storage, eval_ts, ctx.eval))?;
     let mut seen = HashSet::with_capacity(vector.len());
     let mut out = Vec::with_capacity(vector.len());
     for (labels, value) in vector {
@@ -283,7 +303,7 @@ fn alert(
     else {
         return Ok(Vec::new());
     };
-    let vector = query_vector(storage, &rule.expr, eval_ts, ctx.eval)?;
+    let vector = rule_vector(state.query.instant(storage, eval_ts, ctx.eval))?;
     let queries = Queries { storage, ts, ctx };
     let parse = |texts: &[(String, String)]| {
         texts

@@ -310,6 +310,9 @@ impl GroupRun<'_> {
     fn load_input(&self, start: i64) -> Result<InputSamples, String> {
         let interval = group_interval(self.group, self.evaluation_interval, self.options.version);
         let mut by_labels: Vec<(Labels, Vec<(i64, InputValue)>)> = Vec::new();
+        // Where each label set sits in `by_labels`: a later line for the same series
+        // replaces the earlier one.
+        let mut positions: HashMap<Labels, usize> = HashMap::new();
         let mut total = 0usize;
         for line in series_lines(&self.group.input_series) {
             let (labels, values) = parse_series_line(&line).map_err(|error| {
@@ -336,12 +339,12 @@ impl GroupRun<'_> {
                     samples.push((timestamp, value));
                 }
             }
-            match by_labels
-                .iter_mut()
-                .find(|(existing, _)| *existing == labels)
-            {
-                Some(slot) => slot.1 = samples,
-                None => by_labels.push((labels, samples)),
+            match positions.get(&labels) {
+                Some(&position) => by_labels[position].1 = samples,
+                None => {
+                    positions.insert(labels.clone(), by_labels.len());
+                    by_labels.push((labels, samples));
+                }
             }
         }
         Ok(InputSamples { series: by_labels })

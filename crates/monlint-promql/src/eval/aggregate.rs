@@ -71,7 +71,8 @@ impl Evaluator<'_> {
         }
         let address = Arc::as_ptr(labels) as usize;
         Arc::clone(
-            self.group_keys
+            self.state
+                .group_keys
                 .entry((node, address))
                 .or_insert_with(|| Arc::new(grouping_labels(labels, grouping))),
         )

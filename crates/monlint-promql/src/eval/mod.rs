@@ -295,13 +295,11 @@ pub(crate) struct Evaluator<'a> {
     end: i64,
     /// The range query's step; 0 for instant queries.
     step_ms: i64,
-    selectors: selector::SelectorCache,
+    /// What carries over from step to step: matched series, cursors, group keys.
+    state: QueryState,
     /// Samples held by the current step, against `max_samples`.
     samples_in_step: usize,
     annotations: Vec<Annotation>,
-    /// Aggregation group labels per (aggregation node, stored label set),
-    /// computed once per query instead of once per step.
-    group_keys: FastMap<(usize, usize), Arc<Labels>>,
     /// Points of range-function windows, reused from step to step.
     window_buffer: Vec<(i64, f64)>,
     /// Subquery steps run in the current step, against [`MAX_SUBQUERY_STEPS`].
@@ -354,17 +352,115 @@ pub fn instant_query_histograms(
     time_ms: i64,
     options: &EvalOptions,
 ) -> Result<(Value, Vec<Annotation>, Histograms), EvalError> {
-    let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms)?;
-    let value = evaluator.eval(expr, Step { ts: time_ms })?;
-    let value = match value {
-        Value::Vector(vector) => Value::Vector(evaluator.finish_vector(vector, time_ms)?),
-        Value::Matrix(matrix) => Value::Matrix(evaluator.finish_matrix(matrix)?),
-        other => other,
-    };
-    let histograms = Histograms {
-        computed: evaluator.computed,
-    };
-    Ok((value, evaluator.annotations, histograms))
+    Query::new(expr).instant_histograms(storage, time_ms, options)
+}
+
+/// What one expression's evaluation carries from one instant query to the
+/// next: the series each selector matches and, per series, where its previous
+/// window lay. Storage only appends series and samples between queries, and
+/// time mostly moves forward, so with it a query at the next step finds its
+/// windows in a few probes instead of searching the whole history; a query
+/// at an earlier time is still right (the cursors are hints and searches fall
+/// back to binary search).
+#[derive(Default)]
+struct QueryState {
+    /// The storage the state describes ([`Storage::epoch`]).
+    epoch: u64,
+    selectors: selector::SelectorCache,
+    /// Aggregation group labels per (aggregation node, stored label set).
+    group_keys: FastMap<(usize, usize), Arc<Labels>>,
+}
+
+/// An expression evaluated again and again, as rule evaluation and replays
+/// do: instant queries at successive times over a storage that grows in
+/// between. Equivalent to [`instant_query`] at each time, with a cost per
+/// query that does not grow with how much history the series hold.
+///
+/// ```
+/// use monlint_promql::eval::{EvalOptions, Query, Storage, Value};
+/// use monlint_promql::series::parse_series_line;
+/// use monlint_promql::{ParseOptions, parse};
+///
+/// let mut storage = Storage::new();
+/// let (labels, values) = parse_series_line("up 0+1x1000").unwrap();
+/// storage.load(labels, 0, 60_000, values);
+/// storage.seal();
+/// let expr = parse("rate(up[5m])", &ParseOptions::default()).unwrap();
+/// let mut query = Query::new(&expr);
+/// for minute in 5..1000 {
+///     let Value::Vector(result) = query.instant(&storage, minute * 60_000, &EvalOptions::default()).unwrap() else {
+///         unreachable!()
+///     };
+///     assert_eq!(result.len(), 1);
+/// }
+/// ```
+pub struct Query<'e> {
+    expr: &'e Expr,
+    state: QueryState,
+}
+
+impl<'e> Query<'e> {
+    /// The state is keyed by the addresses of the expression's nodes, which
+    /// the borrow keeps alive and unchanged.
+    pub fn new(expr: &'e Expr) -> Self {
+        Query {
+            expr,
+            state: QueryState::default(),
+        }
+    }
+
+    /// The expression.
+    pub fn expr(&self) -> &'e Expr {
+        self.expr
+    }
+
+    /// [`instant_query`] at `time_ms`.
+    pub fn instant(
+        &mut self,
+        storage: &Storage,
+        time_ms: i64,
+        options: &EvalOptions,
+    ) -> Result<Value, EvalError> {
+        let (value, _, histograms) = self.instant_histograms(storage, time_ms, options)?;
+        match &value {
+            Value::Vector(vector) => histograms.refuse_computed(vector.iter().map(|s| s.value))?,
+            Value::Matrix(matrix) => histograms.refuse_computed(matrix_values(matrix))?,
+            _ => {}
+        }
+        Ok(value)
+    }
+
+    /// [`instant_query_histograms`] at `time_ms`.
+    pub fn instant_histograms(
+        &mut self,
+        storage: &Storage,
+        time_ms: i64,
+        options: &EvalOptions,
+    ) -> Result<(Value, Vec<Annotation>, Histograms), EvalError> {
+        let mut state = std::mem::take(&mut self.state);
+        if state.epoch != storage.epoch() {
+            // Another storage, or this one cleared: nothing carries over.
+            state = QueryState {
+                epoch: storage.epoch(),
+                ..QueryState::default()
+            };
+        }
+        let mut evaluator = Evaluator::new(storage, options, time_ms, time_ms, state)?;
+        let outcome = evaluator.eval(self.expr, Step { ts: time_ms });
+        let value = match outcome {
+            Ok(Value::Vector(vector)) => {
+                evaluator.finish_vector(vector, time_ms).map(Value::Vector)
+            }
+            Ok(Value::Matrix(matrix)) => evaluator.finish_matrix(matrix).map(Value::Matrix),
+            other => other,
+        };
+        self.state = evaluator.state;
+        let value = value?;
+        let histograms = Histograms {
+            computed: evaluator.computed,
+        };
+        Ok((value, evaluator.annotations, histograms))
+    }
 }
 
 /// Evaluates `expr` at every step from `start_ms` to `end_ms`; the result
@@ -420,7 +516,7 @@ pub fn range_query_histograms(
             )));
         }
     }
-    let mut evaluator = Evaluator::new(storage, options, start_ms, end_ms)?;
+    let mut evaluator = Evaluator::new(storage, options, start_ms, end_ms, QueryState::default())?;
     if end_ms > start_ms {
         evaluator.step_ms = step_ms;
     }
@@ -505,6 +601,7 @@ impl<'a> Evaluator<'a> {
         options: &'a EvalOptions,
         start: i64,
         end: i64,
+        state: QueryState,
     ) -> EvalResult<Self> {
         if !storage.sealed() {
             return Err(EvalError::failed(
@@ -517,10 +614,9 @@ impl<'a> Evaluator<'a> {
             start,
             end,
             step_ms: 0,
-            selectors: selector::SelectorCache::default(),
+            state,
             samples_in_step: 0,
             annotations: Vec::new(),
-            group_keys: FastMap::default(),
             window_buffer: Vec::new(),
             subquery_steps: 0,
             computed: Vec::new(),

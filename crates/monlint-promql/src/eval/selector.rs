@@ -12,25 +12,53 @@ use super::{EvalError, EvalResult, Evaluator, Sample, Series, Window};
 use crate::ast::{MatchOp, MatrixSelector, VectorSelector};
 use crate::series::is_stale_nan;
 
-/// Matching series (storage indices, in label order) per selector node,
-/// and per node the sample positions found at the previous step, from
-/// which the next step's search starts (steps mostly move forward by a
-/// sample or two).
+/// Per selector node: the series it matches and, per series, the sample
+/// positions found at the previous step, from which the next step's search
+/// starts. Kept across the steps of one query and, through [`super::QueryState`],
+/// across the instant queries of a replay, so a step costs what its windows
+/// hold, not what the series' history holds.
 #[derive(Default)]
 pub(crate) struct SelectorCache {
-    matched: FastMap<usize, Arc<Vec<usize>>>,
-    cursors: FastMap<(usize, Cursor), Vec<usize>>,
+    selectors: FastMap<usize, SelectorState>,
+}
+
+/// One selector's matches and cursors.
+struct SelectorState {
+    matchers: Vec<OwnedMatcher>,
+    /// Storage series looked at so far: storage only ever appends series, so
+    /// those after this are the only ones that may newly match.
+    examined: usize,
+    /// Matching storage indices, in label-set order.
+    series: Vec<usize>,
+    /// Per matching series: the end of the previous window (first sample after it).
+    ends: Vec<usize>,
+    /// Per matching series: the start of the previous range window.
+    starts: Vec<usize>,
+}
+
+impl SelectorState {
+    /// Takes in the series added to `storage` since the last look, keeping
+    /// label-set order (and each series' cursors beside it).
+    fn catch_up(&mut self, storage: &super::Storage) {
+        let all = storage.series();
+        for index in self.examined..all.len() {
+            let labels = &all[index].labels;
+            if !self.matchers.iter().all(|m| m.matches(labels)) {
+                continue;
+            }
+            let position = self
+                .series
+                .partition_point(|&other| *all[other].labels < **labels);
+            self.series.insert(position, index);
+            self.ends.insert(position, 0);
+            self.starts.insert(position, 0);
+        }
+        self.examined = all.len();
+    }
 }
 
 /// A series' labels and its window's points in a shared buffer.
 pub(super) type SeriesWindow = (Arc<super::Labels>, Range<usize>);
-
-/// Which boundary a cursor tracks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Cursor {
-    End,
-    Start,
-}
 
 /// `times.partition_point(pred)` for a monotone `pred`, searching from
 /// `hint` outwards: galloping forward when the boundary moved ahead,
@@ -59,18 +87,22 @@ fn seek(times: &[i64], hint: usize, pred: impl Fn(i64) -> bool) -> usize {
     low + times[low..high].partition_point(|&t| pred(t))
 }
 
-enum Matcher<'a> {
-    Equal(&'a str, &'a str),
-    NotEqual(&'a str, &'a str),
-    Regex(&'a str, Regex, bool),
+/// A label matcher with its regex compiled, owned so that it outlives the
+/// query that compiled it.
+enum OwnedMatcher {
+    Equal(String, String),
+    NotEqual(String, String),
+    Regex(String, Regex, bool),
 }
 
-impl Matcher<'_> {
+impl OwnedMatcher {
     fn matches(&self, labels: &super::Labels) -> bool {
         match self {
-            Matcher::Equal(name, value) => labels.get(name) == *value,
-            Matcher::NotEqual(name, value) => labels.get(name) != *value,
-            Matcher::Regex(name, regex, positive) => regex.is_match(labels.get(name)) == *positive,
+            OwnedMatcher::Equal(name, value) => labels.get(name) == value,
+            OwnedMatcher::NotEqual(name, value) => labels.get(name) != value,
+            OwnedMatcher::Regex(name, regex, positive) => {
+                regex.is_match(labels.get(name)) == *positive
+            }
         }
     }
 }
@@ -87,30 +119,30 @@ pub(crate) fn compile_anchored(pattern: &str, prometheus_3: bool) -> EvalResult<
 }
 
 impl Evaluator<'_> {
-    fn matching_series(&mut self, selector: &VectorSelector) -> EvalResult<Arc<Vec<usize>>> {
+    /// The selector's state, brought up to date with the storage; taken out of
+    /// the cache, to be put back with [`Evaluator::keep_selector`].
+    fn take_selector(&mut self, selector: &VectorSelector) -> EvalResult<SelectorState> {
         let key = std::ptr::from_ref(selector) as usize;
-        if let Some(found) = self.selectors.matched.get(&key) {
-            return Ok(Arc::clone(found));
+        if let Some(mut state) = self.state.selectors.selectors.remove(&key) {
+            state.catch_up(self.storage);
+            return Ok(state);
         }
         let dot_all = self.is_prometheus_3();
         let mut matchers = Vec::with_capacity(selector.matchers.len() + 1);
         if let Some(name) = &selector.name {
-            matchers.push(Matcher::Equal(METRIC_NAME, name));
+            matchers.push(OwnedMatcher::Equal(METRIC_NAME.to_owned(), name.clone()));
         }
         for matcher in &selector.matchers {
+            let name = matcher.name.clone();
             matchers.push(match matcher.op {
-                MatchOp::Equal => Matcher::Equal(&matcher.name, &matcher.value),
-                MatchOp::NotEqual => Matcher::NotEqual(&matcher.name, &matcher.value),
-                MatchOp::Regex => Matcher::Regex(
-                    &matcher.name,
-                    compile_anchored(&matcher.value, dot_all)?,
-                    true,
-                ),
-                MatchOp::NotRegex => Matcher::Regex(
-                    &matcher.name,
-                    compile_anchored(&matcher.value, dot_all)?,
-                    false,
-                ),
+                MatchOp::Equal => OwnedMatcher::Equal(name, matcher.value.clone()),
+                MatchOp::NotEqual => OwnedMatcher::NotEqual(name, matcher.value.clone()),
+                MatchOp::Regex => {
+                    OwnedMatcher::Regex(name, compile_anchored(&matcher.value, dot_all)?, true)
+                }
+                MatchOp::NotRegex => {
+                    OwnedMatcher::Regex(name, compile_anchored(&matcher.value, dot_all)?, false)
+                }
             });
         }
         let all = self.storage.series();
@@ -122,7 +154,7 @@ impl Evaluator<'_> {
                 .find(|m| m.op == MatchOp::Equal && m.name == METRIC_NAME)
                 .map(|m| m.value.as_str())
         });
-        let indices: Vec<usize> = match name {
+        let series: Vec<usize> = match name {
             // Already in label-set order.
             Some(name) => {
                 let named = self.storage.series_named(name);
@@ -136,9 +168,18 @@ impl Evaluator<'_> {
                 indices
             }
         };
-        let indices = Arc::new(indices);
-        self.selectors.matched.insert(key, Arc::clone(&indices));
-        Ok(indices)
+        Ok(SelectorState {
+            matchers,
+            examined: all.len(),
+            ends: vec![0; series.len()],
+            starts: vec![0; series.len()],
+            series,
+        })
+    }
+
+    fn keep_selector(&mut self, selector: &VectorSelector, state: SelectorState) {
+        let key = std::ptr::from_ref(selector) as usize;
+        self.state.selectors.selectors.insert(key, state);
     }
 
     pub(super) fn vector_selector(
@@ -149,15 +190,12 @@ impl Evaluator<'_> {
         let reference = self.modified_time(ts, selector.at, selector.offset);
         let lookback_start = reference.saturating_sub(self.options.lookback_delta_ms);
         let left_open = self.is_prometheus_3();
-        let indices = self.matching_series(selector)?;
-        let key = (std::ptr::from_ref(selector) as usize, Cursor::End);
-        let mut cursors = self.selectors.cursors.remove(&key).unwrap_or_default();
-        cursors.resize(indices.len(), 0);
-        let mut out = Vec::with_capacity(indices.len());
-        for (slot, &index) in indices.iter().enumerate() {
+        let mut state = self.take_selector(selector)?;
+        let mut out = Vec::with_capacity(state.series.len());
+        for (slot, &index) in state.series.iter().enumerate() {
             let series = &self.storage.series()[index];
-            let upto = seek(&series.timestamps, cursors[slot], |t| t <= reference);
-            cursors[slot] = upto;
+            let upto = seek(&series.timestamps, state.ends[slot], |t| t <= reference);
+            state.ends[slot] = upto;
             let float = upto
                 .checked_sub(1)
                 .map(|i| (series.timestamps[i], series.values[i]));
@@ -176,8 +214,10 @@ impl Evaluator<'_> {
                     .histogram_timestamps
                     .partition_point(|&t| t <= reference)
                     - 1;
-                let tag = super::histogram_tag(index, newest)
-                    .ok_or_else(super::native_histograms_unsupported)?;
+                let Some(tag) = super::histogram_tag(index, newest) else {
+                    self.keep_selector(selector, state);
+                    return Err(super::native_histograms_unsupported());
+                };
                 out.push(Sample {
                     labels: Arc::clone(&series.labels),
                     timestamp: series.histogram_timestamps[newest],
@@ -197,7 +237,7 @@ impl Evaluator<'_> {
                 drop_name: false,
             });
         }
-        self.selectors.cursors.insert(key, cursors);
+        self.keep_selector(selector, state);
         self.count_samples(out.len())?;
         Ok(out)
     }
@@ -215,21 +255,35 @@ impl Evaluator<'_> {
         let maxt = self.modified_time(ts, selector.at, selector.offset);
         let range = i64::try_from(matrix.range.millis()).unwrap_or(i64::MAX);
         let mint = maxt.saturating_sub(range);
+        let mut state = self.take_selector(selector)?;
+        let outcome = self.fill_windows(&mut state, mint, maxt, buffer);
+        self.keep_selector(selector, state);
+        Ok((
+            outcome?,
+            Window {
+                mint,
+                maxt,
+                range_ms: range,
+            },
+        ))
+    }
+
+    /// Appends the points of every matching series in `(mint, maxt]` (`[mint,
+    /// maxt]` before 3.0) to `buffer`, advancing the selector's cursors.
+    fn fill_windows(
+        &mut self,
+        state: &mut SelectorState,
+        mint: i64,
+        maxt: i64,
+        buffer: &mut Vec<(i64, f64)>,
+    ) -> EvalResult<Vec<SeriesWindow>> {
         let left_open = self.is_prometheus_3();
-        let indices = self.matching_series(selector)?;
-        let node = std::ptr::from_ref(selector) as usize;
-        let mut starts = self
-            .selectors
-            .cursors
-            .remove(&(node, Cursor::Start))
-            .unwrap_or_default();
-        let mut ends = self
-            .selectors
-            .cursors
-            .remove(&(node, Cursor::End))
-            .unwrap_or_default();
-        starts.resize(indices.len(), 0);
-        ends.resize(indices.len(), 0);
+        let SelectorState {
+            series: indices,
+            starts,
+            ends,
+            ..
+        } = state;
         let mut windows = Vec::new();
         let loaded_before = buffer.len();
         for (slot, &index) in indices.iter().enumerate() {
@@ -284,17 +338,8 @@ impl Evaluator<'_> {
                 return Err(EvalError::failed(super::TOO_MANY_SAMPLES));
             }
         }
-        self.selectors.cursors.insert((node, Cursor::Start), starts);
-        self.selectors.cursors.insert((node, Cursor::End), ends);
         self.count_samples(buffer.len() - loaded_before)?;
-        Ok((
-            windows,
-            Window {
-                mint,
-                maxt,
-                range_ms: range,
-            },
-        ))
+        Ok(windows)
     }
 
     pub(super) fn matrix_selector(

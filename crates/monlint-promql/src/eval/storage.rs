@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Labels;
 use super::labels::{FastMap, METRIC_NAME};
@@ -72,8 +73,11 @@ impl StoredSeries {
 }
 
 /// All loaded series, addressable by label set.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug)]
 pub struct Storage {
+    /// Names this storage's contents for state kept across queries
+    /// ([`super::Query`]): new for each storage, copy and clear.
+    epoch: u64,
     series: Vec<StoredSeries>,
     index: FastMap<Arc<Labels>, usize>,
     /// Series indices by metric name, in label-set order, so a selector with a name
@@ -98,12 +102,54 @@ pub enum AppendError {
     Duplicate,
 }
 
+/// A number never handed out before in this process.
+fn next_epoch() -> u64 {
+    static EPOCHS: AtomicU64 = AtomicU64::new(1);
+    EPOCHS.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            epoch: next_epoch(),
+            series: Vec::new(),
+            index: FastMap::default(),
+            by_name: HashMap::new(),
+            by_address: FastMap::default(),
+            needs_index: false,
+            needs_sort: false,
+        }
+    }
+}
+
+impl Clone for Storage {
+    fn clone(&self) -> Self {
+        Storage {
+            epoch: next_epoch(),
+            series: self.series.clone(),
+            index: self.index.clone(),
+            by_name: self.by_name.clone(),
+            by_address: self.by_address.clone(),
+            needs_index: self.needs_index,
+            needs_sort: self.needs_sort,
+        }
+    }
+}
+
 impl Storage {
     pub fn new() -> Self {
         Storage::default()
     }
 
+    /// Identifies this storage's series list: it changes when the storage is
+    /// cleared (series indices then mean other series) and differs between
+    /// storages, copies included. Series and samples appended keep it.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     pub fn clear(&mut self) {
+        self.epoch = next_epoch();
         self.series.clear();
         self.index.clear();
         self.by_name.clear();
