@@ -162,12 +162,7 @@ fn blank(expr: &mut Expr, from_variable: &dyn Fn(&LabelMatcher) -> bool, depth: 
 fn facts(ctx: &DashboardContext) -> DashboardFacts {
     let mut recording_uses = Vec::new();
     for (query, expr) in ctx.parsed_queries() {
-        expr.walk(&mut |node| {
-            let selector = match node {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
+        expr.walk_selectors(&mut |selector| {
             let Some(name) = selector.name.as_deref().filter(|n| n.contains(':')) else {
                 return;
             };
@@ -192,12 +187,7 @@ fn facts(ctx: &DashboardContext) -> DashboardFacts {
                 let Some(query) = &target.query else { continue };
                 let Ok(expr) = &query.parsed else { continue };
                 let mut variable_labels = Vec::new();
-                expr.walk(&mut |node| {
-                    let selector = match node {
-                        Expr::VectorSelector(selector) => selector,
-                        Expr::MatrixSelector(matrix) => &matrix.selector,
-                        _ => return,
-                    };
+                expr.walk_selectors(&mut |selector| {
                     for matcher in &selector.matchers {
                         if query.touches_variable(matcher.span)
                             && !variable_labels.contains(&matcher.name)

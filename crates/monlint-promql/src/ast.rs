@@ -457,6 +457,16 @@ impl Expr {
         }
     }
 
+    /// Calls `f` on the selector of every vector and matrix selector in this expression, in
+    /// source order. Iterative, like `walk`.
+    pub fn walk_selectors(&self, f: &mut impl FnMut(&VectorSelector)) {
+        self.walk(&mut |expr| match expr {
+            Expr::VectorSelector(selector) => f(selector),
+            Expr::MatrixSelector(matrix) => f(&matrix.selector),
+            _ => {}
+        });
+    }
+
     /// Calls `f` on this expression and every sub-expression, parents first, each
     /// mutably. Iterative, like `walk`.
     pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {

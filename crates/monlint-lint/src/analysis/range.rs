@@ -348,16 +348,9 @@ fn bucket_has_nonnegative_unit(expr: Option<&Expr>) -> bool {
     let mut found = false;
     let mut other_metric = false;
     if let Some(expr) = expr {
-        expr.walk(&mut |node| {
-            let selector = match node {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
-            match selector_name(selector) {
-                Some(name) if has_nonnegative_unit(name) => found = true,
-                _ => other_metric = true,
-            }
+        expr.walk_selectors(&mut |selector| match selector_name(selector) {
+            Some(name) if has_nonnegative_unit(name) => found = true,
+            _ => other_metric = true,
         });
     }
     found && !other_metric

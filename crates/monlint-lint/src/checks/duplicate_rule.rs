@@ -49,11 +49,7 @@ Keep one rule, or tell them apart with a label or a different name.
 fn select_disjoint_series(a: &Expr, b: &Expr, version: Version) -> bool {
     let selectors = |expr: &Expr| {
         let mut found = Vec::new();
-        expr.walk(&mut |node| match node {
-            Expr::VectorSelector(selector) => found.push(selector.clone()),
-            Expr::MatrixSelector(matrix) => found.push(matrix.selector.clone()),
-            _ => {}
-        });
+        expr.walk_selectors(&mut |selector| found.push(selector.clone()));
         found
     };
     let (left, right) = (selectors(a), selectors(b));

@@ -130,12 +130,7 @@ fn without_aggregation(expr: &Expr) -> Option<(&[String], Vec<String>)> {
         };
         let grouping = aggregate.grouping.as_ref().filter(|g| g.without)?;
         let mut metrics = Vec::new();
-        aggregate.expr.walk(&mut |node| {
-            let selector = match node {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
+        aggregate.expr.walk_selectors(&mut |selector| {
             if let Some(name) = &selector.name {
                 metrics.push(name.clone());
             }

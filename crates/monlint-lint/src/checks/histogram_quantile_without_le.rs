@@ -98,12 +98,7 @@ pub fn check_dashboard(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
 /// Native histograms need no `le`; only classic `_bucket` series do.
 fn reads_classic_buckets(expr: &Expr) -> bool {
     let mut classic = false;
-    expr.walk(&mut |node| {
-        let selector = match node {
-            Expr::VectorSelector(selector) => selector,
-            Expr::MatrixSelector(matrix) => &matrix.selector,
-            _ => return,
-        };
+    expr.walk_selectors(&mut |selector| {
         if selector_name(selector).is_some_and(|name| name.ends_with("_bucket")) {
             classic = true;
         }

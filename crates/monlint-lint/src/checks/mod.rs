@@ -227,12 +227,7 @@ impl FileFacts {
             let Some(expr) = &rule.expr else { continue };
             let Ok(parsed) = &expr.parsed else { continue };
             query_label_names(parsed, &mut label_names);
-            parsed.walk(&mut |node| {
-                let selector = match node {
-                    Expr::VectorSelector(selector) => selector,
-                    Expr::MatrixSelector(matrix) => &matrix.selector,
-                    _ => return,
-                };
+            parsed.walk_selectors(&mut |selector| {
                 let Some(name) = selector.name.as_deref().filter(|n| n.contains(':')) else {
                     return;
                 };

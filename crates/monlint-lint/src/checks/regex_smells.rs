@@ -83,12 +83,7 @@ fn problem(matcher: &LabelMatcher) -> Option<String> {
 /// Every smelly regex matcher of `expr`.
 pub fn findings(expr: &Expr) -> Vec<ExprFinding> {
     let mut out = Vec::new();
-    expr.walk(&mut |node| {
-        let selector = match node {
-            Expr::VectorSelector(selector) => selector,
-            Expr::MatrixSelector(matrix) => &matrix.selector,
-            _ => return,
-        };
+    expr.walk_selectors(&mut |selector| {
         for matcher in &selector.matchers {
             if let Some(message) = problem(matcher) {
                 out.push(ExprFinding::new(matcher.span, message));

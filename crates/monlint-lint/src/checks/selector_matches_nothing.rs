@@ -129,12 +129,7 @@ fn contradiction_span(selector: &VectorSelector, label: &str) -> Span {
 /// Every selector of `expr` that matches no series.
 pub fn findings(expr: &Expr, version: Version) -> Vec<ExprFinding> {
     let mut out = Vec::new();
-    expr.walk(&mut |node| {
-        let selector = match node {
-            Expr::VectorSelector(selector) => selector,
-            Expr::MatrixSelector(matrix) => &matrix.selector,
-            _ => return,
-        };
+    expr.walk_selectors(&mut |selector| {
         let Some(matchers) = matchers_of(selector, version) else {
             return;
         };

@@ -1,7 +1,7 @@
 //! Selectors without a matcher on the labels the policy says every query must narrow by.
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
-use monlint_promql::ast::{Expr, VectorSelector};
+use monlint_promql::ast::VectorSelector;
 
 use super::RuleContext;
 use super::common::{expr_span, parsed_rules, shorten};
@@ -53,12 +53,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (_, rule, rule_expr, parsed) in parsed_rules(ctx) {
-        parsed.walk(&mut |node| {
-            let selector = match node {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
+        parsed.walk_selectors(&mut |selector| {
             let missing: Vec<&str> = required
                 .iter()
                 .filter(|label| !has_matcher(selector, label))

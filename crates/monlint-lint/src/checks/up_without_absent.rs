@@ -72,12 +72,7 @@ fn watched_jobs(expr: &Expr, jobs: &mut Vec<String>) {
             _ => None,
         };
         let Some(argument) = argument else { return };
-        argument.walk(&mut |inner| {
-            let selector = match inner {
-                Expr::VectorSelector(selector) => selector,
-                Expr::MatrixSelector(matrix) => &matrix.selector,
-                _ => return,
-            };
+        argument.walk_selectors(&mut |selector| {
             if selector_name(selector) == Some("up") {
                 let job = selector
                     .matchers

@@ -2,7 +2,7 @@
 
 use monlint_core::{Category, Check, Diagnostic, Severity};
 use monlint_grafana::expand::Context;
-use monlint_promql::ast::{Expr, MatchOp};
+use monlint_promql::ast::MatchOp;
 
 use crate::dashboards::DashboardContext;
 
@@ -50,12 +50,7 @@ pub fn check(ctx: &DashboardContext, out: &mut Vec<Diagnostic>) {
             .filter_map(|v| v.query.as_ref().map(|q| (q, &[][..])));
         for (query, repeated) in panel_queries.chain(variable_queries) {
             let Ok(expr) = &query.parsed else { continue };
-            expr.walk(&mut |node| {
-                let selector = match node {
-                    Expr::VectorSelector(selector) => selector,
-                    Expr::MatrixSelector(matrix) => &matrix.selector,
-                    _ => return,
-                };
+            expr.walk_selectors(&mut |selector| {
                 for matcher in &selector.matchers {
                     if !matches!(matcher.op, MatchOp::Equal | MatchOp::NotEqual) {
                         continue;
