@@ -124,7 +124,7 @@ fn counters_test(series: usize, samples: usize, expectation: &str) -> String {
 }
 
 struct Row {
-    size: usize,
+    series: usize,
     steps: usize,
     promtool: Option<Measurement>,
     monlint: Measurement,
@@ -196,59 +196,25 @@ fn per_unit(measurement: Option<&Measurement>, units: usize) -> String {
 }
 
 pub fn series(args: &SeriesArgs) -> Result<ExitCode> {
-    let monlint = fs::canonicalize(util::monlint_binary(args.tools.monlint.as_deref())?)?;
-    let mut rows = Vec::new();
-    for &count in &args.series {
-        let scratch = ScratchDir::new(&format!("bench-series-{count}"), false)?;
-        fs::write(scratch.path().join("rules.yml"), SERIES_RULES)?;
-        let test = counters_test(
-            count,
-            args.samples,
-            "        alertname: RequestsRunaway\n        exp_alerts: []\n",
-        );
-        fs::write(scratch.path().join("test.yml"), test)?;
-        eprintln!("{count} series x {} samples", args.samples);
-        let (promtool, monlint) = run_test(&args.tools, &monlint, scratch.path())?;
-        rows.push(Row {
-            size: count,
-            steps: args.samples,
-            promtool,
-            monlint,
-        });
-    }
+    let cases: Vec<(usize, usize)> = args
+        .series
+        .iter()
+        .map(|&count| (count, args.samples))
+        .collect();
+    let rows = time_cases(
+        &args.tools,
+        "series",
+        SERIES_RULES,
+        "        alertname: RequestsRunaway\n        exp_alerts: []\n",
+        &cases,
+    )?;
     println!(
         "test rules, N series x {} one-minute samples, a rule evaluation every minute",
         args.samples
     );
-    println!(
-        "{:>7} {:>9} {:>9} {:>9} {:>9} {:>13} {:>18} {:>18} {:>9} {:>9}",
-        "series",
-        "p wall",
-        "m wall",
-        "p cpu",
-        "m cpu",
-        "m/p wall/cpu",
-        "promtool us/s-step",
-        "monlint us/s-step",
-        "promtool",
-        "monlint"
-    );
-    for row in &rows {
-        let units = row.size * row.steps;
-        println!(
-            "{:>7} {:>9} {:>9} {:>9} {:>9} {:>13} {:>18} {:>18} {:>9} {:>9}",
-            row.size,
-            wall_text(row.promtool.as_ref()),
-            wall_text(Some(&row.monlint)),
-            cpu_text(row.promtool.as_ref()),
-            cpu_text(Some(&row.monlint)),
-            ratio(&row.monlint, row.promtool.as_ref()),
-            per_unit(row.promtool.as_ref(), units),
-            per_unit(Some(&row.monlint), units),
-            exit_text(row.promtool.as_ref()),
-            exit_text(Some(&row.monlint)),
-        );
-    }
+    print_table(("series", |row| row.series), "us/s-step", &rows, |row| {
+        row.series * row.steps
+    });
     println!(
         "us/s-step: CPU microseconds per series per evaluation step (flat = linear in series)"
     );
@@ -256,57 +222,81 @@ pub fn series(args: &SeriesArgs) -> Result<ExitCode> {
 }
 
 pub fn long(args: &LongArgs) -> Result<ExitCode> {
-    let monlint = fs::canonicalize(util::monlint_binary(args.tools.monlint.as_deref())?)?;
+    let cases: Vec<(usize, usize)> = args.samples.iter().map(|&samples| (1, samples)).collect();
+    let rows = time_cases(
+        &args.tools,
+        "long",
+        LONG_RULES,
+        "        alertname: RequestsStalled\n        exp_alerts: []\n",
+        &cases,
+    )?;
+    println!("test rules, one series, a rule evaluation every minute of its history");
+    print_table(("samples", |row| row.steps), "us/step", &rows, |row| {
+        row.steps
+    });
+    println!("us/step: CPU microseconds per evaluation step (flat = independent of history)");
+    Ok(verdict(&rows))
+}
+
+/// Times one generated `test rules` case per (series, samples) pair with both tools.
+fn time_cases(
+    tools: &Tools,
+    name: &str,
+    rules: &str,
+    expectation: &str,
+    cases: &[(usize, usize)],
+) -> Result<Vec<Row>> {
+    let monlint = fs::canonicalize(util::monlint_binary(tools.monlint.as_deref())?)?;
     let mut rows = Vec::new();
-    for &samples in &args.samples {
-        let scratch = ScratchDir::new(&format!("bench-long-{samples}"), false)?;
-        fs::write(scratch.path().join("rules.yml"), LONG_RULES)?;
-        let test = counters_test(
-            1,
-            samples,
-            "        alertname: RequestsStalled\n        exp_alerts: []\n",
-        );
-        fs::write(scratch.path().join("test.yml"), test)?;
-        eprintln!("1 series x {samples} samples");
-        let (promtool, monlint) = run_test(&args.tools, &monlint, scratch.path())?;
+    for &(series, samples) in cases {
+        let scratch = ScratchDir::new(&format!("bench-{name}-{series}-{samples}"), false)?;
+        fs::write(scratch.path().join("rules.yml"), rules)?;
+        fs::write(
+            scratch.path().join("test.yml"),
+            counters_test(series, samples, expectation),
+        )?;
+        eprintln!("{series} series x {samples} samples");
+        let (promtool, monlint) = run_test(tools, &monlint, scratch.path())?;
         rows.push(Row {
-            size: samples,
+            series,
             steps: samples,
             promtool,
             monlint,
         });
     }
-    println!("test rules, one series, a rule evaluation every minute of its history");
+    Ok(rows)
+}
+
+/// Both tools' wall and CPU time per row after the row's `first` column, their ratio, CPU
+/// microseconds per `units(row)` and exit codes.
+fn print_table(
+    first: (&str, fn(&Row) -> usize),
+    per: &str,
+    rows: &[Row],
+    units: impl Fn(&Row) -> usize,
+) {
+    let (heading, value) = first;
+    let promtool_per = format!("promtool {per}");
+    let monlint_per = format!("monlint {per}");
     println!(
-        "{:>9} {:>9} {:>9} {:>9} {:>9} {:>13} {:>16} {:>16} {:>9} {:>9}",
-        "samples",
-        "p wall",
-        "m wall",
-        "p cpu",
-        "m cpu",
-        "m/p wall/cpu",
-        "promtool us/step",
-        "monlint us/step",
-        "promtool",
-        "monlint"
+        "{heading:>9} {:>9} {:>9} {:>9} {:>9} {:>13} {promtool_per:>18} {monlint_per:>18} {:>9} {:>9}",
+        "p wall", "m wall", "p cpu", "m cpu", "m/p wall/cpu", "promtool", "monlint"
     );
-    for row in &rows {
+    for row in rows {
         println!(
-            "{:>9} {:>9} {:>9} {:>9} {:>9} {:>13} {:>16} {:>16} {:>9} {:>9}",
-            row.size,
+            "{:>9} {:>9} {:>9} {:>9} {:>9} {:>13} {:>18} {:>18} {:>9} {:>9}",
+            value(row),
             wall_text(row.promtool.as_ref()),
             wall_text(Some(&row.monlint)),
             cpu_text(row.promtool.as_ref()),
             cpu_text(Some(&row.monlint)),
             ratio(&row.monlint, row.promtool.as_ref()),
-            per_unit(row.promtool.as_ref(), row.steps),
-            per_unit(Some(&row.monlint), row.steps),
+            per_unit(row.promtool.as_ref(), units(row)),
+            per_unit(Some(&row.monlint), units(row)),
             exit_text(row.promtool.as_ref()),
             exit_text(Some(&row.monlint)),
         );
     }
-    println!("us/step: CPU microseconds per evaluation step (flat = independent of history)");
-    Ok(verdict(&rows))
 }
 
 fn verdict(rows: &[Row]) -> ExitCode {

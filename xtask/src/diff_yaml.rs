@@ -315,7 +315,7 @@ pub fn yaml(args: &YamlArgs) -> Result<ExitCode> {
             println!(
                 "DIFFER {}: promtool exit {promtool:?}, monlint exit {monlint:?}\n{:?}",
                 case.path.display(),
-                fs::read_to_string(&case.path).unwrap_or_default()
+                text
             );
         }
     }
